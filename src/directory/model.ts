@@ -1,0 +1,134 @@
+/**
+ * The directory's records. These are what the store persists and what every surface (SCIM,
+ * admin API, CLI) reads; no HTTP or SQL shapes leak in here.
+ */
+
+export type PlanTier = 'starter' | 'professional' | 'enterprise';
+export type PricingModel = 'seats' | 'classic';
+
+export interface Account {
+  readonly id: string;
+  readonly name: string;
+  readonly tier: PlanTier;
+  readonly pricingModel: PricingModel;
+  readonly ssoEnabled: boolean;
+  readonly createdAt: string;
+}
+
+/** Who owns a user's identity fields: the app's own admins, or the IdP through SCIM. */
+export type ManagedBy = 'app' | 'scim';
+
+/** One element of a multi-valued attribute (an email, a phone number, an address...). */
+export type AttributeElement = Readonly<Record<string, unknown>>;
+
+export interface User {
+  /** Opaque and unguessable; also the SCIM `id`. */
+  readonly id: string;
+  readonly accountId: string;
+  /** Sign-in name as the IdP sent it; unique per account, compared case-insensitively. */
+  readonly userName: string;
+  /** The IdP's own identifier for the user; compared case-exactly. */
+  readonly externalId: string | null;
+  /** Primary email as stored; unique per account, compared case-insensitively. */
+  readonly email: string | null;
+  readonly displayName: string | null;
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+  readonly active: boolean;
+  readonly superAdmin: boolean;
+  readonly permissionSetId: string;
+  readonly managedBy: ManagedBy;
+  /**
+   * Set when the IdP deleted the user: the user is deactivated and unlinked from SCIM, kept with
+   * its data, and invisible to SCIM until the IdP creates the same email again.
+   */
+  readonly deprovisionedAt: string | null;
+  /**
+   * Single-valued profile attributes in their SCIM shape (`name`, `displayName`, `title`,
+   * `locale`, the enterprise extension under its URN...). Indexed copies of some of them live in
+   * the fields above; this is the representation returned to clients.
+   */
+  readonly profile: Readonly<Record<string, unknown>>;
+  /** Multi-valued attributes by canonical name (`emails`, `phoneNumbers`, `addresses`...). */
+  readonly multiValued: Readonly<Record<string, readonly AttributeElement[]>>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Incremented on every change; the SCIM ETag. */
+  readonly version: number;
+}
+
+export interface PermissionSet {
+  readonly id: string;
+  readonly accountId: string;
+  /** Matched exactly: case and spaces matter. */
+  readonly name: string;
+  /** The built-in set every account has and every unmatched user falls back to. */
+  readonly isMinimal: boolean;
+  readonly permissions: readonly string[];
+  readonly createdAt: string;
+}
+
+export type DomainState = 'pending' | 'verified' | 'failed';
+
+export interface Domain {
+  readonly id: string;
+  readonly accountId: string;
+  /** Lower-case domain name. */
+  readonly domain: string;
+  readonly state: DomainState;
+  readonly challengeHost: string;
+  readonly challengeValue: string;
+  readonly lastCheckedAt: string | null;
+  readonly verifiedAt: string | null;
+  readonly failureReason: string | null;
+  readonly createdAt: string;
+}
+
+export interface ScimApp {
+  readonly id: string;
+  readonly accountId: string;
+  readonly uid: string;
+  readonly name: string;
+  readonly roleSyncEnabled: boolean;
+  readonly installedAt: string | null;
+  readonly createdAt: string;
+}
+
+export interface AccessToken {
+  readonly id: string;
+  readonly accountId: string;
+  readonly appId: string;
+  /** First characters of the token, shown to admins to tell tokens apart. */
+  readonly prefix: string;
+  /** SHA-256 of the token, hex. The token itself is never stored. */
+  readonly hash: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+export type ProvisioningOutcome = 'success' | 'failure' | 'warning';
+
+/** One SCIM request, as recorded in the provisioning log. */
+export interface ProvisioningEvent {
+  readonly id: string;
+  readonly accountId: string | null;
+  readonly at: string;
+  /** Detected from the User-Agent: 'okta', 'entra', 'google', ... or 'unknown'. */
+  readonly idp: string;
+  readonly method: string;
+  readonly path: string;
+  /** What the request did, in words: 'create user', 'deactivate user', 'list users'... */
+  readonly operation: string;
+  readonly userId: string | null;
+  readonly status: number;
+  readonly outcome: ProvisioningOutcome;
+  readonly scimType: string | null;
+  /** Plain-language explanation of a failure or warning. */
+  readonly explanation: string | null;
+  /** Request and response bodies, JSON with secrets redacted, or null. */
+  readonly requestBody: string | null;
+  readonly responseBody: string | null;
+  readonly durationMs: number;
+}

@@ -1,0 +1,110 @@
+/**
+ * The storage contract, shaped by the directory. SQLite and PostgreSQL implement it with the same
+ * Kysely code (`sql/`); the directory imports only these types.
+ *
+ * Rules every implementation keeps (and `test/store/store-contract.ts` checks):
+ * - userName and email are unique per account, compared case-insensitively, stored as given;
+ *   a write that breaks this rejects with `ConflictError`, never a driver error.
+ * - `users.update` is compare-and-set on `version`: it writes only when the stored version equals
+ *   `expectedVersion`, and reports whether it did.
+ * - Every method of a `StoreSession` obtained from `transaction` runs in that one transaction.
+ */
+import type {
+  AccessToken,
+  Account,
+  Domain,
+  PermissionSet,
+  ProvisioningEvent,
+  ScimApp,
+  User,
+} from '../directory/model.ts';
+import type { UserPage, UserQuery } from '../directory/user-query.ts';
+
+export interface AccountStore {
+  insert(account: Account): Promise<void>;
+  findById(id: string): Promise<Account | undefined>;
+  /** All accounts, oldest first. */
+  list(): Promise<Account[]>;
+}
+
+export interface UserStore {
+  insert(user: User): Promise<void>;
+  /** Bulk load for seeding and imports: one statement per chunk, in one transaction. */
+  insertMany(users: readonly User[]): Promise<void>;
+  findById(accountId: string, id: string): Promise<User | undefined>;
+  /**
+   * Users of the account whose userName equals `userName`, or whose email equals `email`, both
+   * compared case-insensitively. At most two users can match (one per unique key).
+   */
+  findByIdentity(
+    accountId: string,
+    identity: { readonly userName?: string | undefined; readonly email?: string | undefined },
+  ): Promise<User[]>;
+  /** Compare-and-set on version; the stored row takes `user` as given (including its version). */
+  update(user: User, expectedVersion: number): Promise<boolean>;
+  query(query: UserQuery): Promise<UserPage>;
+  count(accountId: string): Promise<number>;
+}
+
+export interface PermissionSetStore {
+  insert(permissionSet: PermissionSet): Promise<void>;
+  findById(accountId: string, id: string): Promise<PermissionSet | undefined>;
+  findMinimal(accountId: string): Promise<PermissionSet | undefined>;
+  list(accountId: string): Promise<PermissionSet[]>;
+}
+
+export interface DomainStore {
+  insert(domain: Domain): Promise<void>;
+  update(domain: Domain): Promise<void>;
+  list(accountId: string): Promise<Domain[]>;
+  /** The account's domain record for a lower-case domain name, in any state. */
+  find(accountId: string, domain: string): Promise<Domain | undefined>;
+}
+
+export interface ScimAppStore {
+  insert(app: ScimApp): Promise<void>;
+  update(app: ScimApp): Promise<void>;
+  findByAccount(accountId: string): Promise<ScimApp | undefined>;
+}
+
+export interface TokenStore {
+  insert(token: AccessToken): Promise<void>;
+  findByHash(hash: string): Promise<AccessToken | undefined>;
+  list(accountId: string): Promise<AccessToken[]>;
+  touch(id: string, at: string): Promise<void>;
+  revoke(id: string, at: string): Promise<void>;
+}
+
+export interface ProvisioningEventFilter {
+  readonly accountId?: string | undefined;
+  /** Events strictly older than this event id's time/sequence, for paging backwards. */
+  readonly before?: string | undefined;
+  readonly limit: number;
+}
+
+export interface ProvisioningEventStore {
+  insertMany(events: readonly ProvisioningEvent[]): Promise<void>;
+  /** Newest first. */
+  list(filter: ProvisioningEventFilter): Promise<ProvisioningEvent[]>;
+}
+
+export interface StoreSession {
+  readonly accounts: AccountStore;
+  readonly users: UserStore;
+  readonly permissionSets: PermissionSetStore;
+  readonly domains: DomainStore;
+  readonly scimApps: ScimAppStore;
+  readonly tokens: TokenStore;
+  readonly events: ProvisioningEventStore;
+}
+
+export interface Store extends StoreSession {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `work` in one transaction: all of its writes commit together or not at all. */
+  transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T>;
+  /** Applies pending migrations; safe when several instances start at once. */
+  migrate(): Promise<void>;
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
