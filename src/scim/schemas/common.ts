@@ -1,4 +1,4 @@
-import { attribute, type AttributeDefinition } from './attribute.ts';
+import { type AttributeDefinition, attribute } from './attribute.ts';
 
 /** Attributes every resource has (RFC 7643 §3.1); they belong to no schema URN of their own. */
 export const commonAttributes: readonly AttributeDefinition[] = [
