@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { serve as listen } from '@hono/node-server';
+import { type ConfigFlags, loadConfig } from '../../config.ts';
+import { createDirectory } from '../../directory/directory.ts';
+import { createApp } from '../../http/app.ts';
+import { createLogger } from '../../logger.ts';
+import { createStore } from '../../store/create-store.ts';
+
+/** How long shutdown waits for in-flight requests before closing anyway. */
+const DRAIN_MS = 10_000;
+
+export async function serveCommand(flags: ConfigFlags): Promise<void> {
+  const config = loadConfig(flags);
+  const logger = createLogger(config.logLevel);
+  const store = createStore(config.databaseUrl, { poolSize: config.databasePoolSize });
+  await store.migrate();
+  const directory = createDirectory({
+    store,
+    log: { onError: (error) => logger.error({ err: error }, 'could not write provisioning log') },
+  });
+  const demo = await directory.accounts.ensureDemoAccount(config.demoToken);
+  const cursorSecret = config.cursorSecret ?? randomBytes(32).toString('base64url');
+  const app = createApp({ directory, config, logger, cursorSecret });
+
+  const server = listen({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const origin =
+      config.publicUrl ??
+      `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`;
+    const lines = [`Roster is listening on ${origin} (database: ${store.dialect})`];
+    if (demo.account) {
+      lines.push(`Demo account SCIM tenant URL: ${origin}/scim/v2`);
+      lines.push(`  Microsoft Entra ID tenant URL: ${origin}/scim/v2?aadOptscim062020`);
+      if (demo.freshToken) {
+        lines.push(`  Access token (shown once, store it now): ${demo.freshToken}`);
+      } else if (config.demoToken) {
+        lines.push('  Access token: the one given with --demo-token / ROSTER_DEMO_TOKEN');
+      } else {
+        lines.push('  Access token: issued on first start (only its hash is stored)');
+      }
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    const force = setTimeout(() => process.exit(1), DRAIN_MS);
+    force.unref();
+    server.close(() => {
+      directory
+        .close()
+        .then(() => process.exit(0))
+        .catch((error: unknown) => {
+          logger.error({ err: error }, 'error while closing the database');
+          process.exit(1);
+        });
+    });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

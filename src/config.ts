@@ -1,0 +1,72 @@
+/**
+ * The one place that reads the environment. Command-line flags override environment variables,
+ * which override the defaults below; the result is validated once and frozen.
+ */
+import { z } from 'zod';
+
+const DEFAULT_DATABASE = './data/roster.db';
+
+const configSchema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65_535).default(8080),
+  /** A file path, `sqlite:` URL, or `postgres://` URL. */
+  databaseUrl: z.string().min(1).default(DEFAULT_DATABASE),
+  /** PostgreSQL pool size per instance. */
+  databasePoolSize: z.coerce.number().int().min(1).max(1000).default(10),
+  /** The exact token the demo account accepts, for scripts and tests. */
+  demoToken: z.string().min(16, 'the demo token must be at least 16 characters').optional(),
+  /** Public base URL used in `meta.location` and `Location`; defaults to the request's origin. */
+  publicUrl: z.url().optional(),
+  /** Signs RFC 9865 cursors. Instances behind one load balancer must share it. */
+  cursorSecret: z.string().min(16).optional(),
+  /** Seconds a cursor stays valid (RFC 9865 cursorTimeout). */
+  cursorTimeoutSeconds: z.coerce.number().int().min(1).default(600),
+  /** Sustained SCIM requests per second per account before 429 (burst is twice this). */
+  rateLimitPerSecond: z.coerce.number().int().min(1).default(100),
+  /** Largest accepted request body, bytes. */
+  maxBodyBytes: z.coerce.number().int().min(1024).default(1_048_576),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Flags as the CLI parsed them; undefined means "not given". */
+export interface ConfigFlags {
+  readonly host?: string | undefined;
+  readonly port?: string | number | undefined;
+  readonly database?: string | undefined;
+  readonly demoToken?: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(
+  flags: ConfigFlags = {},
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Config {
+  const raw = {
+    host: flags.host ?? env.ROSTER_HOST,
+    port: flags.port ?? env.ROSTER_PORT,
+    databaseUrl: flags.database ?? env.ROSTER_DATABASE_URL,
+    databasePoolSize: env.ROSTER_DATABASE_POOL_SIZE,
+    demoToken: flags.demoToken ?? env.ROSTER_DEMO_TOKEN,
+    publicUrl: env.ROSTER_PUBLIC_URL,
+    cursorSecret: env.ROSTER_CURSOR_SECRET,
+    cursorTimeoutSeconds: env.ROSTER_CURSOR_TIMEOUT_SECONDS,
+    rateLimitPerSecond: env.ROSTER_RATE_LIMIT_PER_SECOND,
+    maxBodyBytes: env.ROSTER_MAX_BODY_BYTES,
+    logLevel: env.ROSTER_LOG_LEVEL,
+  };
+  // Empty strings in the environment mean "unset", as in most shells' `VAR= cmd`.
+  const cleaned = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return Object.freeze(parsed.data);
+}

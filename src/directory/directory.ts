@@ -1,0 +1,33 @@
+import type { Store } from '../store/store.ts';
+import { createAccounts } from './accounts.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { createProvisioningLog, type ProvisioningLogOptions } from './provisioning-log.ts';
+import { createTokens } from './tokens.ts';
+import { createUsers } from './users.ts';
+
+/** Everything every surface (SCIM, admin API, CLI) calls, wired over one store. */
+export function createDirectory({
+  store,
+  clock = systemClock,
+  log,
+}: {
+  store: Store;
+  clock?: Clock;
+  log?: ProvisioningLogOptions;
+}) {
+  const tokens = createTokens({ store, clock });
+  return {
+    store,
+    clock,
+    tokens,
+    accounts: createAccounts({ store, clock, tokens }),
+    users: createUsers({ store, clock }),
+    provisioningLog: createProvisioningLog(store, log),
+    async close(): Promise<void> {
+      await this.provisioningLog.close();
+      await store.close();
+    },
+  };
+}
+
+export type Directory = ReturnType<typeof createDirectory>;

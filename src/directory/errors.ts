@@ -1,0 +1,30 @@
+/** Domain rule violations. Each surface maps the code to its own error shape in one place. */
+export type DirectoryErrorCode =
+  | 'account.not_found'
+  | 'user.not_found'
+  | 'user.user_name_taken'
+  | 'user.email_taken'
+  | 'user.identity_ambiguous'
+  | 'user.email_missing'
+  | 'user.domain_unverified'
+  | 'user.version_mismatch'
+  | 'user.update_contended';
+
+export class DirectoryError extends Error {
+  override readonly name = 'DirectoryError';
+  constructor(
+    readonly code: DirectoryErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Throws a DirectoryError unless `condition` holds: one line per guard. */
+export function assertThat(
+  condition: unknown,
+  code: DirectoryErrorCode,
+  message: string,
+): asserts condition {
+  if (!condition) throw new DirectoryError(code, message);
+}

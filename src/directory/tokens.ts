@@ -1,0 +1,96 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Store } from '../store/store.ts';
+import type { Clock } from './clock.ts';
+import type { AccessToken } from './model.ts';
+
+const TOKEN_PREFIX = 'roster_';
+/** How long a token lookup is trusted before the store is asked again: the revocation delay. */
+export const TOKEN_CACHE_MS = 5_000;
+/** last-used time is written at most this often per token, to keep reads off the write path. */
+const TOUCH_INTERVAL_MS = 60_000;
+const CACHE_LIMIT = 10_000;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export function generateToken(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+export interface Authenticated {
+  readonly accountId: string;
+  readonly tokenId: string;
+}
+
+interface CacheEntry {
+  readonly token: AccessToken;
+  readonly fetchedAt: number;
+  touchedAt: number;
+}
+
+export function createTokens({ store, clock }: { store: Store; clock: Clock }) {
+  const cache = new Map<string, CacheEntry>();
+
+  function isUsable(token: AccessToken, now: string): boolean {
+    return token.revokedAt === null && (token.expiresAt === null || token.expiresAt > now);
+  }
+
+  return {
+    /** Stores a token's hash and returns the token itself, which is never stored. */
+    async issue(
+      accountId: string,
+      appId: string,
+      options: { value?: string | undefined; expiresAt?: string | null } = {},
+    ): Promise<{ token: string; record: AccessToken }> {
+      const token = options.value ?? generateToken();
+      const record: AccessToken = {
+        id: crypto.randomUUID(),
+        accountId,
+        appId,
+        prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+        hash: hashToken(token),
+        createdAt: clock.now(),
+        lastUsedAt: null,
+        expiresAt: options.expiresAt ?? null,
+        revokedAt: null,
+      };
+      await store.tokens.insert(record);
+      return { token, record };
+    },
+
+    /** The account a bearer token selects, or undefined for an unknown, revoked or expired one. */
+    async authenticate(bearer: string): Promise<Authenticated | undefined> {
+      const hash = hashToken(bearer);
+      const nowMs = Date.now();
+      let entry = cache.get(hash);
+      if (!entry || nowMs - entry.fetchedAt > TOKEN_CACHE_MS) {
+        const token = await store.tokens.findByHash(hash);
+        if (!token) {
+          cache.delete(hash);
+          return undefined;
+        }
+        if (cache.size >= CACHE_LIMIT) cache.clear();
+        entry = { token, fetchedAt: nowMs, touchedAt: entry?.touchedAt ?? 0 };
+        cache.set(hash, entry);
+      }
+      // The lookup was by hash; compare again in constant time so equality never short-circuits.
+      const expected = Buffer.from(entry.token.hash, 'hex');
+      if (!timingSafeEqual(expected, Buffer.from(hash, 'hex'))) return undefined;
+      const now = clock.now();
+      if (!isUsable(entry.token, now)) return undefined;
+      if (nowMs - entry.touchedAt > TOUCH_INTERVAL_MS) {
+        entry.touchedAt = nowMs;
+        await store.tokens.touch(entry.token.id, now);
+      }
+      return { accountId: entry.token.accountId, tokenId: entry.token.id };
+    },
+
+    async revoke(tokenId: string): Promise<void> {
+      await store.tokens.revoke(tokenId, clock.now());
+      cache.clear();
+    },
+  };
+}
+
+export type Tokens = ReturnType<typeof createTokens>;

@@ -1,0 +1,250 @@
+import { ConflictError } from '../store/errors.ts';
+import type { Store, StoreSession } from '../store/store.ts';
+import type { Clock } from './clock.ts';
+import { assertThat, DirectoryError } from './errors.ts';
+import type { AttributeElement, User } from './model.ts';
+import type { UserPage, UserQuery } from './user-query.ts';
+
+/** What a provisioning client says a user should look like. */
+export interface UserDraft {
+  readonly userName: string;
+  readonly externalId: string | null;
+  readonly email: string | null;
+  readonly displayName: string | null;
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+  readonly active: boolean;
+  readonly profile: Readonly<Record<string, unknown>>;
+  readonly multiValued: Readonly<Record<string, readonly AttributeElement[]>>;
+}
+
+/** A compare-and-set loser retries this often before giving up with a retryable error. */
+const UPDATE_ATTEMPTS = 5;
+
+/** RFC 7644 §3.14 If-Match: the write proceeds only from a version the client has seen. */
+function assertVersion(user: User, ifMatch: readonly number[] | undefined): void {
+  assertThat(
+    ifMatch === undefined || ifMatch.includes(user.version),
+    'user.version_mismatch',
+    `the user is at version ${user.version} (ETag W/"${user.version}"), not the version in If-Match`,
+  );
+}
+
+/** Whether SCIM may see the user at all: IdP-deleted users are gone until re-created. */
+export function isVisibleToScim(user: User): boolean {
+  return user.managedBy === 'scim' || user.deprovisionedAt === null;
+}
+
+function domainOf(address: string | null): string | undefined {
+  if (!address) return undefined;
+  const at = address.lastIndexOf('@');
+  return at > 0 && at < address.length - 1 ? address.slice(at + 1).toLowerCase() : undefined;
+}
+
+function conflictToDirectoryError(error: unknown, draft: UserDraft): never {
+  if (error instanceof ConflictError && error.constraint === 'user.email') {
+    throw new DirectoryError(
+      'user.email_taken',
+      `email '${draft.email}' already belongs to another user of this account`,
+    );
+  }
+  if (error instanceof ConflictError) {
+    throw new DirectoryError(
+      'user.user_name_taken',
+      `userName '${draft.userName}' already belongs to another user of this account`,
+    );
+  }
+  throw error;
+}
+
+export function createUsers({ store, clock }: { store: Store; clock: Clock }) {
+  /** Rule: SCIM users' email domains must be verified for the account (PRODUCT.md, item 8). */
+  async function assertDomainsVerified(
+    session: StoreSession,
+    accountId: string,
+    draft: UserDraft,
+    previous?: User,
+  ): Promise<void> {
+    const addresses = new Set<string>();
+    // Only identity values that change are checked, so a user whose domain later lapses can
+    // still be updated and, above all, deactivated.
+    if (draft.email !== previous?.email) addresses.add(draft.email ?? '');
+    if (draft.userName !== previous?.userName && draft.userName.includes('@')) {
+      addresses.add(draft.userName);
+    }
+    for (const address of addresses) {
+      const domain = domainOf(address);
+      if (!domain) continue;
+      const record = await session.domains.find(accountId, domain);
+      assertThat(
+        record?.state === 'verified',
+        'user.domain_unverified',
+        `the email domain '${domain}' of '${address}' is not verified for this account; ` +
+          `add and verify '${domain}' (a DNS TXT record) before provisioning its users`,
+      );
+    }
+  }
+
+  function applyDraft(user: User, draft: UserDraft, now: string): User {
+    return {
+      ...user,
+      ...draft,
+      updatedAt: now,
+      version: user.version + 1,
+    };
+  }
+
+  return {
+    async get(accountId: string, id: string): Promise<User> {
+      const user = await store.users.findById(accountId, id);
+      assertThat(user && isVisibleToScim(user), 'user.not_found', `no user with id '${id}'`);
+      return user;
+    },
+
+    query(query: UserQuery): Promise<UserPage> {
+      return store.users.query(query);
+    },
+
+    /**
+     * SCIM create. A user of the account who is not SCIM-managed (created in the app, or deleted
+     * by the IdP earlier) and has the same userName or email is adopted: it keeps its id and
+     * data and becomes SCIM-managed (PRODUCT.md items 5, 7). A SCIM-managed one is a conflict.
+     */
+    async provision(
+      accountId: string,
+      draft: UserDraft,
+    ): Promise<{ user: User; adopted: boolean }> {
+      assertThat(
+        draft.email,
+        'user.email_missing',
+        'Roster identifies users by email: send a work email in emails[].value, or an email ' +
+          'address as userName',
+      );
+      try {
+        return await store.transaction(async (session) => {
+          await assertDomainsVerified(session, accountId, draft);
+          const matches = await session.users.findByIdentity(accountId, {
+            userName: draft.userName,
+            email: draft.email ?? undefined,
+          });
+          const managed = matches.find((m) => m.managedBy === 'scim');
+          if (managed) {
+            const sameName = managed.userName.toLowerCase() === draft.userName.toLowerCase();
+            throw new DirectoryError(
+              sameName ? 'user.user_name_taken' : 'user.email_taken',
+              sameName
+                ? `userName '${draft.userName}' is already provisioned (user ${managed.id})`
+                : `email '${draft.email}' is already provisioned (user ${managed.id})`,
+            );
+          }
+          const now = clock.now();
+          const [match, other] = matches;
+          if (match) {
+            assertThat(
+              !other,
+              'user.identity_ambiguous',
+              `userName '${draft.userName}' and email '${draft.email}' belong to two different ` +
+                `existing users (${match.id}, ${other?.id}); change one of them in the app first`,
+            );
+            const adopted: User = {
+              ...applyDraft(match, draft, now),
+              managedBy: 'scim',
+              deprovisionedAt: null,
+            };
+            const written = await session.users.update(adopted, match.version);
+            assertThat(written, 'user.update_contended', 'the user changed during adoption; retry');
+            return { user: adopted, adopted: true };
+          }
+          const minimal = await session.permissionSets.findMinimal(accountId);
+          assertThat(minimal, 'account.not_found', `account '${accountId}' does not exist`);
+          const user: User = {
+            ...draft,
+            id: crypto.randomUUID(),
+            accountId,
+            superAdmin: false,
+            permissionSetId: minimal.id,
+            managedBy: 'scim',
+            deprovisionedAt: null,
+            createdAt: now,
+            updatedAt: now,
+            version: 1,
+          };
+          await session.users.insert(user);
+          return { user, adopted: false };
+        });
+      } catch (error) {
+        return conflictToDirectoryError(error, draft);
+      }
+    },
+
+    /**
+     * Read-modify-write of one user through the IdP (PUT, PATCH). `change` computes the new
+     * draft from the current user; it runs again if another writer got in first. `ifMatch` is
+     * the version the client last saw (RFC 7644 §3.14); without it the update always proceeds.
+     * The first SCIM write to an app-managed user makes it SCIM-managed.
+     */
+    async update(
+      accountId: string,
+      id: string,
+      change: (current: User) => UserDraft | Promise<UserDraft>,
+      options: { ifMatch?: readonly number[] | undefined } = {},
+    ): Promise<{ user: User; changed: boolean }> {
+      for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+        const current = await this.get(accountId, id);
+        assertVersion(current, options.ifMatch);
+        const draft = await change(current);
+        const next: User = { ...applyDraft(current, draft, clock.now()), managedBy: 'scim' };
+        const changed =
+          current.managedBy !== 'scim' ||
+          JSON.stringify({ ...current, updatedAt: '', version: 0 }) !==
+            JSON.stringify({ ...next, updatedAt: '', version: 0 });
+        if (!changed) return { user: current, changed: false };
+        try {
+          const written = await store.transaction(async (session) => {
+            await assertDomainsVerified(session, accountId, draft, current);
+            return session.users.update(next, current.version);
+          });
+          if (written) return { user: next, changed: true };
+        } catch (error) {
+          conflictToDirectoryError(error, draft);
+        }
+      }
+      throw new DirectoryError(
+        'user.update_contended',
+        `user '${id}' is being changed by other requests at the same time; retry`,
+      );
+    },
+
+    /**
+     * SCIM DELETE: deactivate, keep every piece of data, drop the SCIM link (PRODUCT.md item 5).
+     * Later SCIM reads answer 404 until the IdP creates the same email again.
+     */
+    async deprovision(
+      accountId: string,
+      id: string,
+      options: { ifMatch?: readonly number[] | undefined } = {},
+    ): Promise<User> {
+      for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+        const current = await this.get(accountId, id);
+        assertVersion(current, options.ifMatch);
+        const now = clock.now();
+        const next: User = {
+          ...current,
+          active: false,
+          managedBy: 'app',
+          externalId: null,
+          deprovisionedAt: now,
+          updatedAt: now,
+          version: current.version + 1,
+        };
+        if (await store.users.update(next, current.version)) return next;
+      }
+      throw new DirectoryError(
+        'user.update_contended',
+        `user '${id}' is being changed by other requests at the same time; retry`,
+      );
+    },
+  };
+}
+
+export type Users = ReturnType<typeof createUsers>;

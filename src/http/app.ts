@@ -1,0 +1,66 @@
+/** The HTTP application: SCIM at /scim/v2, health probes. */
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Directory } from '../directory/directory.ts';
+import { createCursorCodec } from '../scim/cursor.ts';
+import { scimRouter } from './scim/router.ts';
+
+/**
+ * Routes on a normalised path: `//Users` and `/Users/` reach `/Users` (IdPs build URLs by
+ * concatenating a base that may end in a slash).
+ */
+function normalisedPath(request: Request): string {
+  const url = request.url;
+  const start = url.indexOf('/', url.indexOf('://') + 3);
+  const queryAt = url.indexOf('?', start);
+  let path = start < 0 ? '/' : url.slice(start, queryAt < 0 ? undefined : queryAt);
+  if (path.includes('//')) path = path.replace(/\/{2,}/g, '/');
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  return path;
+}
+
+export interface AppOptions {
+  readonly directory: Directory;
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Signs cursors; must be shared by every instance behind one load balancer. */
+  readonly cursorSecret: string;
+}
+
+export function createApp({ directory, config, logger, cursorSecret }: AppOptions) {
+  const app = new Hono({ getPath: normalisedPath });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await directory.store.ping();
+      return c.json({ status: 'ready' });
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness check failed');
+      return c.json({ status: 'unavailable', reason: 'database unreachable' }, 503);
+    }
+  });
+
+  app.route(
+    '/scim/v2',
+    scimRouter({
+      directory,
+      cursors: createCursorCodec(cursorSecret, config.cursorTimeoutSeconds),
+      publicUrl: config.publicUrl,
+      maxBodyBytes: config.maxBodyBytes,
+      rateLimitPerSecond: config.rateLimitPerSecond,
+      cursorTimeoutSeconds: config.cursorTimeoutSeconds,
+      onInternalError: (error) => logger.error({ err: error }, 'unhandled error in SCIM request'),
+    }),
+  );
+
+  app.notFound((c) => c.json({ error: 'not_found', detail: `nothing at ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    logger.error({ err: error }, 'unhandled error');
+    return c.json({ error: 'internal', detail: 'internal error' }, 500);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

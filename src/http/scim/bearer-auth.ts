@@ -1,0 +1,30 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Tokens } from '../../directory/tokens.ts';
+import { ScimError } from '../../scim/errors.ts';
+import type { ScimEnv } from './scim-env.ts';
+
+const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="Roster SCIM"' };
+
+const unauthorized = (detail: string) => new ScimError(401, undefined, detail, CHALLENGE);
+
+/** The bearer token alone selects the account (PRODUCT.md, SCIM item 1). */
+export function bearerAuth(tokens: Tokens): MiddlewareHandler<ScimEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    if (!header) {
+      throw unauthorized('missing bearer token: send the header "Authorization: Bearer <token>"');
+    }
+    const match = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1]) {
+      throw unauthorized(
+        'the Authorization header must be "Bearer <token>" with the token issued when the SCIM app was installed',
+      );
+    }
+    const authenticated = await tokens.authenticate(match[1]);
+    if (!authenticated) {
+      throw unauthorized('the bearer token is not valid: it is unknown, revoked or expired');
+    }
+    c.set('accountId', authenticated.accountId);
+    await next();
+  };
+}

@@ -1,0 +1,42 @@
+/** The one place SCIM errors are rendered (RFC 7644 §3.12). */
+import type { Context } from 'hono';
+import { DirectoryError, type DirectoryErrorCode } from '../../directory/errors.ts';
+import { ScimError } from '../../scim/errors.ts';
+import type { ScimEnv } from './scim-env.ts';
+import { scimJson } from './scim-response.ts';
+
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+const DIRECTORY_ERRORS: Readonly<Record<DirectoryErrorCode, (detail: string) => ScimError>> = {
+  'account.not_found': (d) => new ScimError(401, undefined, d),
+  'user.not_found': (d) => new ScimError(404, undefined, d),
+  'user.user_name_taken': (d) => new ScimError(409, 'uniqueness', d),
+  'user.email_taken': (d) => new ScimError(409, 'uniqueness', d),
+  'user.identity_ambiguous': (d) => new ScimError(409, 'uniqueness', d),
+  'user.email_missing': (d) => new ScimError(400, 'invalidValue', d),
+  // 400, not 401/403: IdPs read those as bad credentials and stop provisioning everyone.
+  'user.domain_unverified': (d) => new ScimError(400, 'invalidValue', d),
+  'user.version_mismatch': (d) => new ScimError(412, undefined, d),
+  'user.update_contended': (d) => new ScimError(503, undefined, d, { 'Retry-After': '1' }),
+};
+
+export function toScimError(error: unknown): ScimError {
+  if (error instanceof ScimError) return error;
+  if (error instanceof DirectoryError) return DIRECTORY_ERRORS[error.code](error.message);
+  return new ScimError(500, undefined, 'internal error; the request was not applied');
+}
+
+export function renderScimError(c: Context<ScimEnv>, error: ScimError): Response {
+  return scimJson(
+    c,
+    {
+      schemas: [ERROR_SCHEMA],
+      // RFC 7644 §3.12 (errata 6893): status is the HTTP status code as a string.
+      status: String(error.status),
+      ...(error.scimType ? { scimType: error.scimType } : {}),
+      detail: error.detail,
+    },
+    error.status,
+    error.headers,
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Records every SCIM request in the provisioning log (PRODUCT.md: provisioning event), after
+ * the response is decided, with request and response bodies redacted.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { ProvisioningOutcome } from '../../directory/model.ts';
+import type { ProvisioningLog } from '../../directory/provisioning-log.ts';
+import { detectIdp } from '../../scim/compat/detect-idp.ts';
+import { redactSecrets } from './redact-secrets.ts';
+import type { ScimEnv } from './scim-env.ts';
+
+const MAX_BODY_CHARS = 64 * 1024;
+
+function serialise(body: unknown): string | null {
+  if (body === undefined) return null;
+  const text = JSON.stringify(redactSecrets(body));
+  return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}…(truncated)` : text;
+}
+
+/** Listings are summarised: a log of every page of every import would dwarf the directory. */
+function responseForLog(body: unknown, status: number): unknown {
+  if (status < 400 && body && typeof body === 'object' && 'Resources' in body) {
+    const { Resources, ...counters } = body as { Resources: unknown[] };
+    return { ...counters, Resources: `(${Resources.length} resources not logged)` };
+  }
+  return body;
+}
+
+export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<ScimEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const status = c.res.status;
+    const response = c.get('responseBody') as { scimType?: string; detail?: string } | undefined;
+    const failed = status >= 400;
+    const warning = c.get('warning');
+    const outcome: ProvisioningOutcome = failed ? 'failure' : warning ? 'warning' : 'success';
+    const url = new URL(c.req.url);
+    log.record({
+      id: crypto.randomUUID(),
+      accountId: c.get('accountId') ?? null,
+      at: new Date().toISOString(),
+      idp: detectIdp(c.req.header('user-agent'), url.search),
+      method: c.req.method,
+      path: decodeURIComponent(url.pathname + url.search),
+      operation: c.get('operation') ?? `${c.req.method} ${url.pathname}`,
+      userId: c.get('userId') ?? null,
+      status,
+      outcome,
+      scimType: failed ? (response?.scimType ?? null) : null,
+      explanation: failed ? (response?.detail ?? null) : (warning ?? null),
+      requestBody: serialise(c.get('requestBody')),
+      responseBody: serialise(responseForLog(response, status)),
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    });
+  };
+}

@@ -1,0 +1,15 @@
+/** Per-request values the SCIM middleware and routes share. */
+export interface ScimEnv {
+  Variables: {
+    accountId: string | undefined;
+    /** Base URL of this SCIM service as the client sees it, for `meta.location`. */
+    baseUrl: string;
+    /** What the request did, for the provisioning log ('create user', 'deactivate user'...). */
+    operation: string;
+    userId: string | undefined;
+    requestBody: unknown;
+    responseBody: unknown;
+    /** A non-fatal problem worth an admin's attention, for the provisioning log. */
+    warning: string | undefined;
+  };
+}

@@ -1,0 +1,265 @@
+/** `/Users` (RFC 7644 §3.3–§3.6): thin handlers over the directory. */
+import { type Context, Hono } from 'hono';
+import type { Directory } from '../../directory/directory.ts';
+import type { User } from '../../directory/model.ts';
+import type { UserDraft } from '../../directory/users.ts';
+import type { CursorCodec } from '../../scim/cursor.ts';
+import { LIST_RESPONSE_SCHEMA } from '../../scim/discovery.ts';
+import { methodNotAllowed, type Result } from '../../scim/errors.ts';
+import {
+  type ListParameters,
+  parseListParameters,
+  type RawListParameters,
+} from '../../scim/list-query.ts';
+import { applyPatch } from '../../scim/patch/apply-patch.ts';
+import { checkRequired, normalizeResource } from '../../scim/resources/normalize-resource.ts';
+import { type Projection, project } from '../../scim/resources/projection.ts';
+import {
+  formatVersion,
+  primaryEmail,
+  type Resource,
+  toScimUser,
+  toUserDraft,
+} from '../../scim/resources/user-resource.ts';
+import { userResourceType } from '../../scim/schemas/resource-types.ts';
+import { parseEntityTags } from './etag.ts';
+import { readJsonBody } from './read-body.ts';
+import type { ScimEnv } from './scim-env.ts';
+import { scimJson } from './scim-response.ts';
+import { withScimVisibility } from './user-visibility.ts';
+
+export interface UsersRouteDeps {
+  readonly directory: Directory;
+  readonly cursors: CursorCodec;
+  readonly maxBodyBytes: number;
+}
+
+function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+/** A normalised body as a draft; userName falls back to the email when a client leaves it out. */
+function draftFrom(resource: Resource, current?: User): UserDraft {
+  let complete = resource;
+  if (complete.userName === undefined) {
+    const email = primaryEmail(complete);
+    if (email) complete = { ...complete, userName: email };
+  }
+  unwrap(checkRequired(userResourceType, complete));
+  return toUserDraft(complete, current);
+}
+
+/** The verb the provisioning log shows for a change. */
+function describeChange(before: User, after: User, verb: string): string {
+  if (before.active && !after.active) return 'deactivate user';
+  if (!before.active && after.active) return 'reactivate user';
+  return before.managedBy === 'scim' ? verb : 'link user';
+}
+
+function projectionOf(query: (name: string) => string | undefined): Projection {
+  const split = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()) : undefined);
+  return {
+    attributes: split(query('attributes')),
+    excludedAttributes: split(query('excludedAttributes')),
+  };
+}
+
+export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps) {
+  const app = new Hono<ScimEnv>();
+
+  const render = (c: { get(key: 'baseUrl'): string }, user: User, projection: Projection) =>
+    project(toScimUser(user, c.get('baseUrl')), userResourceType, projection);
+
+  async function list(c: Context<ScimEnv>, accountId: string, parameters: ListParameters) {
+    const { condition, sort, page, projection, filterText } = parameters;
+    const query = { accountId, condition: withScimVisibility(condition), sort };
+    const fingerprint = JSON.stringify([accountId, filterText, sort]);
+    if (page.kind === 'cursor') {
+      const after =
+        page.cursor === ''
+          ? undefined
+          : unwrap(cursors.decode(page.cursor, fingerprint, Date.now()));
+      const result = await directory.users.query({
+        ...query,
+        page: { kind: 'cursor', after, limit: page.count },
+      });
+      return scimJson(c, {
+        schemas: [LIST_RESPONSE_SCHEMA],
+        totalResults: result.total,
+        itemsPerPage: result.users.length,
+        // RFC 9865 §2.2: nextCursor on every page but the last.
+        ...(result.nextKey
+          ? { nextCursor: cursors.encode(result.nextKey, fingerprint, Date.now()) }
+          : {}),
+        Resources: result.users.map((u) => render(c, u, projection)),
+      });
+    }
+    const result = await directory.users.query({
+      ...query,
+      page: { kind: 'index', offset: page.startIndex - 1, limit: page.count },
+    });
+    return scimJson(c, {
+      schemas: [LIST_RESPONSE_SCHEMA],
+      totalResults: result.total,
+      startIndex: page.startIndex,
+      itemsPerPage: result.users.length,
+      Resources: result.users.map((u) => render(c, u, projection)),
+    });
+  }
+
+  app.get('/', (c) => {
+    c.set('operation', 'list users');
+    const q = (name: string) => c.req.query(name);
+    const raw: RawListParameters = {
+      filter: q('filter'),
+      startIndex: q('startIndex'),
+      count: q('count'),
+      cursor: q('cursor'),
+      sortBy: q('sortBy'),
+      sortOrder: q('sortOrder'),
+      attributes: q('attributes'),
+      excludedAttributes: q('excludedAttributes'),
+    };
+    if (raw.filter !== undefined) c.set('operation', 'find users');
+    return list(c, c.get('accountId') as string, unwrap(parseListParameters(raw)));
+  });
+
+  // RFC 7644 §3.4.3: the same query in a POST body.
+  app.post('/.search', async (c) => {
+    c.set('operation', 'search users');
+    const body = await readJsonBody(c, maxBodyBytes);
+    const raw = (body && typeof body === 'object' ? body : {}) as RawListParameters;
+    return list(c, c.get('accountId') as string, unwrap(parseListParameters(raw)));
+  });
+
+  app.post('/', async (c) => {
+    c.set('operation', 'create user');
+    const body = await readJsonBody(c, maxBodyBytes);
+    const draft = draftFrom(unwrap(normalizeResource(userResourceType, body)));
+    const { user, adopted } = await directory.users.provision(c.get('accountId') as string, draft);
+    c.set('userId', user.id);
+    if (adopted) c.set('operation', 'adopt existing user');
+    const resource = render(
+      c,
+      user,
+      projectionOf((n) => c.req.query(n)),
+    );
+    return scimJson(c, resource, 201, {
+      Location: `${c.get('baseUrl')}/Users/${user.id}`,
+      ETag: formatVersion(user.version),
+    });
+  });
+
+  app.get('/:id', async (c) => {
+    c.set('operation', 'get user');
+    const id = c.req.param('id');
+    c.set('userId', id);
+    const user = await directory.users.get(c.get('accountId') as string, id);
+    const etag = formatVersion(user.version);
+    const notMatch = parseEntityTags(c.req.header('if-none-match'));
+    if (notMatch === 'any' || notMatch?.includes(user.version)) {
+      return new Response(null, { status: 304, headers: { ETag: etag } });
+    }
+    return scimJson(
+      c,
+      render(
+        c,
+        user,
+        projectionOf((n) => c.req.query(n)),
+      ),
+      200,
+      { ETag: etag },
+    );
+  });
+
+  function ifMatch(header: string | undefined): readonly number[] | undefined {
+    const tags = parseEntityTags(header);
+    return tags === 'any' ? undefined : tags;
+  }
+
+  app.put('/:id', async (c) => {
+    c.set('operation', 'replace user');
+    const id = c.req.param('id');
+    c.set('userId', id);
+    const body = await readJsonBody(c, maxBodyBytes);
+    const resource = unwrap(normalizeResource(userResourceType, body));
+    let before: User | undefined;
+    const { user } = await directory.users.update(
+      c.get('accountId') as string,
+      id,
+      (current) => {
+        before = current;
+        return draftFrom(resource, current);
+      },
+      { ifMatch: ifMatch(c.req.header('if-match')) },
+    );
+    if (before) c.set('operation', describeChange(before, user, 'replace user'));
+    return scimJson(
+      c,
+      render(
+        c,
+        user,
+        projectionOf((n) => c.req.query(n)),
+      ),
+      200,
+      {
+        ETag: formatVersion(user.version),
+      },
+    );
+  });
+
+  app.patch('/:id', async (c) => {
+    c.set('operation', 'update user');
+    const id = c.req.param('id');
+    c.set('userId', id);
+    const body = await readJsonBody(c, maxBodyBytes);
+    let before: User | undefined;
+    const { user } = await directory.users.update(
+      c.get('accountId') as string,
+      id,
+      (current) => {
+        before = current;
+        const patched = unwrap(
+          applyPatch(userResourceType, toScimUser(current, c.get('baseUrl')), body),
+        );
+        return draftFrom(patched.resource, current);
+      },
+      { ifMatch: ifMatch(c.req.header('if-match')) },
+    );
+    if (before) c.set('operation', describeChange(before, user, 'update user'));
+    // Entra's validator and Okta expect 200 with the resource, not 204.
+    return scimJson(
+      c,
+      render(
+        c,
+        user,
+        projectionOf((n) => c.req.query(n)),
+      ),
+      200,
+      {
+        ETag: formatVersion(user.version),
+      },
+    );
+  });
+
+  app.delete('/:id', async (c) => {
+    c.set('operation', 'delete user');
+    const id = c.req.param('id');
+    c.set('userId', id);
+    await directory.users.deprovision(c.get('accountId') as string, id, {
+      ifMatch: ifMatch(c.req.header('if-match')),
+    });
+    return new Response(null, { status: 204 });
+  });
+
+  app.all('/', (c) => {
+    throw methodNotAllowed(`${c.req.method} is not supported on /Users; use GET or POST`);
+  });
+  app.all('/:id', (c) => {
+    throw methodNotAllowed(
+      `${c.req.method} is not supported on /Users/{id}; use GET, PUT, PATCH or DELETE`,
+    );
+  });
+  return app;
+}
