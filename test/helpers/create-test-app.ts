@@ -1,0 +1,129 @@
+/**
+ * A Roster app over a real, migrated database (SQLite temp file or a throwaway PostgreSQL
+ * database), with the demo account and a known token. Requests go through the app's own fetch
+ * handler (`app.request`), the same one the HTTP server calls, without opening a port.
+ */
+import pino from 'pino';
+import { loadConfig } from '../../src/config.ts';
+import { createDirectory, type Directory } from '../../src/directory/directory.ts';
+import { createApp } from '../../src/http/app.ts';
+import { openTestStore } from './test-store.ts';
+
+export type StoreKind = 'sqlite' | 'postgres';
+export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'postgres'];
+
+export const DEMO_TOKEN = 'test-token-0123456789abcdef';
+export const CURSOR_SECRET = 'test-cursor-secret-0123456789';
+export const SCIM = '/scim/v2';
+export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const ENTERPRISE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON response fields
+  readonly body: any;
+}
+
+export interface RequestOptions {
+  /** JSON-encoded as the body. */
+  readonly body?: unknown;
+  /** Sent as the body verbatim (overrides `body`). */
+  readonly raw?: string;
+  readonly headers?: Record<string, string>;
+  /** Bearer token; defaults to the demo token; null sends no Authorization header. */
+  readonly token?: string | null;
+}
+
+export interface TestApp {
+  readonly kind: StoreKind;
+  readonly directory: Directory;
+  readonly accountId: string;
+  readonly token: string;
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  /** Flushes the provisioning log so tests can read it. */
+  flushLog(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Extra environment for loadConfig (e.g. ROSTER_RATE_LIMIT_PER_SECOND). */
+  readonly env?: Record<string, string>;
+}
+
+/** Undefined when the store kind cannot be had here (PostgreSQL not reachable). */
+export async function createTestApp(
+  kind: StoreKind = 'sqlite',
+  options: TestAppOptions = {},
+): Promise<TestApp | undefined> {
+  const opened = await openTestStore(kind);
+  if (!opened) return undefined;
+  const config = loadConfig(
+    { demoToken: DEMO_TOKEN },
+    { ROSTER_RATE_LIMIT_PER_SECOND: '100000', ...options.env },
+  );
+  const directory = createDirectory({ store: opened.store, log: { flushIntervalMs: 10 } });
+  const { account } = await directory.accounts.ensureDemoAccount(DEMO_TOKEN);
+  if (!account) throw new Error('demo account was not created');
+  const app = createApp({
+    directory,
+    config,
+    logger: pino({ level: 'silent' }),
+    cursorSecret: CURSOR_SECRET,
+  });
+
+  return {
+    kind,
+    directory,
+    accountId: account.id,
+    token: DEMO_TOKEN,
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      const token = options.token === undefined ? DEMO_TOKEN : options.token;
+      if (
+        token !== null &&
+        !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')
+      ) {
+        headers.Authorization = `Bearer ${token}`;
+      }
+      let body: string | undefined = options.raw;
+      if (body === undefined && options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+          headers['Content-Type'] = 'application/scim+json';
+        }
+      }
+      const url = path.startsWith('http') ? path : `http://roster.test${path}`;
+      const response = await app.request(url, { method, headers, body });
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: response.status, headers: response.headers, text, body: parsed };
+    },
+    flushLog: () => directory.provisioningLog.flush(),
+    async cleanup() {
+      await directory.provisioningLog.close();
+      await opened.cleanup();
+    },
+  };
+}
+
+/** A minimal valid user in the demo account's verified domain. */
+export function newUser(local: string, extra: Record<string, unknown> = {}) {
+  return {
+    schemas: [USER_SCHEMA],
+    userName: `${local}@example.com`,
+    name: { givenName: 'Given', familyName: 'Family' },
+    emails: [{ value: `${local}@example.com`, type: 'work', primary: true }],
+    active: true,
+    ...extra,
+  };
+}
