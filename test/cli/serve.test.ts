@@ -1,0 +1,171 @@
+/**
+ * The README's promise, end to end: `roster serve` on an empty database migrates, creates the
+ * demo account, prints its tenant URL and a token once, and serves SCIM over a real socket;
+ * `roster users` and `roster log` read the same database.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const MAIN = join(ROOT, 'src/cli/main.ts');
+const run = promisify(execFile);
+
+interface Server {
+  readonly process: ChildProcess;
+  readonly output: () => string;
+  readonly origin: string;
+}
+
+async function startServer(args: string[]): Promise<Server> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', MAIN, 'serve', '--port', '0', ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ROSTER_LOG_LEVEL: 'warn' },
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const origin = await new Promise<string>((done, failed) => {
+    const timer = setTimeout(() => failed(new Error(`server did not start:\n${output}`)), 30_000);
+    const check = () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      // Wait for the whole banner: the last line is the token line.
+      if (match?.[1] && /Access token/.test(output)) {
+        clearTimeout(timer);
+        done(match[1]);
+      }
+    };
+    child.stdout.on('data', check);
+    child.on('exit', (code) => failed(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  return { process: child, output: () => output, origin };
+}
+
+function stop(server: Server): Promise<number | null> {
+  return new Promise((done) => {
+    server.process.on('exit', (code) => done(code));
+    server.process.kill('SIGTERM');
+  });
+}
+
+describe('roster serve', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-cli-'));
+  const database = join(dir, 'roster.db');
+  let token = '';
+  let userId = '';
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  beforeAll(async () => {
+    const server = await startServer(['--database', database]);
+    try {
+      const banner = server.output();
+      expect(banner).toContain(`SCIM tenant URL: ${server.origin}/scim/v2`);
+      expect(banner).toContain('?aadOptscim062020');
+      token = /Access token \(shown once[^)]*\): (\S+)/.exec(banner)?.[1] ?? '';
+      expect(token).toMatch(/^roster_[A-Za-z0-9_-]{40,}$/);
+
+      const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+      const created = await fetch(`${server.origin}/scim/v2/Users`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          userName: 'Grace@example.com',
+          name: { givenName: 'Grace', familyName: 'Hopper' },
+        }),
+      });
+      expect(created.status).toBe(201);
+      userId = ((await created.json()) as { id: string }).id;
+
+      // A real URL with `+` for spaces and raw quotes, as Entra's validator sends it.
+      const found = await fetch(
+        `${server.origin}/scim/v2/Users?filter=userName+eq+"grace%40example.com"`,
+        { headers },
+      );
+      expect(found.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+      const list = (await found.json()) as { totalResults: number; Resources: { id: string }[] };
+      expect(list.totalResults).toBe(1);
+      expect(list.Resources[0]?.id).toBe(userId);
+
+      const wrong = await fetch(`${server.origin}/scim/v2/Users`, {
+        headers: { Authorization: 'Bearer nope' },
+      });
+      expect(wrong.status).toBe(401);
+    } finally {
+      // Graceful shutdown drains and exits cleanly.
+      expect(await stop(server)).toBe(0);
+    }
+  });
+
+  it('prints the token only on the first start, and the token keeps working', async () => {
+    const server = await startServer([
+      '--database',
+      database,
+      '--demo-token',
+      'a-chosen-demo-token-123',
+    ]);
+    try {
+      expect(server.output()).not.toContain('shown once');
+      const old = await fetch(`${server.origin}/scim/v2/Users/${userId}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect(old.status).toBe(200);
+      const chosen = await fetch(`${server.origin}/scim/v2/Users/${userId}`, {
+        headers: { Authorization: 'Bearer a-chosen-demo-token-123' },
+      });
+      expect(chosen.status).toBe(200);
+    } finally {
+      await stop(server);
+    }
+  });
+
+  it('roster users lists the users', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', MAIN, 'users', '--database', database],
+      { cwd: ROOT },
+    );
+    expect(stdout).toMatch(/USERNAME/);
+    expect(stdout).toContain('Grace@example.com');
+    expect(stdout).toContain(userId);
+  });
+
+  it('roster log prints the provisioning events with their explanation', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', MAIN, 'log', '--database', database, '--json'],
+      { cwd: ROOT },
+    );
+    const events = JSON.parse(stdout) as {
+      operation: string;
+      status: number;
+      explanation: string | null;
+    }[];
+    expect(events.map((e) => e.operation)).toEqual(
+      expect.arrayContaining(['create user', 'find users']),
+    );
+    const failure = events.find((e) => e.status === 401);
+    expect(failure?.explanation).toMatch(/not valid/);
+  });
+
+  it('rejects invalid configuration with a clear message', async () => {
+    const result = await run(
+      process.execPath,
+      ['--import', 'tsx', MAIN, 'serve', '--port', 'abc'],
+      { cwd: ROOT },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect((result as { code: number }).code).toBe(1);
+    expect((result as { stderr: string }).stderr).toMatch(/port/);
+  });
+});
