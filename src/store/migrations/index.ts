@@ -1,0 +1,15 @@
+/**
+ * Migrations listed in code rather than read from a folder, so they run the same under tsx and
+ * compiled. Names sort in application order.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from '../sql/dialect-quirks.ts';
+import { initialMigration } from './0001-initial.ts';
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return { '0001-initial': initialMigration(dialect) };
+    },
+  };
+}

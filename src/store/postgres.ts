@@ -1,0 +1,21 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './sql/database.ts';
+import { postgresQuirks } from './sql/dialect-quirks.ts';
+import { kyselyStore } from './sql/kysely-store.ts';
+import type { Store } from './store.ts';
+
+export interface PostgresStoreOptions {
+  readonly connectionString: string;
+  /** Maximum pooled connections; pg's default (10) when absent. */
+  readonly poolSize?: number | undefined;
+}
+
+export function createPostgresStore({ connectionString, poolSize }: PostgresStoreOptions): Store {
+  const pool = new pg.Pool({
+    connectionString,
+    ...(poolSize === undefined ? {} : { max: poolSize }),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return kyselyStore(db, postgresQuirks);
+}

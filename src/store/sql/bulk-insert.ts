@@ -1,0 +1,47 @@
+/**
+ * Multi-row INSERTs for bulk loads. Kysely builds and compiles the statement for the first chunk
+ * of each size; later chunks of that size reuse its SQL text with fresh parameters, because
+ * rebuilding the query tree for every chunk cost as much as SQLite's own work when seeding.
+ */
+import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
+import type { Database } from './database.ts';
+
+export type BulkInsert = <T extends keyof Database & string>(
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+  chunkSize: number,
+) => Promise<void>;
+
+/** An inserter that remembers compiled statements for as long as it is used (one bulk load). */
+export function bulkInserter(db: Kysely<Database>): BulkInsert {
+  const sqlByShape = new Map<string, string>();
+  return async (table, rows, chunkSize) => {
+    const first = rows[0];
+    if (first === undefined) return;
+    const columns = Object.keys(first);
+    for (let i = 0; i < rows.length; i += chunkSize) {
+      const chunk = rows.slice(i, i + chunkSize);
+      const parameters: unknown[] = [];
+      for (const row of chunk) {
+        const record = row as Record<string, unknown>;
+        for (const column of columns) parameters.push(record[column]);
+      }
+      let text = sqlByShape.get(`${table}:${chunk.length}`);
+      if (text === undefined) {
+        // Kysely cannot type values() for a table chosen at run time; the rows are typed above.
+        const compiled = (db as unknown as Kysely<Record<string, Record<string, unknown>>>)
+          .insertInto(table)
+          .values(chunk as Record<string, unknown>[])
+          .compile();
+        // Only reuse the text if every value became one parameter in column-major row order.
+        if (compiled.parameters.length !== parameters.length) {
+          await db.executeQuery(compiled);
+          continue;
+        }
+        text = compiled.sql;
+        sqlByShape.set(`${table}:${chunk.length}`, text);
+      }
+      await db.executeQuery(CompiledQuery.raw(text, parameters));
+    }
+  };
+}

@@ -1,0 +1,18 @@
+/** What every noun module needs: a Kysely handle (the store's or a transaction's) and quirks. */
+import type { Kysely } from 'kysely';
+import type { Database } from './database.ts';
+import type { DialectQuirks } from './dialect-quirks.ts';
+
+export interface SqlContext {
+  readonly db: Kysely<Database>;
+  readonly quirks: DialectQuirks;
+}
+
+/** Runs `work` in the surrounding transaction if there is one, else in a new one. */
+export function withTransaction<T>(
+  ctx: SqlContext,
+  work: (ctx: SqlContext) => Promise<T>,
+): Promise<T> {
+  if (ctx.db.isTransaction) return work(ctx);
+  return ctx.db.transaction().execute((trx) => work({ db: trx, quirks: ctx.quirks }));
+}

@@ -1,0 +1,133 @@
+/**
+ * Kysely's view of the schema created by `migrations/`. Column types cover both dialects:
+ * booleans are 0/1 on SQLite and boolean on PostgreSQL; JSON is text on SQLite and jsonb on
+ * PostgreSQL (written as JSON text, read back parsed by pg); bigint counters come back as strings
+ * from pg. The noun modules convert rows to records so callers never see these differences.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+export type DbBool = ColumnType<boolean | number, boolean | number, boolean | number>;
+/** Written as JSON text; read as text (SQLite) or an already parsed value (PostgreSQL). */
+export type DbJson = ColumnType<unknown, string, string>;
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  tier: string;
+  pricing_model: string;
+  sso_enabled: DbBool;
+  created_at: string;
+}
+
+export interface UsersTable {
+  /** Creation order and keyset tie-breaker. */
+  seq: Generated<number | string>;
+  id: string;
+  account_id: string;
+  user_name: string;
+  user_name_lower: string;
+  external_id: string | null;
+  email: string | null;
+  email_lower: string | null;
+  display_name: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  active: DbBool;
+  super_admin: DbBool;
+  permission_set_id: string;
+  managed_by: string;
+  deprovisioned_at: string | null;
+  profile: DbJson;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+/** One element of a multi-valued attribute. */
+export interface UserValuesTable {
+  user_id: string;
+  account_id: string;
+  attribute: string;
+  position: number;
+  value: string | null;
+  value_lower: string | null;
+  type: string | null;
+  is_primary: DbBool;
+  display: string | null;
+  data: DbJson;
+}
+
+export interface PermissionSetsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  is_minimal: DbBool;
+  permissions: DbJson;
+  created_at: string;
+}
+
+export interface DomainsTable {
+  id: string;
+  account_id: string;
+  domain: string;
+  state: string;
+  challenge_host: string;
+  challenge_value: string;
+  last_checked_at: string | null;
+  verified_at: string | null;
+  failure_reason: string | null;
+  created_at: string;
+}
+
+export interface ScimAppsTable {
+  id: string;
+  account_id: string;
+  uid: string;
+  name: string;
+  role_sync_enabled: DbBool;
+  installed_at: string | null;
+  created_at: string;
+}
+
+export interface AccessTokensTable {
+  id: string;
+  account_id: string;
+  app_id: string;
+  prefix: string;
+  hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface ProvisioningEventsTable {
+  /** Insertion order; breaks ties between events with the same `at`. */
+  seq: Generated<number | string>;
+  id: string;
+  account_id: string | null;
+  at: string;
+  idp: string;
+  method: string;
+  path: string;
+  operation: string;
+  user_id: string | null;
+  status: number;
+  outcome: string;
+  scim_type: string | null;
+  explanation: string | null;
+  request_body: string | null;
+  response_body: string | null;
+  duration_ms: number;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  user_values: UserValuesTable;
+  permission_sets: PermissionSetsTable;
+  domains: DomainsTable;
+  scim_apps: ScimAppsTable;
+  access_tokens: AccessTokensTable;
+  provisioning_events: ProvisioningEventsTable;
+}

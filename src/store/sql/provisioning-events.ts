@@ -1,0 +1,81 @@
+import { type Selectable, sql } from 'kysely';
+import type { ProvisioningEvent, ProvisioningOutcome } from '../../directory/model.ts';
+import type { ProvisioningEventStore } from '../store.ts';
+import { type SqlContext, withTransaction } from './context.ts';
+import type { ProvisioningEventsTable } from './database.ts';
+
+/** Rows per INSERT: 16 parameters each stays far below both dialects' parameter limits. */
+const CHUNK = 1000;
+
+const toEvent = (row: Selectable<ProvisioningEventsTable>): ProvisioningEvent => ({
+  id: row.id,
+  accountId: row.account_id,
+  at: row.at,
+  idp: row.idp,
+  method: row.method,
+  path: row.path,
+  operation: row.operation,
+  userId: row.user_id,
+  status: row.status,
+  outcome: row.outcome as ProvisioningOutcome,
+  scimType: row.scim_type,
+  explanation: row.explanation,
+  requestBody: row.request_body,
+  responseBody: row.response_body,
+  durationMs: row.duration_ms,
+});
+
+const toRow = (event: ProvisioningEvent) => ({
+  id: event.id,
+  account_id: event.accountId,
+  at: event.at,
+  idp: event.idp,
+  method: event.method,
+  path: event.path,
+  operation: event.operation,
+  user_id: event.userId,
+  status: event.status,
+  outcome: event.outcome,
+  scim_type: event.scimType,
+  explanation: event.explanation,
+  request_body: event.requestBody,
+  response_body: event.responseBody,
+  duration_ms: event.durationMs,
+});
+
+export function provisioningEventStore(ctx: SqlContext): ProvisioningEventStore {
+  return {
+    async insertMany(events) {
+      if (events.length === 0) return;
+      await withTransaction(ctx, async ({ db }) => {
+        for (let i = 0; i < events.length; i += CHUNK) {
+          await db
+            .insertInto('provisioning_events')
+            .values(events.slice(i, i + CHUNK).map(toRow))
+            .execute();
+        }
+      });
+    },
+    async list({ accountId, before, limit }) {
+      let query = ctx.db.selectFrom('provisioning_events as e').selectAll('e');
+      if (accountId !== undefined) query = query.where('e.account_id', '=', accountId);
+      if (before !== undefined) {
+        // Strictly older than the `before` event in (at, seq) order; an unknown id matches nothing.
+        query = query.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('provisioning_events as b')
+              .select(sql`1`.as('one'))
+              .where('b.id', '=', before)
+              .where(sql<boolean>`(e.at < b.at or (e.at = b.at and e.seq < b.seq))`),
+          ),
+        );
+      }
+      const rows = await query
+        .orderBy('e.at', 'desc')
+        .orderBy('e.seq', 'desc')
+        .limit(Math.max(0, limit))
+        .execute();
+      return rows.map(toEvent);
+    },
+  };
+}

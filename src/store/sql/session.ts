@@ -1,0 +1,22 @@
+/** A `StoreSession` over a Kysely handle: the store itself, or one transaction of it. */
+import type { StoreSession } from '../store.ts';
+import { accountStore } from './accounts.ts';
+import type { SqlContext } from './context.ts';
+import { domainStore } from './domains.ts';
+import { permissionSetStore } from './permission-sets.ts';
+import { provisioningEventStore } from './provisioning-events.ts';
+import { scimAppStore } from './scim-apps.ts';
+import { tokenStore } from './tokens.ts';
+import { userStore } from './users.ts';
+
+export function sessionFor(ctx: SqlContext): StoreSession {
+  return {
+    accounts: accountStore(ctx),
+    users: userStore(ctx),
+    permissionSets: permissionSetStore(ctx),
+    domains: domainStore(ctx),
+    scimApps: scimAppStore(ctx),
+    tokens: tokenStore(ctx),
+    events: provisioningEventStore(ctx),
+  };
+}

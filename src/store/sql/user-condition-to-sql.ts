@@ -1,0 +1,184 @@
+/**
+ * Compiles a `UserCondition` to a parameterised SQL boolean over `users as u` (and, inside
+ * `some`, `user_values as v`).
+ *
+ * Two-valued logic: `not` is pushed down to the leaves (De Morgan), and every leaf has a positive
+ * and a negative form. A positive leaf may yield NULL for an absent value, which WHERE treats as
+ * false; since nothing above it negates, that is the same as false. Negative forms spell out
+ * the absent case (`x IS NULL OR x <> v`), so `not` is always the exact complement.
+ */
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type {
+  Comparison,
+  ElementField,
+  Operand,
+  UserCondition,
+  UserField,
+} from '../../directory/user-query.ts';
+import type { DialectQuirks, JsonKind } from './dialect-quirks.ts';
+import { type ColumnInfo, userColumns } from './user-columns.ts';
+
+type Bool = RawBuilder<SqlBool>;
+type Field = UserField | ElementField;
+
+const TRUE: Bool = sql<SqlBool>`(1 = 1)`;
+const FALSE: Bool = sql<SqlBool>`(1 = 0)`;
+
+/** Element sub-attributes with their own column; all others are read from `data`. */
+const elementColumns: Readonly<Record<string, ColumnInfo>> = {
+  value: { column: 'v.value', kind: 'text', lower: 'v.value_lower' },
+  type: { column: 'v.type', kind: 'text' },
+  display: { column: 'v.display', kind: 'text' },
+  primary: { column: 'v.is_primary', kind: 'boolean' },
+};
+
+function operandKind(value: Exclude<Operand, null>): JsonKind {
+  if (typeof value === 'string') return 'text';
+  return typeof value === 'number' ? 'number' : 'boolean';
+}
+
+/** `%`, `_` and the escape character itself are literal in SCIM's co/sw/ew. */
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function userConditionToSql(
+  condition: UserCondition,
+  accountId: string,
+  quirks: DialectQuirks,
+): Expression<SqlBool> {
+  const columnTarget = (info: ColumnInfo, kind: JsonKind, caseExact: boolean) => {
+    if (info.kind !== kind) return undefined;
+    if (kind !== 'text' || caseExact) return sql.ref(info.column);
+    return info.lower ? sql.ref(info.lower) : sql`lower(${sql.ref(info.column)})`;
+  };
+
+  const jsonTarget = (
+    column: string,
+    path: readonly string[],
+    kind: JsonKind,
+    caseExact: boolean,
+  ) => {
+    const value = quirks.jsonValue(sql.ref(column), path, kind);
+    return kind === 'text' && !caseExact ? sql`lower(${value})` : value;
+  };
+
+  /** The SQL value to compare with an operand of `kind`; NULL when absent; undefined: never. */
+  function target(
+    field: Field,
+    kind: JsonKind,
+    caseExact: boolean,
+  ): Expression<unknown> | undefined {
+    switch (field.kind) {
+      case 'column':
+        return columnTarget(userColumns[field.column], kind, caseExact);
+      case 'profile':
+        return jsonTarget('u.profile', field.path, kind, caseExact);
+      case 'element': {
+        const info = field.path.length === 1 ? elementColumns[field.path[0] as string] : undefined;
+        return info && info.kind === kind
+          ? columnTarget(info, kind, caseExact)
+          : jsonTarget('v.data', field.path, kind, caseExact);
+      }
+    }
+  }
+
+  /** Never NULL. */
+  function present(field: Field): Bool {
+    switch (field.kind) {
+      case 'column': {
+        const info = userColumns[field.column];
+        const column = sql.ref(info.column);
+        return info.kind === 'text'
+          ? sql<SqlBool>`(${column} is not null and ${column} <> '')`
+          : sql<SqlBool>`(${column} is not null)`;
+      }
+      case 'profile':
+        return quirks.jsonPresent(sql.ref('u.profile'), field.path);
+      case 'element':
+        // `data` holds every sub-attribute, including values the columns do not keep.
+        return quirks.jsonPresent(sql.ref('v.data'), field.path);
+    }
+  }
+
+  function compare(
+    field: Field,
+    op: Comparison,
+    operand: Operand,
+    caseExact: boolean,
+    negated: boolean,
+  ): Bool {
+    if (operand === null) {
+      // `eq null` means absent; `ne null` means present; ordering against null matches nothing.
+      if (op === 'eq') return negated ? present(field) : sql<SqlBool>`(not ${present(field)})`;
+      if (op === 'ne') return negated ? sql<SqlBool>`(not ${present(field)})` : present(field);
+      return negated ? TRUE : FALSE;
+    }
+    if (op === 'ne') return compare(field, 'eq', operand, caseExact, !negated);
+    const kind = operandKind(operand);
+    const isLike = op === 'co' || op === 'sw' || op === 'ew';
+    const t = target(field, kind, caseExact);
+    if (t === undefined || (isLike && kind !== 'text')) return negated ? TRUE : FALSE;
+
+    const value =
+      kind === 'text'
+        ? caseExact
+          ? (operand as string)
+          : (operand as string).toLowerCase()
+        : kind === 'boolean'
+          ? quirks.bool(operand as boolean)
+          : operand;
+    let positive: Bool;
+    if (isLike) {
+      const body = escapeLike(value as string);
+      const pattern = op === 'co' ? `%${body}%` : op === 'sw' ? `${body}%` : `%${body}`;
+      positive = sql<SqlBool>`${t} like ${pattern} escape '\\'`;
+    } else if (op === 'eq') {
+      positive = sql<SqlBool>`${t} = ${value}`;
+    } else {
+      const left = kind === 'text' ? quirks.ordered(t) : t;
+      const symbol = op === 'gt' ? '>' : op === 'ge' ? '>=' : op === 'lt' ? '<' : '<=';
+      positive = sql<SqlBool>`${left} ${sql.raw(symbol)} ${value}`;
+    }
+    return negated
+      ? sql<SqlBool>`(${t} is null or not (${positive}))`
+      : sql<SqlBool>`(${positive})`;
+  }
+
+  function compile(condition: UserCondition, negated: boolean): Bool {
+    switch (condition.kind) {
+      case 'all':
+        return negated ? FALSE : TRUE;
+      case 'none':
+        return negated ? TRUE : FALSE;
+      case 'not':
+        return compile(condition.condition, !negated);
+      case 'and':
+      case 'or': {
+        const parts = condition.conditions.map((c) => compile(c, negated));
+        // De Morgan: a negated AND is an OR of negations, and vice versa.
+        const isAnd = (condition.kind === 'and') !== negated;
+        if (parts.length === 0) return isAnd ? TRUE : FALSE;
+        return sql<SqlBool>`(${sql.join(parts, sql.raw(isAnd ? ' and ' : ' or '))})`;
+      }
+      case 'compare':
+        return compare(
+          condition.field,
+          condition.op,
+          condition.value,
+          condition.caseExact,
+          negated,
+        );
+      case 'present':
+        return negated ? sql<SqlBool>`(not ${present(condition.field)})` : present(condition.field);
+      case 'some': {
+        // IN rather than EXISTS so the (account_id, attribute, value_lower) index can drive.
+        const inner = compile(condition.condition, false);
+        const elements = sql`select v.user_id from user_values as v where v.account_id = ${accountId} and v.attribute = ${condition.attribute} and ${inner}`;
+        return negated
+          ? sql<SqlBool>`(u.id not in (${elements}))`
+          : sql<SqlBool>`(u.id in (${elements}))`;
+      }
+    }
+  }
+
+  return compile(condition, false);
+}

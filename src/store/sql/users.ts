@@ -1,0 +1,138 @@
+import { type SqlBool, sql } from 'kysely';
+import type { User } from '../../directory/model.ts';
+import type { UserPage, UserQuery } from '../../directory/user-query.ts';
+import type { UserStore } from '../store.ts';
+import { bulkInserter } from './bulk-insert.ts';
+import { mapConflicts } from './conflicts.ts';
+import { type SqlContext, withTransaction } from './context.ts';
+import { userConditionToSql } from './user-condition-to-sql.ts';
+import { afterCursor, encodeCursor, sortPlan } from './user-paging.ts';
+import { loadUsers, userRow, valueRows } from './user-rows.ts';
+
+/**
+ * Rows per multi-row INSERT. 500 users × 20 columns and 2000 elements × 10 columns stay under
+ * SQLite's 32766 and PostgreSQL's 65535 parameter limits.
+ */
+const USER_CHUNK = 500;
+const VALUE_CHUNK = 2000;
+
+async function insertUsers(ctx: SqlContext, users: readonly User[]): Promise<void> {
+  const { db, quirks } = ctx;
+  const bulkInsert = bulkInserter(db);
+  for (let i = 0; i < users.length; i += USER_CHUNK) {
+    const chunk = users.slice(i, i + USER_CHUNK);
+    await bulkInsert(
+      'users',
+      chunk.map((user) => userRow(user, quirks)),
+      USER_CHUNK,
+    );
+    const values = chunk.flatMap((user) => valueRows(user, quirks));
+    await bulkInsert('user_values', values, VALUE_CHUNK);
+  }
+}
+
+export function userStore(ctx: SqlContext): UserStore {
+  const { db, quirks } = ctx;
+  const users = () => db.selectFrom('users as u');
+
+  return {
+    insert: (user) => mapConflicts(() => withTransaction(ctx, (trx) => insertUsers(trx, [user]))),
+
+    async insertMany(list) {
+      if (list.length === 0) return;
+      await mapConflicts(() => withTransaction(ctx, (trx) => insertUsers(trx, list)));
+    },
+
+    async findById(accountId, id) {
+      const rows = await users()
+        .selectAll('u')
+        .where('u.account_id', '=', accountId)
+        .where('u.id', '=', id)
+        .execute();
+      return (await loadUsers(db, quirks, rows))[0];
+    },
+
+    async findByIdentity(accountId, { userName, email }) {
+      const keys = [
+        ...(userName === undefined
+          ? []
+          : [sql<SqlBool>`u.user_name_lower = ${userName.toLowerCase()}`]),
+        ...(email === undefined ? [] : [sql<SqlBool>`u.email_lower = ${email.toLowerCase()}`]),
+      ];
+      if (keys.length === 0) return [];
+      const rows = await users()
+        .selectAll('u')
+        .where('u.account_id', '=', accountId)
+        .where(sql<SqlBool>`(${sql.join(keys, sql` or `)})`)
+        .orderBy('u.seq')
+        .execute();
+      return loadUsers(db, quirks, rows);
+    },
+
+    update: (user, expectedVersion) =>
+      mapConflicts(() =>
+        withTransaction(ctx, async ({ db: trx }) => {
+          const { id, account_id, ...changes } = userRow(user, quirks);
+          const result = await trx
+            .updateTable('users')
+            .set(changes)
+            .where('id', '=', id)
+            .where('account_id', '=', account_id)
+            .where('version', '=', expectedVersion)
+            .executeTakeFirst();
+          if (Number(result.numUpdatedRows) === 0) return false;
+          await trx.deleteFrom('user_values').where('user_id', '=', id).execute();
+          await bulkInserter(trx)('user_values', valueRows(user, quirks), VALUE_CHUNK);
+          return true;
+        }),
+      ),
+
+    async query(query: UserQuery): Promise<UserPage> {
+      const condition = userConditionToSql(query.condition, query.accountId, quirks);
+      const matching = users().where('u.account_id', '=', query.accountId).where(condition);
+      const totalRow = await matching
+        .select((eb) => eb.fn.countAll().as('total'))
+        .executeTakeFirstOrThrow();
+      const total = quirks.readInt(totalRow.total);
+      const { page } = query;
+      if (page.limit <= 0) return { users: [], total };
+
+      const plan = sortPlan(query.sort, quirks);
+      let select = matching.selectAll('u');
+      if (plan.expr !== undefined) {
+        const expr = plan.expr;
+        select = select
+          .select(expr.as('sort_value'))
+          .orderBy(expr, (o) => (plan.descending ? o.desc() : o.asc()).nullsLast());
+      }
+      select = select.orderBy('u.seq', 'asc');
+
+      if (page.kind === 'index') {
+        const rows = await select.offset(Math.max(0, page.offset)).limit(page.limit).execute();
+        return { users: await loadUsers(db, quirks, rows), total };
+      }
+      if (page.after !== undefined) select = select.where(afterCursor(plan, page.after));
+      // One extra row tells whether another page follows.
+      const rows = await select.limit(page.limit + 1).execute();
+      const pageRows = rows.slice(0, page.limit);
+      const last = pageRows.at(-1);
+      const nextKey =
+        rows.length > page.limit && last !== undefined
+          ? encodeCursor(
+              plan,
+              (last as { sort_value?: unknown }).sort_value,
+              quirks.readInt(last.seq),
+            )
+          : undefined;
+      return { users: await loadUsers(db, quirks, pageRows), total, nextKey };
+    },
+
+    async count(accountId) {
+      const row = await users()
+        .where('u.account_id', '=', accountId)
+        .select((eb) => eb.fn.countAll().as('total'))
+        .executeTakeFirstOrThrow();
+      return quirks.readInt(row.total);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
+import type { Database } from './sql/database.ts';
+import { sqliteQuirks } from './sql/dialect-quirks.ts';
+import { kyselyStore } from './sql/kysely-store.ts';
+import type { Store } from './store.ts';
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:'. */
+  readonly filename: string;
+}
+
+/** Prepared statements kept per SQL text; Kysely's driver would otherwise prepare every query. */
+const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * Kysely prepares each query anew; preparing the large multi-row INSERTs of a bulk load costs
+ * as much as a fifth of it. Reusing statements by SQL text is safe because Kysely runs one query
+ * at a time on this single connection, and SQLite re-prepares a statement after schema changes.
+ */
+function withStatementCache(database: SqliteDatabase.Database): SqliteDialectDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql) {
+      let statement = cache.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+      } else {
+        cache.delete(sql); // Re-inserted below: most recently used last.
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
+}
+
+export function createSqliteStore({ filename }: SqliteStoreOptions): Store {
+  if (filename !== ':memory:' && filename !== '') mkdirSync(dirname(filename), { recursive: true });
+  const database = new SqliteDatabase(filename);
+  database.pragma('journal_mode = WAL');
+  // WAL + NORMAL: durable across application crashes, fsync only at checkpoints.
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('cache_size = -65536');
+  // SQLite's LIKE ignores ASCII case by default; PostgreSQL's does not. Case-insensitive
+  // matches lower-case both sides explicitly instead.
+  database.pragma('case_sensitive_like = ON');
+  // SQLite's lower() folds ASCII only; replace it with JavaScript's, which the stored *_lower
+  // columns and lower-cased operands also use, so non-ASCII text compares as on PostgreSQL.
+  database.function('lower', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  });
+  return kyselyStore(db, sqliteQuirks);
+}

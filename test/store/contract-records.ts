@@ -1,0 +1,224 @@
+/** Contract for accounts, permission sets, domains, SCIM apps, tokens and provisioning events. */
+import { describe, expect, it } from 'vitest';
+import type { Domain, ProvisioningEvent, ScimApp } from '../../src/directory/model.ts';
+import { ConflictError } from '../../src/store/errors.ts';
+import type { Store } from '../../src/store/store.ts';
+import { makeAccount, newId, tick } from './fixtures.ts';
+
+async function conflict(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ConflictError);
+  return (error as ConflictError).constraint;
+}
+
+export function recordsContract(store: () => Store): void {
+  describe('accounts', () => {
+    it('inserts, finds and lists oldest first', async () => {
+      const a = makeAccount({
+        name: 'First',
+        ssoEnabled: false,
+        createdAt: '2020-01-01T00:00:00.001Z',
+      });
+      const b = makeAccount({ name: 'Second', tier: 'enterprise', pricingModel: 'classic' });
+      await store().accounts.insert(b);
+      await store().accounts.insert(a);
+      expect(await store().accounts.findById(a.id)).toEqual(a);
+      expect(await store().accounts.findById(b.id)).toEqual(b);
+      expect(await store().accounts.findById('missing')).toBeUndefined();
+      const ids = (await store().accounts.list()).map((x) => x.id);
+      expect(ids.indexOf(a.id)).toBeLessThan(ids.indexOf(b.id));
+    });
+  });
+
+  describe('permission sets', () => {
+    it('round-trips, finds the minimal set and rejects duplicate names per account', async () => {
+      const account = makeAccount();
+      const other = makeAccount();
+      await store().accounts.insert(account);
+      await store().accounts.insert(other);
+      const minimal = {
+        id: newId('ps'),
+        accountId: account.id,
+        name: 'Minimal',
+        isMinimal: true,
+        permissions: [],
+        createdAt: tick(),
+      };
+      const admins = {
+        ...minimal,
+        id: newId('ps'),
+        name: 'Admins',
+        isMinimal: false,
+        permissions: ['users:write', 'users:read'],
+        createdAt: tick(),
+      };
+      await store().permissionSets.insert(minimal);
+      await store().permissionSets.insert(admins);
+      expect(await store().permissionSets.findById(account.id, admins.id)).toEqual(admins);
+      expect(await store().permissionSets.findById(other.id, admins.id)).toBeUndefined();
+      expect(await store().permissionSets.findMinimal(account.id)).toEqual(minimal);
+      expect(await store().permissionSets.findMinimal(other.id)).toBeUndefined();
+      expect(await store().permissionSets.list(account.id)).toEqual([minimal, admins]);
+      // Names match exactly: another case is another set, the same name is a conflict.
+      await store().permissionSets.insert({ ...admins, id: newId('ps'), name: 'admins' });
+      expect(await conflict(store().permissionSets.insert({ ...admins, id: newId('ps') }))).toBe(
+        'permissionSet.name',
+      );
+      await store().permissionSets.insert({ ...admins, id: newId('ps'), accountId: other.id });
+    });
+  });
+
+  describe('domains', () => {
+    it('inserts, updates, finds, lists and rejects duplicates per account', async () => {
+      const account = makeAccount();
+      await store().accounts.insert(account);
+      const domain: Domain = {
+        id: newId('dom'),
+        accountId: account.id,
+        domain: 'x.com',
+        state: 'pending',
+        challengeHost: '_roster.x.com',
+        challengeValue: 'abc',
+        lastCheckedAt: null,
+        verifiedAt: null,
+        failureReason: null,
+        createdAt: tick(),
+      };
+      await store().domains.insert(domain);
+      const verified: Domain = {
+        ...domain,
+        state: 'verified',
+        lastCheckedAt: tick(),
+        verifiedAt: tick(),
+      };
+      await store().domains.update(verified);
+      expect(await store().domains.find(account.id, 'x.com')).toEqual(verified);
+      expect(await store().domains.find(account.id, 'y.com')).toBeUndefined();
+      const second = { ...domain, id: newId('dom'), domain: 'y.com', createdAt: tick() };
+      await store().domains.insert(second);
+      expect(await store().domains.list(account.id)).toEqual([verified, second]);
+      expect(await conflict(store().domains.insert({ ...domain, id: newId('dom') }))).toBe(
+        'domain.domain',
+      );
+      expect(await conflict(store().domains.update({ ...second, domain: 'x.com' }))).toBe(
+        'domain.domain',
+      );
+    });
+  });
+
+  describe('SCIM apps', () => {
+    it('keeps one app per account', async () => {
+      const account = makeAccount();
+      await store().accounts.insert(account);
+      const app: ScimApp = {
+        id: newId('app'),
+        accountId: account.id,
+        uid: 'uid-1',
+        name: 'Okta',
+        roleSyncEnabled: false,
+        installedAt: null,
+        createdAt: tick(),
+      };
+      await store().scimApps.insert(app);
+      expect(await store().scimApps.findByAccount(account.id)).toEqual(app);
+      const installed = { ...app, roleSyncEnabled: true, installedAt: tick(), name: 'Entra' };
+      await store().scimApps.update(installed);
+      expect(await store().scimApps.findByAccount(account.id)).toEqual(installed);
+      expect(await conflict(store().scimApps.insert({ ...app, id: newId('app') }))).toBe(
+        'scimApp.account',
+      );
+      expect(await store().scimApps.findByAccount('missing')).toBeUndefined();
+    });
+  });
+
+  describe('tokens', () => {
+    it('finds by hash, lists, touches and revokes', async () => {
+      const account = makeAccount();
+      await store().accounts.insert(account);
+      const token = {
+        id: newId('tok'),
+        accountId: account.id,
+        appId: 'app',
+        prefix: 'rst_abcd',
+        hash: newId('hash'),
+        createdAt: tick(),
+        lastUsedAt: null,
+        expiresAt: '2030-01-01T00:00:00.000Z',
+        revokedAt: null,
+      };
+      const second = {
+        ...token,
+        id: newId('tok'),
+        hash: newId('hash'),
+        createdAt: tick(),
+        expiresAt: null,
+      };
+      await store().tokens.insert(token);
+      await store().tokens.insert(second);
+      expect(await store().tokens.findByHash(token.hash)).toEqual(token);
+      expect(await store().tokens.findByHash('nope')).toBeUndefined();
+      const used = tick();
+      await store().tokens.touch(token.id, used);
+      const revoked = tick();
+      await store().tokens.revoke(second.id, revoked);
+      await store().tokens.revoke(second.id, tick());
+      expect(await store().tokens.list(account.id)).toEqual([
+        { ...token, lastUsedAt: used },
+        { ...second, revokedAt: revoked },
+      ]);
+    });
+  });
+
+  describe('provisioning events', () => {
+    it('lists newest first, by account, before an event, with a limit', async () => {
+      const account = makeAccount();
+      await store().accounts.insert(account);
+      const at = tick();
+      const event = (n: number, accountId: string | null, time = at): ProvisioningEvent => ({
+        id: newId(`evt${n}`),
+        accountId,
+        at: time,
+        idp: 'okta',
+        method: 'POST',
+        path: '/scim/v2/Users',
+        operation: 'create user',
+        userId: n % 2 ? null : 'usr',
+        status: 201,
+        outcome: n === 3 ? 'failure' : 'success',
+        scimType: n === 3 ? 'uniqueness' : null,
+        explanation: null,
+        requestBody: n === 1 ? '{"userName":"a"}' : null,
+        responseBody: null,
+        durationMs: n,
+      });
+      // Same timestamp for 1–3: insertion order breaks the tie.
+      const events = [
+        event(1, account.id),
+        event(2, account.id),
+        event(3, account.id),
+        event(4, null, tick()),
+        event(5, account.id, tick()),
+      ];
+      await store().events.insertMany(events);
+      const [e1, e2, e3, , e5] = events;
+      expect(await store().events.list({ accountId: account.id, limit: 10 })).toEqual([
+        e5,
+        e3,
+        e2,
+        e1,
+      ]);
+      expect(await store().events.list({ accountId: account.id, limit: 2 })).toEqual([e5, e3]);
+      expect(
+        await store().events.list({ accountId: account.id, before: e3!.id, limit: 10 }),
+      ).toEqual([e2, e1]);
+      expect(
+        await store().events.list({ accountId: account.id, before: 'unknown', limit: 10 }),
+      ).toEqual([]);
+      const all = await store().events.list({ limit: 3 });
+      expect(all.map((e) => e.id)).toEqual([e5!.id, events[3]!.id, e3!.id]);
+    });
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * The store contract: the same describe/it suite runs against every Store implementation
+ * (`sqlite.test.ts`, `postgres.test.ts`), so both dialects are held to identical behaviour.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { Store } from '../../src/store/store.ts';
+import { recordsContract } from './contract-records.ts';
+import { userQueryContract } from './contract-user-query.ts';
+import { usersContract } from './contract-users.ts';
+
+export interface OpenedStore {
+  readonly store: Store;
+  cleanup(): Promise<void>;
+}
+
+export function storeContract(name: string, openStore: () => Promise<OpenedStore>): void {
+  describe(`store contract: ${name}`, () => {
+    let opened: OpenedStore | undefined;
+    const store = (): Store => {
+      if (!opened) throw new Error('store not opened');
+      return opened.store;
+    };
+    beforeAll(async () => {
+      opened = await openStore();
+    });
+    afterAll(async () => {
+      await opened?.cleanup();
+    });
+
+    it('pings and migrates again without error', async () => {
+      await store().ping();
+      await store().migrate();
+    });
+
+    recordsContract(store);
+    usersContract(store);
+    userQueryContract(store);
+  });
+}
