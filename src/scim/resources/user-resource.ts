@@ -52,10 +52,16 @@ export function toUserDraft(resource: Resource, current?: User): UserDraft {
     else profile[key] = value;
   }
   const name = (resource.name ?? {}) as Record<string, unknown>;
+  const email = primaryEmail(resource);
+  // An email-shaped userName with no emails is the user's email: say so in `emails`, so every
+  // client reading the user back (Okta's spec test reads emails[0].value) sees the same address.
+  if (email && !multiValued.emails?.length) {
+    multiValued.emails = [{ value: email, type: 'work', primary: true }];
+  }
   return {
     userName: asString(resource.userName) ?? '',
     externalId: asString(resource.externalId),
-    email: primaryEmail(resource),
+    email,
     displayName: asString(resource.displayName),
     givenName: asString(name.givenName),
     familyName: asString(name.familyName),
