@@ -50,6 +50,9 @@ export function createSqliteStore({ filename }: SqliteStoreOptions): Store {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   database.pragma('cache_size = -65536');
+  // Bound the work of `pragma optimize` (run here and after bulk loads) on large tables.
+  database.pragma('analysis_limit = 1000');
+  database.pragma('optimize = 0x10002');
   // SQLite's LIKE ignores ASCII case by default; PostgreSQL's does not. Case-insensitive
   // matches lower-case both sides explicitly instead.
   database.pragma('case_sensitive_like = ON');

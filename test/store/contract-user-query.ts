@@ -47,11 +47,13 @@ function fixtureUsers(accountId: string): User[] {
         ],
       },
     }),
+    // `remote: 1` is a number, not true: boolean comparisons must not match it.
     makeUser(accountId, {
       userName: 'carol_100%',
       email: 'carol@x.com',
       externalId: 'EXT-1',
       displayName: 'Carol',
+      profile: { remote: 1 },
     }),
     makeUser(accountId, {
       userName: 'Dave',
@@ -275,7 +277,7 @@ export function userQueryContract(store: () => Store): void {
       );
       expect(
         await names({ kind: 'present', field: { kind: 'profile', path: ['remote'] } }),
-      ).toEqual(['alice', 'bob']);
+      ).toEqual(['alice', 'bob', 'carol_100%']);
     });
 
     it('matches element conditions within one element', async () => {

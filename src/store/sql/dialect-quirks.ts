@@ -29,6 +29,8 @@ export interface DialectQuirks {
   jsonPresent(column: Expression<unknown>, path: readonly string[]): RawBuilder<SqlBool>;
   /** Text in byte order on both dialects (PostgreSQL databases may have a linguistic collation). */
   ordered(text: Expression<unknown>): RawBuilder<unknown>;
+  /** Statement to refresh planner statistics after a bulk load, if the dialect needs one. */
+  readonly afterBulkLoad: RawBuilder<unknown> | undefined;
 }
 
 /** SQLite JSON path; every key quoted because SCIM URNs contain dots and colons. */
@@ -71,6 +73,9 @@ export const sqliteQuirks: DialectQuirks = {
     return sql<SqlBool>`coalesce(${type} <> 'null' and (${type} <> 'text' or json_extract(${column}, ${p}) <> ''), 0)`;
   },
   ordered: (text) => sql`${text}`,
+  // Without statistics SQLite prefers the account index over `id IN (elements…)`, scanning
+  // every user for an `emails.value eq` filter; `optimize` analyses tables that grew a lot.
+  afterBulkLoad: sql`pragma optimize`,
 };
 
 const pgPath = (path: readonly string[]) => sql`${sql.val(path)}::text[]`;
@@ -100,4 +105,6 @@ export const postgresQuirks: DialectQuirks = {
     return sql<SqlBool>`coalesce(${type} <> 'null' and (${type} <> 'string' or ${column} #>> ${p} <> ''), false)`;
   },
   ordered: (text) => sql`(${text} collate "C")`,
+  // Autovacuum analyses PostgreSQL tables soon enough; its default estimates plan these well.
+  afterBulkLoad: undefined,
 };

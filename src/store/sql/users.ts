@@ -41,6 +41,8 @@ export function userStore(ctx: SqlContext): UserStore {
     async insertMany(list) {
       if (list.length === 0) return;
       await mapConflicts(() => withTransaction(ctx, (trx) => insertUsers(trx, list)));
+      const { afterBulkLoad } = quirks;
+      if (afterBulkLoad !== undefined && !db.isTransaction) await afterBulkLoad.execute(db);
     },
 
     async findById(accountId, id) {
