@@ -16,6 +16,9 @@ export function createPostgresStore({ connectionString, poolSize }: PostgresStor
     connectionString,
     ...(poolSize === undefined ? {} : { max: poolSize }),
   });
+  // An idle pooled connection that dies (server restart, network) emits 'error' on the pool,
+  // which would crash the process if unhandled; the pool drops it and the next query reconnects.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return kyselyStore(db, postgresQuirks);
 }

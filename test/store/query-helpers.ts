@@ -1,16 +1,10 @@
 /** Short builders for `UserCondition`s in the query contract. */
-import type { User } from '../../src/directory/model.ts';
 import type {
   Comparison,
   Operand,
   UserColumn,
   UserCondition,
 } from '../../src/directory/user-query.ts';
-
-export interface Fixture {
-  accountId: string;
-  byId: Map<string, User>;
-}
 
 export const col = (
   column: UserColumn,

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
 import { recordsContract } from './contract-records.ts';
+import { userPagingContract } from './contract-user-paging.ts';
 import { userQueryContract } from './contract-user-query.ts';
 import { usersContract } from './contract-users.ts';
 
@@ -35,5 +36,6 @@ export function storeContract(name: string, openStore: () => Promise<OpenedStore
     recordsContract(store);
     usersContract(store);
     userQueryContract(store);
+    userPagingContract(store);
   });
 }

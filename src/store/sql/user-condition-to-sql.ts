@@ -73,6 +73,7 @@ export function userConditionToSql(
       case 'profile':
         return jsonTarget('u.profile', field.path, kind, caseExact);
       case 'element': {
+        element(field);
         const info = field.path.length === 1 ? elementColumns[field.path[0] as string] : undefined;
         return info && info.kind === kind
           ? columnTarget(info, kind, caseExact)
@@ -80,6 +81,13 @@ export function userConditionToSql(
       }
     }
   }
+
+  /** Whether `compile` is inside a `some`, where element fields (`v.*`) are in scope. */
+  let inElement = false;
+  const element = (field: ElementField): ElementField => {
+    if (!inElement) throw new Error(`element field ${field.path.join('.')} outside 'some'`);
+    return field;
+  };
 
   /** Never NULL. */
   function present(field: Field): Bool {
@@ -95,7 +103,7 @@ export function userConditionToSql(
         return quirks.jsonPresent(sql.ref('u.profile'), field.path);
       case 'element':
         // `data` holds every sub-attribute, including values the columns do not keep.
-        return quirks.jsonPresent(sql.ref('v.data'), field.path);
+        return quirks.jsonPresent(sql.ref('v.data'), element(field).path);
     }
   }
 
@@ -170,12 +178,17 @@ export function userConditionToSql(
       case 'present':
         return negated ? sql<SqlBool>`(not ${present(condition.field)})` : present(condition.field);
       case 'some': {
-        // IN rather than EXISTS so the (account_id, attribute, value_lower) index can drive.
+        if (inElement) throw new Error(`'some' cannot nest inside 'some' (${condition.attribute})`);
+        inElement = true;
         const inner = compile(condition.condition, false);
-        const elements = sql`select v.user_id from user_values as v where v.account_id = ${accountId} and v.attribute = ${condition.attribute} and ${inner}`;
+        inElement = false;
+        const where = sql`v.account_id = ${accountId} and v.attribute = ${condition.attribute} and ${inner}`;
+        // Positive: IN, so the (account_id, attribute, value_lower) index can drive the query.
+        // Negated: NOT EXISTS, which PostgreSQL runs as an anti-join; NOT IN over a large
+        // subquery can degrade to a rescan per user.
         return negated
-          ? sql<SqlBool>`(u.id not in (${elements}))`
-          : sql<SqlBool>`(u.id in (${elements}))`;
+          ? sql<SqlBool>`(not exists (select 1 from user_values as v where v.user_id = u.id and ${where}))`
+          : sql<SqlBool>`(u.id in (select v.user_id from user_values as v where ${where}))`;
       }
     }
   }
