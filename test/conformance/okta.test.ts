@@ -180,7 +180,11 @@ replay(
       step: '10. GET /Groups answers 200 (an empty ListResponse: groups are not provisioned)',
       method: 'GET',
       path: `${SCIM}/Groups`,
-      expect: { status: 200, list: { totalResults: 0, startIndex: 1, itemsPerPage: 0, ids: [] } },
+      expect: {
+        status: 200,
+        list: { totalResults: 0, startIndex: 1, itemsPerPage: 0, ids: [] },
+        maxMs: 600,
+      },
     },
     {
       step: '11. a request with Authorization: non-token answers 401 with an Error',
@@ -358,6 +362,21 @@ replay(
       path: `${SCIM}/Users/{{id}}`,
       expect: { status: 200, body: { active: true } },
       save: { current: resourceOf },
+    },
+    {
+      step: 'a sync that PUTs the fetched object unchanged leaves meta.version and lastModified as they were',
+      method: 'PUT',
+      path: `${SCIM}/Users/{{id}}`,
+      body: putBack({}),
+      expect: {
+        status: 200,
+        body: { id: '{{id}}', active: true },
+        check: ({ body }, vars) => {
+          const before = (vars.current as { meta: { version: string; lastModified: string } }).meta;
+          expect(body.meta.version).toBe(before.version);
+          expect(body.meta.lastModified).toBe(before.lastModified);
+        },
+      },
     },
     {
       step: 'PUT that omits active leaves an active user active',

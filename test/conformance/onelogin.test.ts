@@ -159,6 +159,17 @@ replay('OneLogin SCIM JSON template (idp-behaviour.md §6)', [
       absent: ['title'],
       check: noManager,
     },
+    save: { version: (r) => r.body.meta.version },
+  },
+  {
+    step: 'the next sync PUTs the same template again: nothing changes, meta.version included',
+    method: 'PUT',
+    path: `${SCIM}/Users/{{id}}`,
+    body: template({ department: 'Flight' }),
+    expect: {
+      status: 200,
+      body: { id: '{{id}}', active: true, meta: { version: '{{version}}' } },
+    },
   },
   {
     step: 'Suspend (PATCH) → active=false',
