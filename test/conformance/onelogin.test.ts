@@ -41,6 +41,7 @@ function template({
     emails: [{ value: 'Katherine.Johnson@example.com', type: 'work', primary: true }],
     title,
     active,
+    phoneNumbers: [{ value: '', type: 'work' }],
     addresses: [
       {
         streetAddress: '1 NASA Drive',
@@ -65,9 +66,11 @@ const ADDRESS = {
   country: 'US',
 };
 
-/** An empty manager placeholder must not be stored as a manager. */
-const noManager = (r: TestResponse) =>
+/** Empty placeholders are unassigned values: no manager, no phone number with an empty value. */
+const noManager = (r: TestResponse) => {
   expect(r.body?.[ENTERPRISE_SCHEMA]?.manager, 'empty manager placeholder').toBeUndefined();
+  expect(r.body?.phoneNumbers, 'empty phone number placeholder').toBeUndefined();
+};
 
 replay('OneLogin SCIM JSON template (idp-behaviour.md §6)', [
   {
