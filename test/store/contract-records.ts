@@ -192,7 +192,7 @@ export function recordsContract(store: () => Store): void {
         explanation: null,
         requestBody: n === 1 ? '{"userName":"a"}' : null,
         responseBody: null,
-        durationMs: n,
+        durationMs: n + 0.25,
       });
       // Same timestamp for 1–3: insertion order breaks the tie.
       const events = [

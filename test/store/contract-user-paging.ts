@@ -101,6 +101,9 @@ export function userPagingContract(store: () => Store): void {
       ]);
       expect(await page(0, 0)).toEqual({ users: [], total: 6 });
       expect(await page(10, 5)).toEqual({ users: [], total: 6 });
+      // Out-of-range numbers never reach the database.
+      expect(await page(1e20, 5)).toEqual({ users: [], total: 6 });
+      expect((await page(0, 1e20)).users.map((u) => u.userName)).toHaveLength(6);
       const filtered = await store().users.query({
         accountId: f.accountId,
         condition: col('active', 'eq', true),

@@ -222,5 +222,22 @@ export function userQueryContract(store: () => Store): void {
       expect(await names(some('emails', { kind: 'all' }))).toEqual(['alice', 'bob', 'Dave']);
       await expect(names(el(['value'], 'eq', 'x'))).rejects.toThrow('outside');
     });
+
+    it('finds nothing for text with NUL, which PostgreSQL cannot store, on both dialects', async () => {
+      expect(await names(col('userName', 'eq', 'alice\u0000'))).toEqual([]);
+      expect(await names(col('userName', 'co', '\u0000'))).toEqual([]);
+      expect(await names(col('userName', 'ne', 'alice\u0000'))).toHaveLength(6);
+      expect(await names(col('userName', 'gt', 'carol\u0000x'))).toEqual([
+        'carol_100%',
+        'Dave',
+        'ÉMILE',
+        'carolx100y',
+      ]);
+      expect(await names(col('userName', 'le', 'bob\u0000'))).toEqual(['alice', 'bob']);
+      expect(await store().users.findById(f.accountId, 'a\u0000b')).toBeUndefined();
+      expect(
+        await store().users.findByIdentity(f.accountId, { userName: 'a\u0000', email: 'b\u0000' }),
+      ).toEqual([]);
+    });
   });
 }

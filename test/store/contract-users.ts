@@ -138,6 +138,45 @@ export function usersContract(store: () => Store): void {
       expect(await store().users.findById(accountId, b.id)).toEqual(b);
     });
 
+    it('stores and finds long externalIds and element values (certificates)', async () => {
+      const accountId = await newAccount();
+      const certificate = 'MII'.padEnd(12_000, 'AbCd');
+      const externalId = 'ext-'.padEnd(6000, 'x');
+      const user = makeUser(accountId, {
+        externalId,
+        multiValued: { x509Certificates: [{ value: certificate }] },
+      });
+      await store().users.insert(user);
+      const byExternalId = await store().users.query({
+        accountId,
+        condition: {
+          kind: 'compare',
+          field: { kind: 'column', column: 'externalId' },
+          op: 'eq',
+          value: externalId,
+          caseExact: true,
+        },
+        page: { kind: 'index', offset: 0, limit: 10 },
+      });
+      expect(byExternalId.users).toEqual([user]);
+      const byCertificate = await store().users.query({
+        accountId,
+        condition: {
+          kind: 'some',
+          attribute: 'x509Certificates',
+          condition: {
+            kind: 'compare',
+            field: { kind: 'element', path: ['value'] },
+            op: 'eq',
+            value: certificate,
+            caseExact: false,
+          },
+        },
+        page: { kind: 'index', offset: 0, limit: 10 },
+      });
+      expect(byCertificate.users.map((u) => u.id)).toEqual([user.id]);
+    });
+
     it('rolls a transaction back when its work throws', async () => {
       const accountId = await newAccount();
       const kept = makeUser(accountId, { displayName: 'kept' });

@@ -67,11 +67,17 @@ export function initialMigration(dialect: Dialect): Migration {
         .columns(['account_id', 'email_lower'])
         .unique()
         .execute();
-      await db.schema
-        .createIndex('users_external_id')
-        .on('users')
-        .columns(['account_id', 'external_id'])
-        .execute();
+      // PostgreSQL B-tree entries are limited to about 2.7 kB; externalId and element values can
+      // be longer (x509Certificates, photos), so PostgreSQL indexes them by hash, which serves
+      // the equality lookups these indexes exist for. userName and email keep B-tree unique
+      // indexes: callers must bound their length (see the store's notes).
+      await (pg
+        ? db.schema.createIndex('users_external_id').on('users').using('hash').column('external_id')
+        : db.schema
+            .createIndex('users_external_id')
+            .on('users')
+            .columns(['account_id', 'external_id'])
+      ).execute();
       // Default listing order and cursor paging without a sort.
       await db.schema
         .createIndex('users_account_seq')
@@ -96,11 +102,17 @@ export function initialMigration(dialect: Dialect): Migration {
         .addPrimaryKeyConstraint('user_values_pk', ['user_id', 'attribute', 'position'])
         .execute();
       // `emails.value eq "…"` and friends: find the users from the value side.
-      await db.schema
-        .createIndex('user_values_lookup')
-        .on('user_values')
-        .columns(['account_id', 'attribute', 'value_lower'])
-        .execute();
+      await (pg
+        ? db.schema
+            .createIndex('user_values_lookup')
+            .on('user_values')
+            .using('hash')
+            .column('value_lower')
+        : db.schema
+            .createIndex('user_values_lookup')
+            .on('user_values')
+            .columns(['account_id', 'attribute', 'value_lower'])
+      ).execute();
 
       await db.schema
         .createTable('permission_sets')
@@ -191,7 +203,8 @@ export function initialMigration(dialect: Dialect): Migration {
         .addColumn('explanation', 'text')
         .addColumn('request_body', 'text')
         .addColumn('response_body', 'text')
-        .addColumn('duration_ms', 'integer', notNull)
+        // Fractional milliseconds are recorded as measured.
+        .addColumn('duration_ms', pg ? 'double precision' : 'real', notNull)
         .execute();
       await db.schema
         .createIndex('provisioning_events_account_at')

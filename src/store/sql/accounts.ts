@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Account, PlanTier, PricingModel } from '../../directory/model.ts';
 import type { AccountStore } from '../store.ts';
-import type { SqlContext } from './context.ts';
+import { type SqlContext, storable } from './context.ts';
 import type { AccountsTable } from './database.ts';
 
 export function accountStore({ db, quirks }: SqlContext): AccountStore {
@@ -28,6 +28,7 @@ export function accountStore({ db, quirks }: SqlContext): AccountStore {
         .execute();
     },
     async findById(id) {
+      if (!storable(id)) return undefined;
       const row = await db
         .selectFrom('accounts')
         .selectAll()

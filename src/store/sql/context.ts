@@ -16,3 +16,9 @@ export function withTransaction<T>(
   if (ctx.db.isTransaction) return work(ctx);
   return ctx.db.transaction().execute((trx) => work({ db: trx, quirks: ctx.quirks }));
 }
+
+/**
+ * Whether `text` can be stored at all: PostgreSQL text and jsonb reject NUL. Lookups by such a
+ * key find nothing on both dialects instead of failing on one.
+ */
+export const storable = (text: string): boolean => !text.includes('\u0000');

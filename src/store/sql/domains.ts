@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Domain, DomainState } from '../../directory/model.ts';
 import type { DomainStore } from '../store.ts';
 import { mapConflicts } from './conflicts.ts';
-import type { SqlContext } from './context.ts';
+import { type SqlContext, storable } from './context.ts';
 import type { DomainsTable } from './database.ts';
 
 const toDomain = (row: Selectable<DomainsTable>): Domain => ({
@@ -64,6 +64,7 @@ export function domainStore({ db }: SqlContext): DomainStore {
       return rows.map(toDomain);
     },
     async find(accountId, domain) {
+      if (!storable(domain)) return undefined;
       const row = await db
         .selectFrom('domains')
         .selectAll()

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { PermissionSet } from '../../directory/model.ts';
 import type { PermissionSetStore } from '../store.ts';
 import { mapConflicts } from './conflicts.ts';
-import type { SqlContext } from './context.ts';
+import { type SqlContext, storable } from './context.ts';
 import type { PermissionSetsTable } from './database.ts';
 
 export function permissionSetStore({ db, quirks }: SqlContext): PermissionSetStore {
@@ -33,6 +33,7 @@ export function permissionSetStore({ db, quirks }: SqlContext): PermissionSetSto
       );
     },
     async findById(accountId, id) {
+      if (!storable(id)) return undefined;
       const row = await ofAccount(accountId).where('id', '=', id).executeTakeFirst();
       return row && toPermissionSet(row);
     },

@@ -1,7 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { ProvisioningEvent, ProvisioningOutcome } from '../../directory/model.ts';
 import type { ProvisioningEventStore } from '../store.ts';
-import { type SqlContext, withTransaction } from './context.ts';
+import { type SqlContext, storable, withTransaction } from './context.ts';
 import type { ProvisioningEventsTable } from './database.ts';
 
 /** Rows per INSERT: 16 parameters each stays far below both dialects' parameter limits. */
@@ -59,6 +59,7 @@ export function provisioningEventStore(ctx: SqlContext): ProvisioningEventStore 
     async list({ accountId, before, limit }) {
       let query = ctx.db.selectFrom('provisioning_events as e').selectAll('e');
       if (accountId !== undefined) query = query.where('e.account_id', '=', accountId);
+      if (before !== undefined && !storable(before)) return [];
       if (before !== undefined) {
         // Strictly older than the `before` event in (at, seq) order; an unknown id matches nothing.
         query = query.where(({ exists, selectFrom }) =>

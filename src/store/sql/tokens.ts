@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { AccessToken } from '../../directory/model.ts';
 import type { TokenStore } from '../store.ts';
-import type { SqlContext } from './context.ts';
+import { type SqlContext, storable } from './context.ts';
 import type { AccessTokensTable } from './database.ts';
 
 const toToken = (row: Selectable<AccessTokensTable>): AccessToken => ({
@@ -35,6 +35,7 @@ export function tokenStore({ db }: SqlContext): TokenStore {
         .execute();
     },
     async findByHash(hash) {
+      if (!storable(hash)) return undefined;
       const row = await db
         .selectFrom('access_tokens')
         .selectAll()

@@ -21,6 +21,7 @@ import { type ColumnInfo, userColumns } from './user-columns.ts';
 type Bool = RawBuilder<SqlBool>;
 type Field = UserField | ElementField;
 
+const NUL = '\u0000';
 const TRUE: Bool = sql<SqlBool>`(1 = 1)`;
 const FALSE: Bool = sql<SqlBool>`(1 = 0)`;
 
@@ -121,6 +122,14 @@ export function userConditionToSql(
       return negated ? TRUE : FALSE;
     }
     if (op === 'ne') return compare(field, 'eq', operand, caseExact, !negated);
+    if (typeof operand === 'string' && operand.includes(NUL)) {
+      // No stored text holds NUL (PostgreSQL rejects it), so such an operand equals or contains
+      // nothing, and orders exactly like its prefix before the NUL.
+      const prefix = operand.slice(0, operand.indexOf(NUL));
+      if (op === 'gt' || op === 'ge') return compare(field, 'gt', prefix, caseExact, negated);
+      if (op === 'lt' || op === 'le') return compare(field, 'le', prefix, caseExact, negated);
+      return negated ? TRUE : FALSE;
+    }
     const kind = operandKind(operand);
     const isLike = op === 'co' || op === 'sw' || op === 'ew';
     const t = target(field, kind, caseExact);

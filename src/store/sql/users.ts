@@ -4,7 +4,7 @@ import type { UserPage, UserQuery } from '../../directory/user-query.ts';
 import type { UserStore } from '../store.ts';
 import { bulkInserter } from './bulk-insert.ts';
 import { mapConflicts } from './conflicts.ts';
-import { type SqlContext, withTransaction } from './context.ts';
+import { type SqlContext, storable, withTransaction } from './context.ts';
 import { userConditionToSql } from './user-condition-to-sql.ts';
 import { afterCursor, encodeCursor, sortPlan } from './user-paging.ts';
 import { loadUsers, userRow, valueRows } from './user-rows.ts';
@@ -46,6 +46,7 @@ export function userStore(ctx: SqlContext): UserStore {
     },
 
     async findById(accountId, id) {
+      if (!storable(id)) return undefined;
       const rows = await users()
         .selectAll('u')
         .where('u.account_id', '=', accountId)
@@ -55,6 +56,8 @@ export function userStore(ctx: SqlContext): UserStore {
     },
 
     async findByIdentity(accountId, { userName, email }) {
+      if (userName !== undefined && !storable(userName)) userName = undefined;
+      if (email !== undefined && !storable(email)) email = undefined;
       const keys = [
         ...(userName === undefined
           ? []
@@ -97,7 +100,11 @@ export function userStore(ctx: SqlContext): UserStore {
         .executeTakeFirstOrThrow();
       const total = quirks.readInt(totalRow.total);
       const { page } = query;
-      if (page.limit <= 0) return { users: [], total };
+      // Bounded by the total, so absurd startIndex/count values never reach the database as
+      // out-of-range integers.
+      const limit = Math.min(Math.floor(page.limit), total);
+      const offset = page.kind === 'index' ? Math.max(0, Math.floor(page.offset)) : 0;
+      if (!(limit > 0) || !(offset < total)) return { users: [], total };
 
       const plan = sortPlan(query.sort, quirks);
       let select = matching.selectAll('u');
@@ -110,16 +117,16 @@ export function userStore(ctx: SqlContext): UserStore {
       select = select.orderBy('u.seq', 'asc');
 
       if (page.kind === 'index') {
-        const rows = await select.offset(Math.max(0, page.offset)).limit(page.limit).execute();
+        const rows = await select.offset(offset).limit(limit).execute();
         return { users: await loadUsers(db, quirks, rows), total };
       }
       if (page.after !== undefined) select = select.where(afterCursor(plan, page.after));
       // One extra row tells whether another page follows.
-      const rows = await select.limit(page.limit + 1).execute();
-      const pageRows = rows.slice(0, page.limit);
+      const rows = await select.limit(limit + 1).execute();
+      const pageRows = rows.slice(0, limit);
       const last = pageRows.at(-1);
       const nextKey =
-        rows.length > page.limit && last !== undefined
+        rows.length > limit && last !== undefined
           ? encodeCursor(
               plan,
               (last as { sort_value?: unknown }).sort_value,
