@@ -4,7 +4,8 @@
  * path-less PATCH deactivate/reactivate, import paging).
  */
 import { expect } from 'vitest';
-import { PATCH_SCHEMA, SCIM, USER_SCHEMA } from '../helpers/create-test-app.ts';
+import type { User } from '../../src/directory/model.ts';
+import { PATCH_SCHEMA, SCIM, type TestApp, USER_SCHEMA } from '../helpers/create-test-app.ts';
 import { encodedFilter, replay, resourceOf, type Vars } from './replay.ts';
 
 /** §4.1: Okta's client identifies itself; §2.1: its spec test asks for SCIM JSON in utf-8. */
@@ -463,6 +464,148 @@ replay(
         check: ({ body }, vars) => {
           expect(body.Resources.map((u: { id: string }) => u.id)).toEqual(vars.page1);
         },
+      },
+    },
+  ],
+  { headers: OKTA_HEADERS },
+);
+
+/** A user the account created in the app itself, before SCIM was set up (PRODUCT.md item 7). */
+async function insertAppUser(app: TestApp, email: string, given: string, family: string) {
+  const minimal = await app.directory.store.permissionSets.findMinimal(app.accountId);
+  if (!minimal) throw new Error('the demo account has no minimal permission set');
+  const now = new Date().toISOString();
+  const user: User = {
+    id: crypto.randomUUID(),
+    accountId: app.accountId,
+    userName: email,
+    externalId: null,
+    email,
+    displayName: `${given} ${family}`,
+    givenName: given,
+    familyName: family,
+    active: true,
+    superAdmin: false,
+    permissionSetId: minimal.id,
+    managedBy: 'app',
+    deprovisionedAt: null,
+    profile: { name: { givenName: given, familyName: family }, displayName: `${given} ${family}` },
+    multiValued: { emails: [{ value: email, type: 'work', primary: true }] },
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  await app.directory.store.users.insert(user);
+  return user.id;
+}
+
+// §4.2 "A match links the user and Okta then pushes the app profile"; §1.2.5 and §1.2.6:
+// existing app users are found by identity lookups (never by unfiltered imports) and adopted.
+replay(
+  'Okta assignment of users who already exist in the app (idp-behaviour.md §4.2, §1.2.5–6)',
+  [
+    {
+      step: 'precondition: two users created in the app before SCIM was set up',
+      run: async (app, vars) => {
+        vars.graceId = await insertAppUser(app, 'Grace.Existing@example.com', 'Grace', 'Hopper');
+        vars.alanId = await insertAppUser(app, 'Alan.Existing@example.com', 'Alan', 'Turing');
+      },
+    },
+    {
+      step: 'import: unfiltered GET /Users does not list users the IdP never provisioned',
+      method: 'GET',
+      path: `${SCIM}/Users?startIndex=1&count=100`,
+      expect: { status: 200, list: { totalResults: 0, startIndex: 1, itemsPerPage: 0, ids: [] } },
+    },
+    {
+      step: 'assignment: the existence check (another case) finds the app user, so Okta links it',
+      method: 'GET',
+      path: `${SCIM}/Users?${encodedFilter('userName eq "grace.existing@example.com"')}&startIndex=1&count=100`,
+      expect: {
+        status: 200,
+        list: { totalResults: 1, startIndex: 1, itemsPerPage: 1, ids: ['{{graceId}}'] },
+        body: { Resources: [{ userName: 'Grace.Existing@example.com', active: true }] },
+      },
+    },
+    {
+      step: 'link: GET /Users/{id} of the app user',
+      method: 'GET',
+      path: `${SCIM}/Users/{{graceId}}`,
+      expect: { status: 200, body: { id: '{{graceId}}', userName: 'Grace.Existing@example.com' } },
+      save: { current: resourceOf },
+    },
+    {
+      step: 'Okta pushes the app profile with a full PUT: 200, same id',
+      method: 'PUT',
+      path: `${SCIM}/Users/{{graceId}}`,
+      body: putBack({ externalId: '00ugraceOKTA', title: 'Rear Admiral' }),
+      expect: {
+        status: 200,
+        body: {
+          id: '{{graceId}}',
+          userName: 'Grace.Existing@example.com',
+          externalId: '00ugraceOKTA',
+          title: 'Rear Admiral',
+          name: { givenName: 'Grace', familyName: 'Hopper' },
+          active: true,
+        },
+      },
+    },
+    {
+      step: 'the linked user is now provisioned: the import lists it',
+      method: 'GET',
+      path: `${SCIM}/Users?startIndex=1&count=100`,
+      expect: { status: 200, list: { totalResults: 1, ids: ['{{graceId}}'] } },
+    },
+    {
+      step: "a create for the other app user's email adopts it: 201 with its existing id",
+      method: 'POST',
+      path: `${SCIM}/Users`,
+      headers: JSON_BODY,
+      body: {
+        schemas: [USER_SCHEMA],
+        userName: 'Alan.Existing@example.com',
+        name: { givenName: 'Alan', familyName: 'Turing' },
+        emails: [{ primary: true, value: 'Alan.Existing@example.com', type: 'work' }],
+        externalId: '00ualanOKTA',
+        groups: [],
+        password: 'x9Lm2qRt',
+        active: true,
+      },
+      expect: {
+        status: 201,
+        body: {
+          id: '{{alanId}}',
+          userName: 'Alan.Existing@example.com',
+          externalId: '00ualanOKTA',
+        },
+      },
+    },
+    {
+      step: 'the adopted user is SCIM-managed now: a second create answers 409 uniqueness',
+      method: 'POST',
+      path: `${SCIM}/Users`,
+      headers: JSON_BODY,
+      body: {
+        schemas: [USER_SCHEMA],
+        userName: 'Alan.Existing@example.com',
+        name: { givenName: 'Alan', familyName: 'Turing' },
+        emails: [{ primary: true, value: 'Alan.Existing@example.com', type: 'work' }],
+        active: true,
+      },
+      expect: { status: 409, scimType: 'uniqueness' },
+    },
+    {
+      step: 'the import now lists both users',
+      method: 'GET',
+      path: `${SCIM}/Users?startIndex=1&count=100`,
+      expect: {
+        status: 200,
+        list: { totalResults: 2, startIndex: 1, itemsPerPage: 2 },
+        check: ({ body }, vars) =>
+          expect(body.Resources.map((u: { id: string }) => u.id).sort()).toEqual(
+            [vars.graceId, vars.alanId].sort(),
+          ),
       },
     },
   ],
