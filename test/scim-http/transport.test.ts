@@ -140,6 +140,23 @@ describe.each(STORE_KINDS)('transport (%s)', (kind) => {
       );
     });
 
+    it('#3 an expired token is a 401 SCIM error; the scheme name is case-insensitive', async () => {
+      const app = getApp();
+      const scimApp = await app.directory.store.scimApps.findByAccount(app.accountId);
+      if (!scimApp) throw new Error('the demo account has no SCIM app');
+      const expired = await app.directory.tokens.issue(app.accountId, scimApp.id, {
+        expiresAt: new Date(Date.now() - 60_000).toISOString(),
+      });
+      expectScimError(
+        await app.request('GET', `${SCIM}/Users?count=1`, { token: expired.token }),
+        401,
+      );
+      const lower = await app.request('GET', `${SCIM}/Users?count=1`, {
+        headers: { authorization: `bearer ${app.token}` },
+      });
+      expect(lower.status).toBe(200);
+    });
+
     it('#3 a revoked token is a 401 SCIM error', async () => {
       const app = getApp();
       const scimApp = await app.directory.store.scimApps.findByAccount(app.accountId);

@@ -154,6 +154,63 @@ describe.each(STORE_KINDS)('cursor pagination (%s)', (kind) => {
     expect(search.body).not.toHaveProperty('nextCursor');
   });
 
+  it.each([
+    ['title', 'ascending'],
+    ['title', 'descending'],
+    ['displayName', 'ascending'],
+    ['userName', 'descending'],
+    ['name.givenName', 'ascending'],
+    ['meta.created', 'descending'],
+  ])(
+    '#28 sorted by %s %s, with ties and unassigned values, the walk is exact and ordered',
+    async (sortBy, sortOrder) => {
+      const app = await ready();
+      const tag = `Sorted${unique('s').replace('-', '')}`;
+      const titles = [
+        'Alpha',
+        'alpha',
+        'Beta',
+        undefined,
+        'Gamma',
+        undefined,
+        'Beta',
+        'Élan',
+        'zeta',
+        undefined,
+        'Alpha',
+        'beta',
+      ];
+      for (const [i, title] of titles.entries()) {
+        await createUser(app, `${tag.toLowerCase()}-${i}`, {
+          name: { givenName: title ?? '', familyName: tag },
+          ...(title ? { title, displayName: `${title} ${i % 3}` } : {}),
+        });
+      }
+      const filter = `filter=${encodeURIComponent(`name.familyName eq "${tag}"`)}`;
+      const query = `${filter}&sortBy=${sortBy}&sortOrder=${sortOrder}&count=5`;
+      const pages = await walk(app, query);
+      const walked = pages.flatMap((p) => ids(p));
+      expect(walked.length).toBe(titles.length);
+      expect(new Set(walked).size).toBe(titles.length);
+      // The same order as one index page with the same sort.
+      const indexed = await app.request(
+        'GET',
+        `${SCIM}/Users?${filter}&sortBy=${sortBy}&sortOrder=${sortOrder}&count=100`,
+      );
+      expect(walked).toEqual(ids(indexed.body));
+      // And index pages of 5 agree with it too.
+      const paged: string[] = [];
+      for (let startIndex = 1; startIndex <= titles.length; startIndex += 5) {
+        const page = await app.request(
+          'GET',
+          `${SCIM}/Users?${query}&startIndex=${startIndex}`.replace('&cursor', ''),
+        );
+        paged.push(...ids(page.body));
+      }
+      expect(paged).toEqual(walked);
+    },
+  );
+
   describe('with a 1-second cursorTimeout', () => {
     const getShortApp = useTestApp(kind, { env: { ROSTER_CURSOR_TIMEOUT_SECONDS: '1' } });
 
