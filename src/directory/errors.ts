@@ -6,6 +6,7 @@ export type DirectoryErrorCode =
   | 'user.email_taken'
   | 'user.identity_ambiguous'
   | 'user.email_missing'
+  | 'user.value_too_long'
   | 'user.domain_unverified'
   | 'user.version_mismatch'
   | 'user.update_contended';

@@ -22,6 +22,17 @@ export function createProvisioningLog(store: Store, options: ProvisioningLogOpti
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
 
+  /** One bad event must not cost the batch: on failure, each event is written on its own. */
+  async function write(batch: ProvisioningEvent[]): Promise<void> {
+    try {
+      await store.events.insertMany(batch);
+    } catch {
+      for (const event of batch) {
+        await store.events.insertMany([event]).catch((error: unknown) => options.onError?.(error));
+      }
+    }
+  }
+
   function flush(): Promise<void> {
     if (timer) {
       clearTimeout(timer);
@@ -30,9 +41,7 @@ export function createProvisioningLog(store: Store, options: ProvisioningLogOpti
     if (pending.length === 0) return writing;
     const batch = pending;
     pending = [];
-    writing = writing
-      .then(() => store.events.insertMany(batch))
-      .catch((error: unknown) => options.onError?.(error));
+    writing = writing.then(() => write(batch));
     return writing;
   }
 

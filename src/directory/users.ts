@@ -30,9 +30,66 @@ function assertVersion(user: User, ifMatch: readonly number[] | undefined): void
   );
 }
 
+/**
+ * JSON with object keys sorted: stored profiles come back with their keys in another order
+ * (PostgreSQL's jsonb sorts them), which must not count as a change.
+ */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
+/** Equal but for the bookkeeping every write changes. */
+function sameContent(a: User, b: User): boolean {
+  return (
+    canonicalJson({ ...a, updatedAt: '', version: 0 }) ===
+    canonicalJson({ ...b, updatedAt: '', version: 0 })
+  );
+}
+
 /** Whether SCIM may see the user at all: IdP-deleted users are gone until re-created. */
 export function isVisibleToScim(user: User): boolean {
   return user.managedBy === 'scim' || user.deprovisionedAt === null;
+}
+
+/**
+ * Identity values are indexed: they must fit an index entry on both stores (PostgreSQL's btree
+ * entries stop near 2.7 kB), and no real sign-in name or email comes close to these limits.
+ */
+const MAX_IDENTITY_LENGTH = 512;
+const MAX_ELEMENT_VALUE_BYTES = 2048;
+
+function assertIndexable(draft: UserDraft): void {
+  for (const [name, value] of [
+    ['userName', draft.userName],
+    ['email', draft.email],
+    ['externalId', draft.externalId],
+  ] as const) {
+    assertThat(
+      value === null || value.length <= MAX_IDENTITY_LENGTH,
+      'user.value_too_long',
+      `${name} is ${value?.length} characters long; at most ${MAX_IDENTITY_LENGTH} are allowed`,
+    );
+  }
+  for (const [attribute, elements] of Object.entries(draft.multiValued)) {
+    for (const element of elements) {
+      const value = element.value;
+      assertThat(
+        typeof value !== 'string' || Buffer.byteLength(value) <= MAX_ELEMENT_VALUE_BYTES,
+        'user.value_too_long',
+        `a value of ${attribute} is longer than ${MAX_ELEMENT_VALUE_BYTES} bytes`,
+      );
+    }
+  }
+}
+
+/** Ids are opaque, but no id Roster issues is empty, long, or holds control characters. */
+function isPlausibleId(id: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  return id.length > 0 && id.length <= 128 && !/[\u0000-\u001f]/.test(id);
 }
 
 function domainOf(address: string | null): string | undefined {
@@ -96,7 +153,7 @@ export function createUsers({ store, clock }: { store: Store; clock: Clock }) {
 
   return {
     async get(accountId: string, id: string): Promise<User> {
-      const user = await store.users.findById(accountId, id);
+      const user = isPlausibleId(id) ? await store.users.findById(accountId, id) : undefined;
       assertThat(user && isVisibleToScim(user), 'user.not_found', `no user with id '${id}'`);
       return user;
     },
@@ -114,6 +171,7 @@ export function createUsers({ store, clock }: { store: Store; clock: Clock }) {
       accountId: string,
       draft: UserDraft,
     ): Promise<{ user: User; adopted: boolean }> {
+      assertIndexable(draft);
       assertThat(
         draft.email,
         'user.email_missing',
@@ -193,11 +251,9 @@ export function createUsers({ store, clock }: { store: Store; clock: Clock }) {
         const current = await this.get(accountId, id);
         assertVersion(current, options.ifMatch);
         const draft = await change(current);
+        assertIndexable(draft);
         const next: User = { ...applyDraft(current, draft, clock.now()), managedBy: 'scim' };
-        const changed =
-          current.managedBy !== 'scim' ||
-          JSON.stringify({ ...current, updatedAt: '', version: 0 }) !==
-            JSON.stringify({ ...next, updatedAt: '', version: 0 });
+        const changed = current.managedBy !== 'scim' || !sameContent(current, next);
         if (!changed) return { user: current, changed: false };
         try {
           const written = await store.transaction(async (session) => {

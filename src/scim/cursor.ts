@@ -11,7 +11,7 @@ interface Payload {
   readonly k: string;
   /** Fingerprint of the query the cursor belongs to (filter, sort, account). */
   readonly q: string;
-  /** Expiry, epoch seconds. */
+  /** Expiry, epoch milliseconds: a cursor is valid for the full cursorTimeout. */
   readonly e: number;
 }
 
@@ -31,7 +31,7 @@ export function createCursorCodec(secret: string, timeoutSeconds: number): Curso
       const payload: Payload = {
         k: position,
         q: fingerprint(query),
-        e: Math.floor(nowMs / 1000) + timeoutSeconds,
+        e: nowMs + timeoutSeconds * 1000,
       };
       const data = Buffer.from(JSON.stringify(payload)).toString('base64url');
       return `${data}.${sign(data)}`;
@@ -52,12 +52,15 @@ export function createCursorCodec(secret: string, timeoutSeconds: number): Curso
       } catch {
         return fail(invalidCursor('the cursor is malformed'));
       }
+      if (!payload || typeof payload.k !== 'string' || typeof payload.e !== 'number') {
+        return fail(invalidCursor('the cursor is malformed'));
+      }
       if (payload.q !== fingerprint(query)) {
         return fail(
           invalidCursor('the cursor belongs to a listing with a different filter or sort order'),
         );
       }
-      if (payload.e * 1000 < nowMs) {
+      if (payload.e < nowMs) {
         return fail(
           expiredCursor(
             `the cursor expired; cursors are valid for ${timeoutSeconds} seconds (cursorTimeout)`,

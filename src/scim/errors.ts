@@ -58,7 +58,8 @@ export const tooLarge = (detail: string) => new ScimError(413, 'tooLarge', detai
 export const unauthorized = (detail: string) => new ScimError(401, undefined, detail);
 export const forbidden = (detail: string) => new ScimError(403, undefined, detail);
 export const notFound = (detail: string) => new ScimError(404, undefined, detail);
-export const methodNotAllowed = (detail: string) => new ScimError(405, undefined, detail);
+export const methodNotAllowed = (detail: string, allow: string) =>
+  new ScimError(405, undefined, detail, { Allow: allow });
 export const preconditionFailed = (detail: string) => new ScimError(412, undefined, detail);
 export const notImplemented = (detail: string) => new ScimError(501, undefined, detail);
 export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>

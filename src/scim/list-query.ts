@@ -8,11 +8,12 @@ import { fail, invalidCount, invalidFilter, invalidValue, ok, type Result } from
 import { parseFilter } from './filter/parser.ts';
 import { toUserCondition } from './filter/to-user-condition.ts';
 import { type Projection, parseAttributeList } from './resources/projection.ts';
-import { userResourceType } from './schemas/resource-types.ts';
 import { resolveAttribute } from './schemas/resolve-attribute.ts';
+import { userResourceType } from './schemas/resource-types.ts';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 200;
+const MAX_START_INDEX = 2_147_483_647;
 
 /** Raw parameters, from the query string or a `/.search` body, before validation. */
 export interface RawListParameters {
@@ -116,6 +117,9 @@ export function parseListParameters(raw: RawListParameters): Result<ListParamete
   let filterText = '';
   if (raw.filter !== undefined) {
     if (typeof raw.filter !== 'string') return fail(invalidFilter('filter must be a string'));
+    if (raw.filter.includes('\u0000')) {
+      return fail(invalidFilter('NUL characters (\\u0000) are not allowed in filters'));
+    }
     filterText = raw.filter;
     const parsed = parseFilter(raw.filter);
     if (!parsed.ok) return fail(invalidFilter(`invalid filter: ${parsed.error.message}`));
@@ -151,7 +155,8 @@ export function parseListParameters(raw: RawListParameters): Result<ListParamete
     page = {
       kind: 'index',
       // RFC 7644 §3.4.2.4: startIndex < 1 is interpreted as 1; negative count as 0.
-      startIndex: Math.max(1, startIndex.value ?? 1),
+      // Beyond 2^31 no page can hold anything; clamping keeps the offset a database integer.
+      startIndex: Math.min(MAX_START_INDEX, Math.max(1, startIndex.value ?? 1)),
       count: Math.min(MAX_PAGE_SIZE, Math.max(0, count.value ?? DEFAULT_PAGE_SIZE)),
     };
   }

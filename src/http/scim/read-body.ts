@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { invalidSyntax, ScimError } from '../../scim/errors.ts';
+import { invalidSyntax, invalidValue, ScimError } from '../../scim/errors.ts';
 import type { ScimEnv } from './scim-env.ts';
 
 /**
@@ -12,13 +12,42 @@ export async function readJsonBody(c: Context<ScimEnv>, maxBytes: number): Promi
   const text = await c.req.text();
   if (Buffer.byteLength(text) > maxBytes) throw tooLargeError(maxBytes);
   if (text.trim() === '') throw invalidSyntax('the request body is empty; send a JSON object');
+  let body: unknown;
   try {
-    const body: unknown = JSON.parse(text);
-    c.set('requestBody', body);
-    return body;
+    body = JSON.parse(text);
   } catch (error) {
     c.set('requestBody', text.slice(0, 2000));
     throw invalidSyntax(`the request body is not valid JSON: ${(error as Error).message}`);
+  }
+  checkShape(body);
+  c.set('requestBody', body);
+  return body;
+}
+
+/** Deeper than any SCIM resource or PatchOp can be; guards every recursive walk after this. */
+const MAX_DEPTH = 32;
+
+/**
+ * Refuses what no attribute can hold before anything recurses over it: absurd nesting, and NUL
+ * characters (PostgreSQL text cannot store them, and no IdP sends them).
+ */
+function checkShape(body: unknown): void {
+  const stack: [unknown, number][] = [[body, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value === 'string') {
+      if (value.includes('\u0000'))
+        throw invalidValue('NUL characters (\\u0000) are not allowed in values');
+    } else if (value && typeof value === 'object') {
+      if (depth >= MAX_DEPTH) {
+        throw invalidSyntax(`the request body nests deeper than ${MAX_DEPTH} levels`);
+      }
+      for (const [key, inner] of Object.entries(value)) {
+        if (key.includes('\u0000'))
+          throw invalidValue('NUL characters (\\u0000) are not allowed in names');
+        stack.push([inner, depth + 1]);
+      }
+    }
   }
 }
 

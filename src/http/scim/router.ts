@@ -51,9 +51,10 @@ export function scimRouter(options: ScimRouterOptions) {
   scim.route('/Users', usersRoutes(options));
   scim.route('/Groups', groupsRoutes());
 
-  scim.notFound((c) => {
+  // Registered last, so it answers only what no route above did (and is still logged).
+  scim.all('*', (c) => {
     c.set('operation', 'unknown endpoint');
-    return renderScimError(c, notFound(`no SCIM endpoint at ${c.req.method} ${c.req.path}`));
+    throw notFound(`no SCIM endpoint at ${c.req.method} ${c.req.path}`);
   });
   scim.onError((error, c) => {
     const scimError = toScimError(error);

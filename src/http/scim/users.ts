@@ -5,7 +5,7 @@ import type { User } from '../../directory/model.ts';
 import type { UserDraft } from '../../directory/users.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import { LIST_RESPONSE_SCHEMA } from '../../scim/discovery.ts';
-import { methodNotAllowed, type Result } from '../../scim/errors.ts';
+import { invalidSyntax, methodNotAllowed, type Result } from '../../scim/errors.ts';
 import {
   type ListParameters,
   parseListParameters,
@@ -129,7 +129,10 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
   app.post('/.search', async (c) => {
     c.set('operation', 'search users');
     const body = await readJsonBody(c, maxBodyBytes);
-    const raw = (body && typeof body === 'object' ? body : {}) as RawListParameters;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw invalidSyntax('the /.search body must be a SearchRequest JSON object');
+    }
+    const raw = body as RawListParameters;
     return list(c, c.get('accountId') as string, unwrap(parseListParameters(raw)));
   });
 
@@ -254,11 +257,15 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
   });
 
   app.all('/', (c) => {
-    throw methodNotAllowed(`${c.req.method} is not supported on /Users; use GET or POST`);
+    throw methodNotAllowed(
+      `${c.req.method} is not supported on /Users; use GET or POST`,
+      'GET, POST',
+    );
   });
   app.all('/:id', (c) => {
     throw methodNotAllowed(
       `${c.req.method} is not supported on /Users/{id}; use GET, PUT, PATCH or DELETE`,
+      'GET, PUT, PATCH, DELETE',
     );
   });
   return app;
