@@ -39,3 +39,23 @@ describe('createStore', () => {
     }
   });
 });
+
+describe('sqlite migrations', () => {
+  it('lets several instances migrate a fresh file at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-migrate-'));
+    const stores = [1, 2, 3].map(() => createStore(join(dir, 'roster.db')));
+    try {
+      const results = await Promise.allSettled(stores.map((store) => store.migrate()));
+      expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status))).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      await stores[0]!.ping();
+      expect(await stores[2]!.accounts.list()).toEqual([]);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

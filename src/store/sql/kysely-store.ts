@@ -12,11 +12,18 @@ export function kyselyStore(db: Kysely<Database>, quirks: DialectQuirks): Store 
     ...sessionFor({ db, quirks }),
     transaction: (work) => db.transaction().execute((trx) => work(sessionFor({ db: trx, quirks }))),
     async migrate() {
-      // On PostgreSQL the Migrator holds an advisory lock while it migrates, so concurrent
-      // starts apply each migration once.
+      // PostgreSQL: the Migrator holds an advisory lock while it migrates, so concurrent starts
+      // apply each migration once. SQLite has no such lock: a second instance may read the
+      // migration table before the first commits, then fail on "table already exists". Its
+      // transaction rolls back whole, so trying again (now seeing the migration done) is safe.
       const migrator = new Migrator({ db, provider: migrationProvider(quirks.dialect) });
-      const { error } = await migrator.migrateToLatest();
-      if (error !== undefined) throw error;
+      const attempts = quirks.dialect === 'sqlite' ? 5 : 1;
+      for (let attempt = 1; ; attempt++) {
+        const { error } = await migrator.migrateToLatest();
+        if (error === undefined) return;
+        if (attempt >= attempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      }
     },
     async ping() {
       await sql`select 1`.execute(db);
