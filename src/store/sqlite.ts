@@ -49,6 +49,7 @@ export function createSqliteStore({ filename }: SqliteStoreOptions): Store {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // 64 MB page cache (default 2 MB): bulk loads and large listings touch many index pages.
   database.pragma('cache_size = -65536');
   // Bound the work of `pragma optimize` (run here and after bulk loads) on large tables.
   database.pragma('analysis_limit = 1000');

@@ -10,11 +10,11 @@ import { afterCursor, encodeCursor, sortPlan } from './user-paging.ts';
 import { loadUsers, userRow, valueRows } from './user-rows.ts';
 
 /**
- * Rows per multi-row INSERT. 500 users × 20 columns and 2000 elements × 10 columns stay under
+ * Rows per multi-row INSERT. 1000 users × 20 columns and 3000 elements × 10 columns stay under
  * SQLite's 32766 and PostgreSQL's 65535 parameter limits.
  */
-const USER_CHUNK = 500;
-const VALUE_CHUNK = 2000;
+const USER_CHUNK = 1000;
+const VALUE_CHUNK = 3000;
 
 async function insertUsers(ctx: SqlContext, users: readonly User[]): Promise<void> {
   const { db, quirks } = ctx;
