@@ -7,6 +7,10 @@ import type { ProvisioningEventsTable } from './database.ts';
 /** Rows per INSERT: 16 parameters each stays far below both dialects' parameter limits. */
 const CHUNK = 1000;
 
+/** Whole, non-negative and within what both databases bind as an integer. */
+const rowLimit = (limit: number) =>
+  Number.isNaN(limit) ? 0 : Math.max(0, Math.min(Math.floor(limit), Number.MAX_SAFE_INTEGER));
+
 const toEvent = (row: Selectable<ProvisioningEventsTable>): ProvisioningEvent => ({
   id: row.id,
   accountId: row.account_id,
@@ -74,7 +78,7 @@ export function provisioningEventStore(ctx: SqlContext): ProvisioningEventStore 
       const rows = await query
         .orderBy('e.at', 'desc')
         .orderBy('e.seq', 'desc')
-        .limit(Math.max(0, limit))
+        .limit(rowLimit(limit))
         .execute();
       return rows.map(toEvent);
     },
