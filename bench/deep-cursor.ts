@@ -23,7 +23,7 @@ export async function deepCursor(
   const codec = createCursorCodec(secret, 600);
   const first = (await (
     await fetch(`${origin}/scim/v2/Users?cursor=&count=100`, { headers })
-  ).json()) as { nextCursor?: string };
+  ).json()) as { nextCursor?: string; totalResults: number };
   if (!first.nextCursor) throw new Error('the first cursor page has no nextCursor');
   const real = first.nextCursor;
   const fingerprint = JSON.stringify([accountId, '', undefined]);
@@ -31,5 +31,5 @@ export async function deepCursor(
     throw new Error('cannot reproduce the cursor fingerprint; see bench/deep-cursor.ts');
   }
   const position = encodeCursor(sortPlan(undefined, sqliteQuirks), null, afterSeq);
-  return codec.encode(position, fingerprint, Date.now());
+  return codec.encode({ position, total: first.totalResults }, fingerprint, Date.now());
 }

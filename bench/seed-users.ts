@@ -3,7 +3,9 @@
  * [from, to), in the demo account, in batches of one transaction each. Run it before the server
  * opens the same database file.
  */
+
 import { createDirectory } from '../src/directory/directory.ts';
+import { newId } from '../src/directory/ids.ts';
 import type { User } from '../src/directory/model.ts';
 import { createStore } from '../src/store/create-store.ts';
 
@@ -42,7 +44,7 @@ function seededUser(n: number, accountId: string, permissionSetId: string): User
   const email = userNameOf(n);
   const at = new Date(EPOCH_MS + n * 1000).toISOString();
   return {
-    id: crypto.randomUUID(),
+    id: newId(),
     accountId,
     userName: email,
     externalId: null,

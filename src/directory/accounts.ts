@@ -1,5 +1,6 @@
 import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import { newId } from './ids.ts';
 import type { Account, PlanTier, PricingModel } from './model.ts';
 import type { Tokens } from './tokens.ts';
 
@@ -25,11 +26,11 @@ export function createAccounts({
 }) {
   async function insertAccount(session: StoreSession, input: NewAccount): Promise<Account> {
     const now = clock.now();
-    const account: Account = { id: crypto.randomUUID(), createdAt: now, ...input };
+    const account: Account = { id: newId(), createdAt: now, ...input };
     await session.accounts.insert(account);
     // Every account has the built-in minimal set: unmatched and new users fall back to it.
     await session.permissionSets.insert({
-      id: crypto.randomUUID(),
+      id: newId(),
       accountId: account.id,
       name: MINIMAL_PERMISSION_SET,
       isMinimal: true,
@@ -74,7 +75,7 @@ export function createAccounts({
             ssoEnabled: true,
           });
           await session.domains.insert({
-            id: crypto.randomUUID(),
+            id: newId(),
             accountId: demo.id,
             domain: DEMO_DOMAIN,
             state: 'verified',
@@ -86,7 +87,7 @@ export function createAccounts({
             createdAt: now,
           });
           const app = {
-            id: crypto.randomUUID(),
+            id: newId(),
             accountId: demo.id,
             uid: 'scim',
             name: 'scim app',

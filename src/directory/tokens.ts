@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import { newId } from './ids.ts';
 import type { AccessToken } from './model.ts';
 
 const TOKEN_PREFIX = 'roster_';
@@ -45,7 +46,7 @@ export function createTokens({ store, clock }: { store: Store; clock: Clock }) {
     ): Promise<{ token: string; record: AccessToken }> {
       const token = options.value ?? generateToken();
       const record: AccessToken = {
-        id: crypto.randomUUID(),
+        id: newId(),
         accountId,
         appId,
         prefix: token.slice(0, TOKEN_PREFIX.length + 6),

@@ -78,6 +78,11 @@ export interface UserQuery {
   /** Absent: creation order. Ties always break on creation order, so pages are stable. */
   readonly sort?: UserSort | undefined;
   readonly page: UserPageRequest;
+  /**
+   * The total an earlier page of the same cursor walk reported: the store then does not count
+   * again, so a deep cursor page costs what the first one did.
+   */
+  readonly knownTotal?: number | undefined;
 }
 
 export interface UserPage {

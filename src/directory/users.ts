@@ -2,6 +2,7 @@ import { ConflictError } from '../store/errors.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { assertThat, DirectoryError } from './errors.ts';
+import { newId } from './ids.ts';
 import type { AttributeElement, User } from './model.ts';
 import type { UserPage, UserQuery } from './user-query.ts';
 
@@ -115,6 +116,20 @@ function conflictToDirectoryError(error: unknown, draft: UserDraft): never {
 }
 
 export function createUsers({ store, clock }: { store: Store; clock: Clock }) {
+  // The built-in minimal set never changes once its account exists, so every instance may
+  // remember its id.
+  const minimalIds = new Map<string, string>();
+  async function minimalPermissionSetId(session: StoreSession, accountId: string): Promise<string> {
+    let id = minimalIds.get(accountId);
+    if (id === undefined) {
+      const minimal = await session.permissionSets.findMinimal(accountId);
+      assertThat(minimal, 'account.not_found', `account '${accountId}' does not exist`);
+      id = minimal.id;
+      minimalIds.set(accountId, id);
+    }
+    return id;
+  }
+
   /** Rule: SCIM users' email domains must be verified for the account (PRODUCT.md, item 8). */
   async function assertDomainsVerified(
     session: StoreSession,
@@ -213,14 +228,13 @@ export function createUsers({ store, clock }: { store: Store; clock: Clock }) {
             assertThat(written, 'user.update_contended', 'the user changed during adoption; retry');
             return { user: adopted, adopted: true };
           }
-          const minimal = await session.permissionSets.findMinimal(accountId);
-          assertThat(minimal, 'account.not_found', `account '${accountId}' does not exist`);
+          const minimalId = await minimalPermissionSetId(session, accountId);
           const user: User = {
             ...draft,
-            id: crypto.randomUUID(),
+            id: newId(),
             accountId,
             superAdmin: false,
-            permissionSetId: minimal.id,
+            permissionSetId: minimalId,
             managedBy: 'scim',
             deprovisionedAt: null,
             createdAt: now,

@@ -13,11 +13,18 @@ interface Payload {
   readonly q: string;
   /** Expiry, epoch milliseconds: a cursor is valid for the full cursorTimeout. */
   readonly e: number;
+  /** totalResults of the walk's first page, carried so later pages need not count again. */
+  readonly t: number;
+}
+
+export interface CursorState {
+  readonly position: string;
+  readonly total: number;
 }
 
 export interface CursorCodec {
-  encode(position: string, query: string, nowMs: number): string;
-  decode(cursor: string, query: string, nowMs: number): Result<string>;
+  encode(state: CursorState, query: string, nowMs: number): string;
+  decode(cursor: string, query: string, nowMs: number): Result<CursorState>;
 }
 
 export function createCursorCodec(secret: string, timeoutSeconds: number): CursorCodec {
@@ -27,11 +34,12 @@ export function createCursorCodec(secret: string, timeoutSeconds: number): Curso
     createHmac('sha256', secret).update(`q:${query}`).digest().subarray(0, 9).toString('base64url');
 
   return {
-    encode(position, query, nowMs) {
+    encode(state, query, nowMs) {
       const payload: Payload = {
-        k: position,
+        k: state.position,
         q: fingerprint(query),
         e: nowMs + timeoutSeconds * 1000,
+        t: state.total,
       };
       const data = Buffer.from(JSON.stringify(payload)).toString('base64url');
       return `${data}.${sign(data)}`;
@@ -52,7 +60,12 @@ export function createCursorCodec(secret: string, timeoutSeconds: number): Curso
       } catch {
         return fail(invalidCursor('the cursor is malformed'));
       }
-      if (!payload || typeof payload.k !== 'string' || typeof payload.e !== 'number') {
+      if (
+        !payload ||
+        typeof payload.k !== 'string' ||
+        typeof payload.e !== 'number' ||
+        typeof payload.t !== 'number'
+      ) {
         return fail(invalidCursor('the cursor is malformed'));
       }
       if (payload.q !== fingerprint(query)) {
@@ -67,7 +80,7 @@ export function createCursorCodec(secret: string, timeoutSeconds: number): Curso
           ),
         );
       }
-      return ok(payload.k);
+      return ok({ position: payload.k, total: payload.t });
     },
   };
 }

@@ -3,6 +3,7 @@
  * the response is decided, with request and response bodies redacted.
  */
 import type { MiddlewareHandler } from 'hono';
+import { newId } from '../../directory/ids.ts';
 import type { ProvisioningOutcome } from '../../directory/model.ts';
 import type { ProvisioningLog } from '../../directory/provisioning-log.ts';
 import { detectIdp } from '../../scim/compat/detect-idp.ts';
@@ -17,13 +18,28 @@ function serialise(body: unknown): string | null {
   return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}…(truncated)` : text;
 }
 
-/** Listings are summarised: a log of every page of every import would dwarf the directory. */
-function responseForLog(body: unknown, status: number): unknown {
-  if (status < 400 && body && typeof body === 'object' && 'Resources' in body) {
+/**
+ * What of a response the log keeps: everything for writes and failures; for successful reads
+ * only the counters of a listing (a log of every page of every import would dwarf the
+ * directory, and a read changes nothing worth replaying).
+ */
+function responseForLog(body: unknown, status: number, method: string): unknown {
+  if (status >= 400 || (method !== 'GET' && method !== 'HEAD')) return body;
+  if (body && typeof body === 'object' && 'Resources' in body) {
     const { Resources, ...counters } = body as { Resources: unknown[] };
     return { ...counters, Resources: `(${Resources.length} resources not logged)` };
   }
-  return body;
+  return undefined;
+}
+
+/** Path and query of a request URL, without parsing the whole URL again. */
+function pathAndQuery(url: string): { path: string; search: string } {
+  const start = url.indexOf('/', url.indexOf('://') + 3);
+  const rest = start < 0 ? '/' : url.slice(start);
+  const query = rest.indexOf('?');
+  return query < 0
+    ? { path: rest, search: '' }
+    : { path: rest.slice(0, query), search: rest.slice(query) };
 }
 
 /** Percent-decoded for reading (`filter=userName eq "a@b"`); control characters escaped. */
@@ -51,22 +67,22 @@ export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<Sc
     const failed = status >= 400;
     const warning = c.get('warning');
     const outcome: ProvisioningOutcome = failed ? 'failure' : warning ? 'warning' : 'success';
-    const url = new URL(c.req.url);
+    const url = pathAndQuery(c.req.url);
     log.record({
-      id: crypto.randomUUID(),
+      id: newId(),
       accountId: c.get('accountId') ?? null,
       at: new Date().toISOString(),
       idp: detectIdp(c.req.header('user-agent'), url.search),
       method: c.req.method,
-      path: readablePath(url.pathname + url.search),
-      operation: c.get('operation') ?? `${c.req.method} ${url.pathname}`,
+      path: readablePath(url.path + url.search),
+      operation: c.get('operation') ?? `${c.req.method} ${url.path}`,
       userId: c.get('userId') ?? null,
       status,
       outcome,
       scimType: failed ? (response?.scimType ?? null) : null,
       explanation: failed ? (response?.detail ?? null) : (warning ?? null),
       requestBody: serialise(c.get('requestBody')),
-      responseBody: serialise(responseForLog(response, status)),
+      responseBody: serialise(responseForLog(response, status, c.req.method)),
       durationMs: Math.round((performance.now() - started) * 10) / 10,
     });
   };

@@ -24,6 +24,12 @@ export interface ScimRouterOptions {
 
 const DISCOVERY = /^\/scim\/v2\/(ServiceProviderConfigs?|ResourceTypes|Schemas)(\/|$)/;
 
+/** `http://host:port` of a request URL (string work: this runs on every request). */
+function originOf(url: string): string {
+  const slash = url.indexOf('/', url.indexOf('://') + 3);
+  return slash < 0 ? url : url.slice(0, slash);
+}
+
 export function scimRouter(options: ScimRouterOptions) {
   const { directory } = options;
   const scim = new Hono<ScimEnv>();
@@ -32,7 +38,7 @@ export function scimRouter(options: ScimRouterOptions) {
 
   scim.use(provisioningRecorder(directory.provisioningLog));
   scim.use(async (c, next) => {
-    const origin = options.publicUrl ?? new URL(c.req.url).origin;
+    const origin = options.publicUrl ?? originOf(c.req.url);
     c.set('baseUrl', `${origin.replace(/\/$/, '')}/scim/v2`);
     if (DISCOVERY.test(c.req.path)) return next();
     await authenticate(c, async () => {

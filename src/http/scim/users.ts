@@ -76,22 +76,25 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     const query = { accountId, condition: withScimVisibility(condition), sort };
     const fingerprint = JSON.stringify([accountId, filterText, sort]);
     if (page.kind === 'cursor') {
-      const after =
+      const state =
         page.cursor === ''
           ? undefined
           : unwrap(cursors.decode(page.cursor, fingerprint, Date.now()));
       const result = await directory.users.query({
         ...query,
-        page: { kind: 'cursor', after, limit: page.count },
+        page: { kind: 'cursor', after: state?.position, limit: page.count },
+        knownTotal: state?.total,
       });
+      const next = result.nextKey
+        ? cursors.encode({ position: result.nextKey, total: result.total }, fingerprint, Date.now())
+        : undefined;
       return scimJson(c, {
         schemas: [LIST_RESPONSE_SCHEMA],
+        // RFC 9865 §2.2: the total as of the walk's first page.
         totalResults: result.total,
         itemsPerPage: result.users.length,
         // RFC 9865 §2.2: nextCursor on every page but the last.
-        ...(result.nextKey
-          ? { nextCursor: cursors.encode(result.nextKey, fingerprint, Date.now()) }
-          : {}),
+        ...(next ? { nextCursor: next } : {}),
         Resources: result.users.map((u) => render(c, u, projection)),
       });
     }

@@ -50,6 +50,9 @@ export function initialMigration(dialect: Dialect): Migration {
         .addColumn('managed_by', 'text', notNull)
         .addColumn('deprovisioned_at', 'text')
         .addColumn('profile', json, notNull)
+        // The user's multi-valued attributes whole, so reading a user is one statement;
+        // user_values holds the same elements row by row, as the index filters run on.
+        .addColumn('multi_valued', json, notNull)
         .addColumn('created_at', 'text', notNull)
         .addColumn('updated_at', 'text', notNull)
         .addColumn('version', 'integer', notNull)
@@ -78,7 +81,13 @@ export function initialMigration(dialect: Dialect): Migration {
             .on('users')
             .columns(['account_id', 'external_id'])
       ).execute();
-      // Default listing order and cursor paging without a sort.
+      // Default listing order and cursor paging without a sort; with managed_by in it, counting
+      // and paging an account's SCIM-managed users reads this index alone, never the rows.
+      await db.schema
+        .createIndex('users_account_managed_seq')
+        .on('users')
+        .columns(['account_id', 'managed_by', 'seq'])
+        .execute();
       await db.schema
         .createIndex('users_account_seq')
         .on('users')

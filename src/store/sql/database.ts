@@ -38,6 +38,7 @@ export interface UsersTable {
   managed_by: string;
   deprovisioned_at: string | null;
   profile: DbJson;
+  multi_valued: DbJson;
   created_at: string;
   updated_at: string;
   version: number;

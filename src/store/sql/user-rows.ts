@@ -1,14 +1,11 @@
 /**
- * Users as rows: the `users` row with its JS-lower-cased keys, and one `user_values` row per
- * element of each multi-valued attribute (the element itself kept whole in `data`).
+ * Users as rows: the `users` row (the whole user, with JS-lower-cased keys) and, for filtering,
+ * one `user_values` row per element of each multi-valued attribute.
  */
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { AttributeElement, ManagedBy, User } from '../../directory/model.ts';
-import type { Database, UsersTable, UserValuesTable } from './database.ts';
+import type { UsersTable, UserValuesTable } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
-
-/** Ids per `IN (…)` list when loading elements, well under both parameter limits. */
-const IN_CHUNK = 1000;
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
@@ -31,6 +28,7 @@ export function userRow(user: User, quirks: DialectQuirks): Insertable<UsersTabl
     managed_by: user.managedBy,
     deprovisioned_at: user.deprovisionedAt,
     profile: JSON.stringify(user.profile),
+    multi_valued: JSON.stringify(user.multiValued),
     created_at: user.createdAt,
     updated_at: user.updatedAt,
     version: user.version,
@@ -59,17 +57,7 @@ export function valueRows(user: User, quirks: DialectQuirks): Insertable<UserVal
   return rows;
 }
 
-function toUser(
-  row: Selectable<UsersTable>,
-  values: readonly Selectable<UserValuesTable>[],
-  quirks: DialectQuirks,
-): User {
-  const multiValued: Record<string, AttributeElement[]> = {};
-  for (const value of values) {
-    const list = multiValued[value.attribute] ?? [];
-    list[value.position] = quirks.readJson(value.data) as AttributeElement;
-    multiValued[value.attribute] = list;
-  }
+function toUser(row: Selectable<UsersTable>, quirks: DialectQuirks): User {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -85,35 +73,14 @@ function toUser(
     managedBy: row.managed_by as ManagedBy,
     deprovisionedAt: row.deprovisioned_at,
     profile: quirks.readJson(row.profile) as Record<string, unknown>,
-    multiValued,
+    multiValued: quirks.readJson(row.multi_valued) as Record<string, AttributeElement[]>,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     version: row.version,
   };
 }
 
-/** Builds users from their rows, loading every element of the page in one query per 1000 ids. */
-export async function loadUsers(
-  db: Kysely<Database>,
-  quirks: DialectQuirks,
-  rows: readonly Selectable<UsersTable>[],
-): Promise<User[]> {
-  const byUser = new Map<string, Selectable<UserValuesTable>[]>();
-  for (let i = 0; i < rows.length; i += IN_CHUNK) {
-    const ids = rows.slice(i, i + IN_CHUNK).map((row) => row.id);
-    const values = await db
-      .selectFrom('user_values')
-      .selectAll()
-      .where('user_id', 'in', ids)
-      .orderBy('user_id')
-      .orderBy('attribute')
-      .orderBy('position')
-      .execute();
-    for (const value of values) {
-      const list = byUser.get(value.user_id) ?? [];
-      list.push(value);
-      byUser.set(value.user_id, list);
-    }
-  }
-  return rows.map((row) => toUser(row, byUser.get(row.id) ?? [], quirks));
+/** Users from their rows: each row holds the whole user, multi-valued attributes included. */
+export function loadUsers(rows: readonly Selectable<UsersTable>[], quirks: DialectQuirks): User[] {
+  return rows.map((row) => toUser(row, quirks));
 }

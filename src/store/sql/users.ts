@@ -15,6 +15,8 @@ import { loadUsers, userRow, valueRows } from './user-rows.ts';
  */
 const USER_CHUNK = 1000;
 const VALUE_CHUNK = 3000;
+/** Offsets and limits stay 32-bit: no page beyond that can hold a user. */
+const MAX_PAGE_NUMBER = 2_147_483_647;
 
 async function insertUsers(ctx: SqlContext, users: readonly User[]): Promise<void> {
   const { db, quirks } = ctx;
@@ -52,7 +54,7 @@ export function userStore(ctx: SqlContext): UserStore {
         .where('u.account_id', '=', accountId)
         .where('u.id', '=', id)
         .execute();
-      return (await loadUsers(db, quirks, rows))[0];
+      return loadUsers(rows, quirks)[0];
     },
 
     async findByIdentity(accountId, { userName, email }) {
@@ -71,7 +73,7 @@ export function userStore(ctx: SqlContext): UserStore {
         .where(sql<SqlBool>`(${sql.join(keys, sql` or `)})`)
         .orderBy('u.seq')
         .execute();
-      return loadUsers(db, quirks, rows);
+      return loadUsers(rows, quirks);
     },
 
     update: (user, expectedVersion) =>
@@ -95,16 +97,16 @@ export function userStore(ctx: SqlContext): UserStore {
     async query(query: UserQuery): Promise<UserPage> {
       const condition = userConditionToSql(query.condition, query.accountId, quirks);
       const matching = users().where('u.account_id', '=', query.accountId).where(condition);
-      const totalRow = await matching
-        .select((eb) => eb.fn.countAll().as('total'))
-        .executeTakeFirstOrThrow();
-      const total = quirks.readInt(totalRow.total);
+      const countAll = async () => {
+        const row = await matching
+          .select((eb) => eb.fn.countAll().as('total'))
+          .executeTakeFirstOrThrow();
+        return quirks.readInt(row.total);
+      };
       const { page } = query;
-      // Bounded by the total, so absurd startIndex/count values never reach the database as
-      // out-of-range integers.
-      const limit = Math.min(Math.floor(page.limit), total);
-      const offset = page.kind === 'index' ? Math.max(0, Math.floor(page.offset)) : 0;
-      if (!(limit > 0) || !(offset < total)) return { users: [], total };
+      // Absurd startIndex/count values never reach the database as out-of-range integers.
+      const limit = Math.min(Math.floor(page.limit), MAX_PAGE_NUMBER);
+      if (!(limit > 0)) return { users: [], total: query.knownTotal ?? (await countAll()) };
 
       const plan = sortPlan(query.sort, quirks);
       let select = matching.selectAll('u');
@@ -117,8 +119,15 @@ export function userStore(ctx: SqlContext): UserStore {
       select = select.orderBy('u.seq', 'asc');
 
       if (page.kind === 'index') {
+        const offset = Math.min(Math.max(0, Math.floor(page.offset)), MAX_PAGE_NUMBER);
         const rows = await select.offset(offset).limit(limit).execute();
-        return { users: await loadUsers(db, quirks, rows), total };
+        // A page that is neither full nor empty past the start proves the total by itself:
+        // every identity lookup (userName eq, externalId eq) is answered without a COUNT.
+        const proven =
+          rows.length < limit && (rows.length > 0 || offset === 0)
+            ? offset + rows.length
+            : undefined;
+        return { users: loadUsers(rows, quirks), total: proven ?? (await countAll()) };
       }
       if (page.after !== undefined) select = select.where(afterCursor(plan, page.after));
       // One extra row tells whether another page follows.
@@ -133,7 +142,9 @@ export function userStore(ctx: SqlContext): UserStore {
               quirks.readInt(last.seq),
             )
           : undefined;
-      return { users: await loadUsers(db, quirks, pageRows), total, nextKey };
+      const proven = page.after === undefined && nextKey === undefined ? rows.length : undefined;
+      const total = query.knownTotal ?? proven ?? (await countAll());
+      return { users: loadUsers(pageRows, quirks), total, nextKey };
     },
 
     async count(accountId) {
