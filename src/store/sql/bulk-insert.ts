@@ -5,6 +5,14 @@
  */
 import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
+import type { Dialect } from './dialect-quirks.ts';
+
+/**
+ * Statement text by dialect, table, columns and row count. Kept for the life of the process: the
+ * shapes are few (a single-user insert is the common one), and rebuilding them through Kysely
+ * cost more than SQLite's insert itself.
+ */
+const sqlByShape = new Map<string, string>();
 
 export type BulkInsert = <T extends keyof Database & string>(
   table: T,
@@ -12,9 +20,8 @@ export type BulkInsert = <T extends keyof Database & string>(
   chunkSize: number,
 ) => Promise<void>;
 
-/** An inserter that remembers compiled statements for as long as it is used (one bulk load). */
-export function bulkInserter(db: Kysely<Database>): BulkInsert {
-  const sqlByShape = new Map<string, string>();
+/** An inserter that reuses compiled statement text for every shape it has seen. */
+export function bulkInserter(db: Kysely<Database>, dialect: Dialect): BulkInsert {
   return async (table, rows, chunkSize) => {
     const first = rows[0];
     if (first === undefined) return;
@@ -26,7 +33,8 @@ export function bulkInserter(db: Kysely<Database>): BulkInsert {
         const record = row as Record<string, unknown>;
         for (const column of columns) parameters.push(record[column]);
       }
-      let text = sqlByShape.get(`${table}:${chunk.length}`);
+      const shape = `${dialect}:${table}:${columns.join(',')}:${chunk.length}`;
+      let text = sqlByShape.get(shape);
       if (text === undefined) {
         // Kysely cannot type values() for a table chosen at run time; the rows are typed above.
         const compiled = (db as unknown as Kysely<Record<string, Record<string, unknown>>>)
@@ -39,7 +47,7 @@ export function bulkInserter(db: Kysely<Database>): BulkInsert {
           continue;
         }
         text = compiled.sql;
-        sqlByShape.set(`${table}:${chunk.length}`, text);
+        sqlByShape.set(shape, text);
       }
       await db.executeQuery(CompiledQuery.raw(text, parameters));
     }

@@ -2,7 +2,7 @@
  * The few places where SQLite and PostgreSQL need different SQL or values. Everything else in
  * `sql/` is dialect-neutral Kysely code.
  */
-import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type SqlFragment, sql } from './sql-fragment.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -18,19 +18,15 @@ export interface DialectQuirks {
   /** Count and bigserial results: numbers on SQLite, strings from pg. */
   readInt(value: unknown): number;
   /** The value at `path` in a JSON column if it has `kind`, else NULL. */
-  jsonValue(
-    column: Expression<unknown>,
-    path: readonly string[],
-    kind: JsonKind,
-  ): RawBuilder<unknown>;
+  jsonValue(column: SqlFragment, path: readonly string[], kind: JsonKind): SqlFragment;
   /** The value at `path` rendered as text (for sorting), NULL when absent or JSON null. */
-  jsonText(column: Expression<unknown>, path: readonly string[]): RawBuilder<unknown>;
+  jsonText(column: SqlFragment, path: readonly string[]): SqlFragment;
   /** TRUE when `path` holds a non-null value that is not the empty string; never NULL. */
-  jsonPresent(column: Expression<unknown>, path: readonly string[]): RawBuilder<SqlBool>;
+  jsonPresent(column: SqlFragment, path: readonly string[]): SqlFragment;
   /** Text in byte order on both dialects (PostgreSQL databases may have a linguistic collation). */
-  ordered(text: Expression<unknown>): RawBuilder<unknown>;
+  ordered(text: SqlFragment): SqlFragment;
   /** Statement to refresh planner statistics after a bulk load, if the dialect needs one. */
-  readonly afterBulkLoad: RawBuilder<unknown> | undefined;
+  readonly afterBulkLoad: SqlFragment | undefined;
 }
 
 /** SQLite JSON path; every key quoted because SCIM URNs contain dots and colons. */
@@ -70,7 +66,7 @@ export const sqliteQuirks: DialectQuirks = {
   jsonPresent(column, path) {
     const p = sqlitePath(path);
     const type = sql`json_type(${column}, ${p})`;
-    return sql<SqlBool>`coalesce(${type} <> 'null' and (${type} <> 'text' or json_extract(${column}, ${p}) <> ''), 0)`;
+    return sql`coalesce(${type} <> 'null' and (${type} <> 'text' or json_extract(${column}, ${p}) <> ''), 0)`;
   },
   ordered: (text) => sql`${text}`,
   // Without statistics SQLite prefers the account index over `id IN (elements…)`, scanning
@@ -102,7 +98,7 @@ export const postgresQuirks: DialectQuirks = {
   jsonPresent(column, path) {
     const p = pgPath(path);
     const type = sql`jsonb_typeof(${column} #> ${p})`;
-    return sql<SqlBool>`coalesce(${type} <> 'null' and (${type} <> 'string' or ${column} #>> ${p} <> ''), false)`;
+    return sql`coalesce(${type} <> 'null' and (${type} <> 'string' or ${column} #>> ${p} <> ''), false)`;
   },
   ordered: (text) => sql`(${text} collate "C")`,
   // Autovacuum analyses PostgreSQL tables soon enough; its default estimates plan these well.

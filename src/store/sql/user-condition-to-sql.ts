@@ -7,7 +7,7 @@
  * false; since nothing above it negates, that is the same as false. Negative forms spell out
  * the absent case (`x IS NULL OR x <> v`), so `not` is always the exact complement.
  */
-import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+
 import type {
   Comparison,
   ElementField,
@@ -16,14 +16,15 @@ import type {
   UserField,
 } from '../../directory/user-query.ts';
 import type { DialectQuirks, JsonKind } from './dialect-quirks.ts';
+import { type SqlFragment, sql } from './sql-fragment.ts';
 import { type ColumnInfo, userColumns } from './user-columns.ts';
 
-type Bool = RawBuilder<SqlBool>;
+type Bool = SqlFragment;
 type Field = UserField | ElementField;
 
 const NUL = '\u0000';
-const TRUE: Bool = sql<SqlBool>`(1 = 1)`;
-const FALSE: Bool = sql<SqlBool>`(1 = 0)`;
+const TRUE: Bool = sql`(1 = 1)`;
+const FALSE: Bool = sql`(1 = 0)`;
 
 /** Element sub-attributes with their own column; all others are read from `data`. */
 const elementColumns: Readonly<Record<string, ColumnInfo>> = {
@@ -45,7 +46,7 @@ export function userConditionToSql(
   condition: UserCondition,
   accountId: string,
   quirks: DialectQuirks,
-): Expression<SqlBool> {
+): SqlFragment {
   const columnTarget = (info: ColumnInfo, kind: JsonKind, caseExact: boolean) => {
     if (info.kind !== kind) return undefined;
     if (kind !== 'text' || caseExact) return sql.ref(info.column);
@@ -63,11 +64,7 @@ export function userConditionToSql(
   };
 
   /** The SQL value to compare with an operand of `kind`; NULL when absent; undefined: never. */
-  function target(
-    field: Field,
-    kind: JsonKind,
-    caseExact: boolean,
-  ): Expression<unknown> | undefined {
+  function target(field: Field, kind: JsonKind, caseExact: boolean): SqlFragment | undefined {
     switch (field.kind) {
       case 'column':
         return columnTarget(userColumns[field.column], kind, caseExact);
@@ -97,8 +94,8 @@ export function userConditionToSql(
         const info = userColumns[field.column];
         const column = sql.ref(info.column);
         return info.kind === 'text'
-          ? sql<SqlBool>`(${column} is not null and ${column} <> '')`
-          : sql<SqlBool>`(${column} is not null)`;
+          ? sql`(${column} is not null and ${column} <> '')`
+          : sql`(${column} is not null)`;
       }
       case 'profile':
         return quirks.jsonPresent(sql.ref('u.profile'), field.path);
@@ -117,8 +114,8 @@ export function userConditionToSql(
   ): Bool {
     if (operand === null) {
       // `eq null` means absent; `ne null` means present; ordering against null matches nothing.
-      if (op === 'eq') return negated ? present(field) : sql<SqlBool>`(not ${present(field)})`;
-      if (op === 'ne') return negated ? sql<SqlBool>`(not ${present(field)})` : present(field);
+      if (op === 'eq') return negated ? present(field) : sql`(not ${present(field)})`;
+      if (op === 'ne') return negated ? sql`(not ${present(field)})` : present(field);
       return negated ? TRUE : FALSE;
     }
     if (op === 'ne') return compare(field, 'eq', operand, caseExact, !negated);
@@ -147,17 +144,15 @@ export function userConditionToSql(
     if (isLike) {
       const body = escapeLike(value as string);
       const pattern = op === 'co' ? `%${body}%` : op === 'sw' ? `${body}%` : `%${body}`;
-      positive = sql<SqlBool>`${t} like ${pattern} escape '\\'`;
+      positive = sql`${t} like ${pattern} escape '\\'`;
     } else if (op === 'eq') {
-      positive = sql<SqlBool>`${t} = ${value}`;
+      positive = sql`${t} = ${value}`;
     } else {
       const left = kind === 'text' ? quirks.ordered(t) : t;
       const symbol = op === 'gt' ? '>' : op === 'ge' ? '>=' : op === 'lt' ? '<' : '<=';
-      positive = sql<SqlBool>`${left} ${sql.raw(symbol)} ${value}`;
+      positive = sql`${left} ${sql.raw(symbol)} ${value}`;
     }
-    return negated
-      ? sql<SqlBool>`(${t} is null or not (${positive}))`
-      : sql<SqlBool>`(${positive})`;
+    return negated ? sql`(${t} is null or not (${positive}))` : sql`(${positive})`;
   }
 
   function compile(condition: UserCondition, negated: boolean): Bool {
@@ -174,7 +169,7 @@ export function userConditionToSql(
         // De Morgan: a negated AND is an OR of negations, and vice versa.
         const isAnd = (condition.kind === 'and') !== negated;
         if (parts.length === 0) return isAnd ? TRUE : FALSE;
-        return sql<SqlBool>`(${sql.join(parts, sql.raw(isAnd ? ' and ' : ' or '))})`;
+        return sql`(${sql.join(parts, sql.raw(isAnd ? ' and ' : ' or '))})`;
       }
       case 'compare':
         return compare(
@@ -185,7 +180,7 @@ export function userConditionToSql(
           negated,
         );
       case 'present':
-        return negated ? sql<SqlBool>`(not ${present(condition.field)})` : present(condition.field);
+        return negated ? sql`(not ${present(condition.field)})` : present(condition.field);
       case 'some': {
         if (inElement) throw new Error(`'some' cannot nest inside 'some' (${condition.attribute})`);
         inElement = true;
@@ -196,8 +191,8 @@ export function userConditionToSql(
         // Negated: NOT EXISTS, which PostgreSQL runs as an anti-join; NOT IN over a large
         // subquery can degrade to a rescan per user.
         return negated
-          ? sql<SqlBool>`(not exists (select 1 from user_values as v where v.user_id = u.id and ${where}))`
-          : sql<SqlBool>`(u.id in (select v.user_id from user_values as v where ${where}))`;
+          ? sql`(not exists (select 1 from user_values as v where v.user_id = u.id and ${where}))`
+          : sql`(u.id in (select v.user_id from user_values as v where ${where}))`;
       }
     }
   }

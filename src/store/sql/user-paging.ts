@@ -3,9 +3,10 @@
  * then `seq` ascending, so equal values keep creation order and every position is unique.
  * A cursor is base64url JSON of the last row's sort value and seq, plus the sort it belongs to.
  */
-import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+
 import type { UserSort } from '../../directory/user-query.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
+import { type SqlFragment, sql } from './sql-fragment.ts';
 import { userColumns } from './user-columns.ts';
 
 /** A `nextKey` that this store did not issue for this sort. */
@@ -18,7 +19,7 @@ export class InvalidCursorError extends Error {
 
 export interface SortPlan {
   /** NULL-able value the rows are ordered by; undefined: creation order only. */
-  readonly expr: RawBuilder<unknown> | undefined;
+  readonly expr: SqlFragment | undefined;
   readonly descending: boolean;
   /** Identifies the sort inside cursors, so a cursor from another sort is rejected. */
   readonly key: string;
@@ -75,13 +76,13 @@ function decodeCursor(plan: SortPlan, cursor: string): Position {
 }
 
 /** Rows strictly after the cursor's position in the plan's order. */
-export function afterCursor(plan: SortPlan, cursor: string): Expression<SqlBool> {
+export function afterCursor(plan: SortPlan, cursor: string): SqlFragment {
   const { v, s } = decodeCursor(plan, cursor);
   const seq = sql.ref('u.seq');
   const e = plan.expr;
-  if (e === undefined) return sql<SqlBool>`${seq} > ${s}`;
+  if (e === undefined) return sql`${seq} > ${s}`;
   // NULLs come last, after every value, in both directions.
-  if (v === null) return sql<SqlBool>`(${e} is null and ${seq} > ${s})`;
+  if (v === null) return sql`(${e} is null and ${seq} > ${s})`;
   const beyond = plan.descending ? sql`${e} < ${v}` : sql`${e} > ${v}`;
-  return sql<SqlBool>`(${beyond} or (${e} = ${v} and ${seq} > ${s}) or ${e} is null)`;
+  return sql`(${beyond} or (${e} = ${v} and ${seq} > ${s}) or ${e} is null)`;
 }

@@ -1,10 +1,12 @@
-import { type SqlBool, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { User } from '../../directory/model.ts';
 import type { UserPage, UserQuery } from '../../directory/user-query.ts';
 import type { UserStore } from '../store.ts';
 import { bulkInserter } from './bulk-insert.ts';
 import { mapConflicts } from './conflicts.ts';
 import { type SqlContext, storable, withTransaction } from './context.ts';
+import type { UsersTable } from './database.ts';
+import { compile, type SqlFragment, sql } from './sql-fragment.ts';
 import { userConditionToSql } from './user-condition-to-sql.ts';
 import { afterCursor, encodeCursor, sortPlan } from './user-paging.ts';
 import { loadUsers, userRow, valueRows } from './user-rows.ts';
@@ -20,7 +22,7 @@ const MAX_PAGE_NUMBER = 2_147_483_647;
 
 async function insertUsers(ctx: SqlContext, users: readonly User[]): Promise<void> {
   const { db, quirks } = ctx;
-  const bulkInsert = bulkInserter(db);
+  const bulkInsert = bulkInserter(db, quirks.dialect);
   for (let i = 0; i < users.length; i += USER_CHUNK) {
     const chunk = users.slice(i, i + USER_CHUNK);
     await bulkInsert(
@@ -35,7 +37,10 @@ async function insertUsers(ctx: SqlContext, users: readonly User[]): Promise<voi
 
 export function userStore(ctx: SqlContext): UserStore {
   const { db, quirks } = ctx;
-  const users = () => db.selectFrom('users as u');
+  const run = async <R>(fragment: SqlFragment, on = db) =>
+    (await on.executeQuery<R>(compile(fragment, quirks.dialect))).rows;
+  const selectUsers = (where: SqlFragment) =>
+    run<Selectable<UsersTable>>(sql`select u.* from users u where ${where}`);
 
   return {
     insert: (user) => mapConflicts(() => withTransaction(ctx, (trx) => insertUsers(trx, [user]))),
@@ -44,16 +49,12 @@ export function userStore(ctx: SqlContext): UserStore {
       if (list.length === 0) return;
       await mapConflicts(() => withTransaction(ctx, (trx) => insertUsers(trx, list)));
       const { afterBulkLoad } = quirks;
-      if (afterBulkLoad !== undefined && !db.isTransaction) await afterBulkLoad.execute(db);
+      if (afterBulkLoad !== undefined && !db.isTransaction) await run(afterBulkLoad);
     },
 
     async findById(accountId, id) {
       if (!storable(id)) return undefined;
-      const rows = await users()
-        .selectAll('u')
-        .where('u.account_id', '=', accountId)
-        .where('u.id', '=', id)
-        .execute();
+      const rows = await selectUsers(sql`u.account_id = ${accountId} and u.id = ${id}`);
       return loadUsers(rows, quirks)[0];
     },
 
@@ -61,47 +62,48 @@ export function userStore(ctx: SqlContext): UserStore {
       if (userName !== undefined && !storable(userName)) userName = undefined;
       if (email !== undefined && !storable(email)) email = undefined;
       const keys = [
-        ...(userName === undefined
-          ? []
-          : [sql<SqlBool>`u.user_name_lower = ${userName.toLowerCase()}`]),
-        ...(email === undefined ? [] : [sql<SqlBool>`u.email_lower = ${email.toLowerCase()}`]),
+        ...(userName === undefined ? [] : [sql`u.user_name_lower = ${userName.toLowerCase()}`]),
+        ...(email === undefined ? [] : [sql`u.email_lower = ${email.toLowerCase()}`]),
       ];
       if (keys.length === 0) return [];
-      const rows = await users()
-        .selectAll('u')
-        .where('u.account_id', '=', accountId)
-        .where(sql<SqlBool>`(${sql.join(keys, sql` or `)})`)
-        .orderBy('u.seq')
-        .execute();
+      const rows = await selectUsers(
+        sql`u.account_id = ${accountId} and (${sql.join(keys, sql.raw(' or '))}) order by u.seq`,
+      );
       return loadUsers(rows, quirks);
     },
 
     update: (user, expectedVersion) =>
       mapConflicts(() =>
-        withTransaction(ctx, async ({ db: trx }) => {
+        withTransaction(ctx, async (trx) => {
           const { id, account_id, ...changes } = userRow(user, quirks);
-          const result = await trx
-            .updateTable('users')
-            .set(changes)
-            .where('id', '=', id)
-            .where('account_id', '=', account_id)
-            .where('version', '=', expectedVersion)
-            .executeTakeFirst();
-          if (Number(result.numUpdatedRows) === 0) return false;
-          await trx.deleteFrom('user_values').where('user_id', '=', id).execute();
-          await bulkInserter(trx)('user_values', valueRows(user, quirks), VALUE_CHUNK);
+          const assignments = sql.join(
+            Object.entries(changes).map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
+          );
+          const result = await trx.db.executeQuery(
+            compile(
+              sql`update users set ${assignments} where id = ${id} and account_id = ${account_id} and version = ${expectedVersion}`,
+              quirks.dialect,
+            ),
+          );
+          if (Number(result.numAffectedRows ?? 0) === 0) return false;
+          await run(sql`delete from user_values where user_id = ${id}`, trx.db);
+          await bulkInserter(trx.db, quirks.dialect)(
+            'user_values',
+            valueRows(user, quirks),
+            VALUE_CHUNK,
+          );
           return true;
         }),
       ),
 
     async query(query: UserQuery): Promise<UserPage> {
       const condition = userConditionToSql(query.condition, query.accountId, quirks);
-      const matching = users().where('u.account_id', '=', query.accountId).where(condition);
+      const matching = sql`u.account_id = ${query.accountId} and ${condition}`;
       const countAll = async () => {
-        const row = await matching
-          .select((eb) => eb.fn.countAll().as('total'))
-          .executeTakeFirstOrThrow();
-        return quirks.readInt(row.total);
+        const [row] = await run<{ total: unknown }>(
+          sql`select count(*) as total from users u where ${matching}`,
+        );
+        return quirks.readInt(row?.total);
       };
       const { page } = query;
       // Absurd startIndex/count values never reach the database as out-of-range integers.
@@ -109,18 +111,18 @@ export function userStore(ctx: SqlContext): UserStore {
       if (!(limit > 0)) return { users: [], total: query.knownTotal ?? (await countAll()) };
 
       const plan = sortPlan(query.sort, quirks);
-      let select = matching.selectAll('u');
-      if (plan.expr !== undefined) {
-        const expr = plan.expr;
-        select = select
-          .select(expr.as('sort_value'))
-          .orderBy(expr, (o) => (plan.descending ? o.desc() : o.asc()).nullsLast());
-      }
-      select = select.orderBy('u.seq', 'asc');
+      const sortValue = plan.expr ? sql`, ${plan.expr} as sort_value` : sql.raw('');
+      const order = plan.expr
+        ? sql`${plan.expr} ${sql.raw(plan.descending ? 'desc' : 'asc')} nulls last, u.seq asc`
+        : sql.raw('u.seq asc');
+      const select = (where: SqlFragment, tail: SqlFragment) =>
+        run<Selectable<UsersTable> & { sort_value?: unknown }>(
+          sql`select u.*${sortValue} from users u where ${where} order by ${order} ${tail}`,
+        );
 
       if (page.kind === 'index') {
         const offset = Math.min(Math.max(0, Math.floor(page.offset)), MAX_PAGE_NUMBER);
-        const rows = await select.offset(offset).limit(limit).execute();
+        const rows = await select(matching, sql`limit ${limit} offset ${offset}`);
         // A page that is neither full nor empty past the start proves the total by itself:
         // every identity lookup (userName eq, externalId eq) is answered without a COUNT.
         const proven =
@@ -129,18 +131,15 @@ export function userStore(ctx: SqlContext): UserStore {
             : undefined;
         return { users: loadUsers(rows, quirks), total: proven ?? (await countAll()) };
       }
-      if (page.after !== undefined) select = select.where(afterCursor(plan, page.after));
+      const where =
+        page.after === undefined ? matching : sql`${matching} and ${afterCursor(plan, page.after)}`;
       // One extra row tells whether another page follows.
-      const rows = await select.limit(limit + 1).execute();
+      const rows = await select(where, sql`limit ${limit + 1}`);
       const pageRows = rows.slice(0, limit);
       const last = pageRows.at(-1);
       const nextKey =
         rows.length > limit && last !== undefined
-          ? encodeCursor(
-              plan,
-              (last as { sort_value?: unknown }).sort_value,
-              quirks.readInt(last.seq),
-            )
+          ? encodeCursor(plan, last.sort_value, quirks.readInt(last.seq))
           : undefined;
       const proven = page.after === undefined && nextKey === undefined ? rows.length : undefined;
       const total = query.knownTotal ?? proven ?? (await countAll());
@@ -148,11 +147,10 @@ export function userStore(ctx: SqlContext): UserStore {
     },
 
     async count(accountId) {
-      const row = await users()
-        .where('u.account_id', '=', accountId)
-        .select((eb) => eb.fn.countAll().as('total'))
-        .executeTakeFirstOrThrow();
-      return quirks.readInt(row.total);
+      const [row] = await run<{ total: unknown }>(
+        sql`select count(*) as total from users u where u.account_id = ${accountId}`,
+      );
+      return quirks.readInt(row?.total);
     },
   };
 }
