@@ -113,16 +113,17 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
 
   app.get('/', (c) => {
     c.set('operation', 'list users');
-    const q = (name: string) => c.req.query(name);
+    // One parse of the query string (Hono re-parses it on every c.req.query(name) call).
+    const q = c.req.query();
     const raw: RawListParameters = {
-      filter: q('filter'),
-      startIndex: q('startIndex'),
-      count: q('count'),
-      cursor: q('cursor'),
-      sortBy: q('sortBy'),
-      sortOrder: q('sortOrder'),
-      attributes: q('attributes'),
-      excludedAttributes: q('excludedAttributes'),
+      filter: q.filter,
+      startIndex: q.startIndex,
+      count: q.count,
+      cursor: q.cursor,
+      sortBy: q.sortBy,
+      sortOrder: q.sortOrder,
+      attributes: q.attributes,
+      excludedAttributes: q.excludedAttributes,
     };
     if (raw.filter !== undefined) c.set('operation', 'find users');
     return list(c, c.get('accountId') as string, unwrap(parseListParameters(raw)));

@@ -4,6 +4,7 @@ import type { DomainStore } from '../store.ts';
 import { mapConflicts } from './conflicts.ts';
 import { type SqlContext, storable } from './context.ts';
 import type { DomainsTable } from './database.ts';
+import { compile, sql } from './sql-fragment.ts';
 
 const toDomain = (row: Selectable<DomainsTable>): Domain => ({
   id: row.id,
@@ -28,7 +29,7 @@ const mutable = (domain: Domain) => ({
   failure_reason: domain.failureReason,
 });
 
-export function domainStore({ db }: SqlContext): DomainStore {
+export function domainStore({ db, quirks }: SqlContext): DomainStore {
   return {
     async insert(domain) {
       await mapConflicts(() =>
@@ -65,12 +66,14 @@ export function domainStore({ db }: SqlContext): DomainStore {
     },
     async find(accountId, domain) {
       if (!storable(domain)) return undefined;
-      const row = await db
-        .selectFrom('domains')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('domain', '=', domain)
-        .executeTakeFirst();
+      // On every SCIM create: rendered directly rather than through Kysely's query tree.
+      const { rows } = await db.executeQuery<Selectable<DomainsTable>>(
+        compile(
+          sql`select * from domains where account_id = ${accountId} and domain = ${domain}`,
+          quirks.dialect,
+        ),
+      );
+      const row = rows[0];
       return row && toDomain(row);
     },
   };
