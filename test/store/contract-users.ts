@@ -1,4 +1,5 @@
 /** Contract for user writes: round-trips, uniqueness, compare-and-set, transactions, bulk load. */
+
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../src/directory/model.ts';
 import { ConflictError } from '../../src/store/errors.ts';
@@ -196,6 +197,33 @@ export function usersContract(store: () => Store): void {
       ).rejects.toBe(failure);
       expect(await store().users.count(accountId)).toBe(1);
       expect(await store().users.findById(accountId, kept.id)).toEqual(kept);
+    });
+
+    it('keeps concurrent transactions apart: failures leave nothing, the rest all commit', async () => {
+      const accountId = await newAccount();
+      const attempts = Array.from({ length: 40 }, (_, i) =>
+        store().transaction(async (session) => {
+          const user = makeUser(accountId, { userName: `concurrent-${i}` });
+          await session.users.insert(user);
+          // Every third fails after writing; every fifth collides on userName with user 0.
+          if (i % 3 === 1) throw new Error(`fail ${i}`);
+          if (i % 5 === 4) await session.users.insert(makeUser(accountId, { userName: 'concurrent-0' }));
+          return user.id;
+        }),
+      );
+      const settled = await Promise.allSettled(attempts);
+      const committed = settled.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+      const expected = [...Array(40).keys()].filter((i) => i % 3 !== 1 && i % 5 !== 4);
+      expect(committed).toEqual(expected);
+      settled.forEach((r, i) => {
+        if (r.status === 'rejected' && i % 3 === 1) expect(String(r.reason)).toContain(`fail ${i}`);
+        if (r.status === 'rejected' && i % 3 !== 1) expect(r.reason).toBeInstanceOf(ConflictError);
+      });
+      expect(await store().users.count(accountId)).toBe(expected.length);
+      for (const i of expected) {
+        const found = await store().users.findByIdentity(accountId, { userName: `concurrent-${i}` });
+        expect(found.map((u) => u.id)).toEqual([(settled[i] as PromiseFulfilledResult<string>).value]);
+      }
     });
 
     it('commits a transaction and returns its result', async () => {

@@ -4,13 +4,20 @@ import { migrationProvider } from '../migrations/index.ts';
 import type { Store } from '../store.ts';
 import type { Database } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
+import { groupCommit } from './group-commit.ts';
 import { sessionFor } from './session.ts';
 
 export function kyselyStore(db: Kysely<Database>, quirks: DialectQuirks): Store {
+  // SQLite has one writer, so queued transactions share a COMMIT; PostgreSQL runs them side by
+  // side on its pool.
+  const transaction: Store['transaction'] =
+    quirks.dialect === 'sqlite'
+      ? groupCommit(db, (trx) => sessionFor({ db: trx, quirks }))
+      : (work) => db.transaction().execute((trx) => work(sessionFor({ db: trx, quirks })));
   return {
     dialect: quirks.dialect,
     ...sessionFor({ db, quirks }),
-    transaction: (work) => db.transaction().execute((trx) => work(sessionFor({ db: trx, quirks }))),
+    transaction,
     async migrate() {
       // PostgreSQL: the Migrator holds an advisory lock while it migrates, so concurrent starts
       // apply each migration once. SQLite has no such lock: a second instance may read the

@@ -1,0 +1,79 @@
+/**
+ * Group commit for SQLite. SQLite runs one write transaction at a time, and each COMMIT writes
+ * every page it touched to the WAL (about ten per SCIM create: the row, six indexes, the element
+ * rows). Transactions that queue up while one runs are therefore run together: each inside its
+ * own SAVEPOINT of one shared transaction, so a failing one rolls back alone, and all of them
+ * settle only after the shared COMMIT, so no caller is told of a write that is not committed.
+ * Under one client at a time this is exactly one transaction per call, as before.
+ */
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { StoreSession } from '../store.ts';
+import type { Database } from './database.ts';
+
+/** Most transactions one COMMIT carries; bounds how long a batch holds the connection. */
+const MAX_BATCH = 64;
+
+interface Job {
+  readonly work: (session: StoreSession) => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: unknown };
+
+export function groupCommit(
+  db: Kysely<Database>,
+  sessionFor: (trx: Kysely<Database>) => StoreSession,
+) {
+  const queue: Job[] = [];
+  let draining = false;
+  const statement = (text: string) => CompiledQuery.raw(text, []);
+
+  async function runBatch(batch: readonly Job[]): Promise<void> {
+    const outcomes: Outcome[] = [];
+    try {
+      await db.transaction().execute(async (trx) => {
+        const session = sessionFor(trx);
+        for (const job of batch) {
+          await trx.executeQuery(statement('savepoint roster_job'));
+          try {
+            const value = await job.work(session);
+            await trx.executeQuery(statement('release roster_job'));
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            await trx.executeQuery(statement('rollback to roster_job'));
+            await trx.executeQuery(statement('release roster_job'));
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      // The shared COMMIT (or a savepoint statement) failed: nothing of the batch is committed.
+      for (const job of batch) job.reject(error);
+      return;
+    }
+    batch.forEach((job, index) => {
+      const outcome = outcomes[index] as Outcome;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+
+  async function drain(): Promise<void> {
+    draining = true;
+    try {
+      while (queue.length > 0) await runBatch(queue.splice(0, MAX_BATCH));
+    } finally {
+      draining = false;
+    }
+  }
+
+  return function transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!draining) void drain();
+    });
+  };
+}
