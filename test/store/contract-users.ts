@@ -207,7 +207,8 @@ export function usersContract(store: () => Store): void {
           await session.users.insert(user);
           // Every third fails after writing; every fifth collides on userName with user 0.
           if (i % 3 === 1) throw new Error(`fail ${i}`);
-          if (i % 5 === 4) await session.users.insert(makeUser(accountId, { userName: 'concurrent-0' }));
+          if (i % 5 === 4)
+            await session.users.insert(makeUser(accountId, { userName: 'concurrent-0' }));
           return user.id;
         }),
       );
@@ -221,8 +222,12 @@ export function usersContract(store: () => Store): void {
       });
       expect(await store().users.count(accountId)).toBe(expected.length);
       for (const i of expected) {
-        const found = await store().users.findByIdentity(accountId, { userName: `concurrent-${i}` });
-        expect(found.map((u) => u.id)).toEqual([(settled[i] as PromiseFulfilledResult<string>).value]);
+        const found = await store().users.findByIdentity(accountId, {
+          userName: `concurrent-${i}`,
+        });
+        expect(found.map((u) => u.id)).toEqual([
+          (settled[i] as PromiseFulfilledResult<string>).value,
+        ]);
       }
     });
 
