@@ -88,6 +88,14 @@ export interface ProvisioningEventStore {
   list(filter: ProvisioningEventFilter): Promise<ProvisioningEvent[]>;
 }
 
+export interface SettingStore {
+  /**
+   * The stored value of `key`; if there is none yet, stores `value` and returns it. Instances
+   * racing on an empty database all get the one value that was stored first.
+   */
+  getOrInsert(key: string, value: string): Promise<string>;
+}
+
 export interface StoreSession {
   readonly accounts: AccountStore;
   readonly users: UserStore;
@@ -96,6 +104,7 @@ export interface StoreSession {
   readonly scimApps: ScimAppStore;
   readonly tokens: TokenStore;
   readonly events: ProvisioningEventStore;
+  readonly settings: SettingStore;
 }
 
 export interface Store extends StoreSession {

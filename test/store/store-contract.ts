@@ -2,7 +2,7 @@
  * The store contract: the same describe/it suite runs against every Store implementation
  * (`sqlite.test.ts`, `postgres.test.ts`), so both dialects are held to identical behaviour.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
 import { recordsContract } from './contract-records.ts';
 import { userPagingContract } from './contract-user-paging.ts';
@@ -37,5 +37,15 @@ export function storeContract(name: string, openStore: () => Promise<OpenedStore
     usersContract(store);
     userQueryContract(store);
     userPagingContract(store);
+
+    it('settings: the first stored value wins, also when instances race on an empty database', async () => {
+      const key = `race-${Math.random()}`;
+      const values = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store().settings.getOrInsert(key, `value-${i}`)),
+      );
+      expect(new Set(values).size).toBe(1);
+      expect(values[0]).toMatch(/^value-\d$/);
+      expect(await store().settings.getOrInsert(key, 'later')).toBe(values[0]);
+    });
   });
 }

@@ -19,7 +19,11 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     log: { onError: (error) => logger.error({ err: error }, 'could not write provisioning log') },
   });
   const demo = await directory.accounts.ensureDemoAccount(config.demoToken);
-  const cursorSecret = config.cursorSecret ?? randomBytes(32).toString('base64url');
+  // One secret per deployment, kept in the database, so every instance accepts the cursors of
+  // every other; ROSTER_CURSOR_SECRET overrides it.
+  const cursorSecret =
+    config.cursorSecret ??
+    (await store.settings.getOrInsert('cursor-secret', randomBytes(32).toString('base64url')));
   const app = createApp({ directory, config, logger, cursorSecret });
 
   const server = listen({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -131,4 +131,10 @@ export interface Database {
   scim_apps: ScimAppsTable;
   access_tokens: AccessTokensTable;
   provisioning_events: ProvisioningEventsTable;
+  settings: SettingsTable;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
 }

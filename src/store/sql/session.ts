@@ -6,6 +6,7 @@ import { domainStore } from './domains.ts';
 import { permissionSetStore } from './permission-sets.ts';
 import { provisioningEventStore } from './provisioning-events.ts';
 import { scimAppStore } from './scim-apps.ts';
+import { settingStore } from './settings.ts';
 import { tokenStore } from './tokens.ts';
 import { userStore } from './users.ts';
 
@@ -18,5 +19,6 @@ export function sessionFor(ctx: SqlContext): StoreSession {
     scimApps: scimAppStore(ctx),
     tokens: tokenStore(ctx),
     events: provisioningEventStore(ctx),
+    settings: settingStore(ctx),
   };
 }
