@@ -20,7 +20,13 @@ export interface UserDraft {
 }
 
 /** A compare-and-set loser retries this often before giving up with a retryable error. */
-const UPDATE_ATTEMPTS = 5;
+const UPDATE_ATTEMPTS = 25;
+
+/** After a lost compare-and-set: a short random pause, growing with each attempt, so writers
+ * racing on one user (possibly from several instances) spread out instead of colliding again. */
+function backOff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 2 * (attempt + 1)));
+}
 
 /** RFC 7644 §3.14 If-Match: the write proceeds only from a version the client has seen. */
 function assertVersion(user: User, ifMatch: readonly number[] | undefined): void {
@@ -278,6 +284,7 @@ export function createUsers({ store, clock }: { store: Store; clock: Clock }) {
         } catch (error) {
           conflictToDirectoryError(error, draft);
         }
+        await backOff(attempt);
       }
       throw new DirectoryError(
         'user.update_contended',
@@ -308,6 +315,7 @@ export function createUsers({ store, clock }: { store: Store; clock: Clock }) {
           version: current.version + 1,
         };
         if (await store.users.update(next, current.version)) return next;
+        await backOff(attempt);
       }
       throw new DirectoryError(
         'user.update_contended',

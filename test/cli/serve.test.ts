@@ -3,61 +3,15 @@
  * demo account, prints its tenant URL and a token once, and serves SCIM over a real socket;
  * `roster users` and `roster log` read the same database.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAIN, ROOT, startServer } from '../helpers/server-process.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const MAIN = join(ROOT, 'src/cli/main.ts');
 const run = promisify(execFile);
-
-interface Server {
-  readonly process: ChildProcess;
-  readonly output: () => string;
-  readonly origin: string;
-}
-
-async function startServer(args: string[]): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', MAIN, 'serve', '--port', '0', ...args],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ROSTER_LOG_LEVEL: 'warn' },
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const origin = await new Promise<string>((done, failed) => {
-    const timer = setTimeout(() => failed(new Error(`server did not start:\n${output}`)), 30_000);
-    const check = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      // Wait for the whole banner: the last line is the token line.
-      if (match?.[1] && /Access token/.test(output)) {
-        clearTimeout(timer);
-        done(match[1]);
-      }
-    };
-    child.stdout.on('data', check);
-    child.on('exit', (code) => failed(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  return { process: child, output: () => output, origin };
-}
-
-function stop(server: Server): Promise<number | null> {
-  return new Promise((done) => {
-    server.process.on('exit', (code) => done(code));
-    server.process.kill('SIGTERM');
-  });
-}
 
 describe('roster serve', () => {
   const dir = mkdtempSync(join(tmpdir(), 'roster-cli-'));
@@ -104,7 +58,7 @@ describe('roster serve', () => {
       expect(wrong.status).toBe(401);
     } finally {
       // Graceful shutdown drains and exits cleanly.
-      expect(await stop(server)).toBe(0);
+      expect(await server.stop()).toBe(0);
     }
   });
 
@@ -126,7 +80,7 @@ describe('roster serve', () => {
       });
       expect(chosen.status).toBe(200);
     } finally {
-      await stop(server);
+      await server.stop();
     }
   });
 

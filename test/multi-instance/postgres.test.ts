@@ -1,0 +1,155 @@
+/**
+ * Two Roster processes on one PostgreSQL database, as behind a load balancer: they migrate at
+ * once, agree on uniqueness, lose no concurrent change, accept each other's cursors, and both
+ * refuse a revoked token within the documented bound (TOKEN_CACHE_MS).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDirectory } from '../../src/directory/directory.ts';
+import { TOKEN_CACHE_MS } from '../../src/directory/tokens.ts';
+import { createPostgresStore } from '../../src/store/postgres.ts';
+import { type ServerProcess, startServer } from '../helpers/server-process.ts';
+import {
+  createPostgresDatabase,
+  postgresAvailable,
+  postgresMaintenanceUrl,
+} from '../helpers/test-store.ts';
+
+const TOKEN = 'multi-instance-token-0123456789';
+const available = await postgresAvailable();
+
+describe.skipIf(!available)(
+  `two instances on one PostgreSQL database${available ? '' : ` (skipped: PostgreSQL not reachable at ${postgresMaintenanceUrl}; start it with pg_ctlcluster)`}`,
+  () => {
+    let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
+    let a: ServerProcess;
+    let b: ServerProcess;
+    const auth = (token = TOKEN) => ({
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/scim+json',
+    });
+
+    beforeAll(async () => {
+      database = await createPostgresDatabase();
+      // Started together: both migrate the empty database at the same moment.
+      const args = ['--database', database.url, '--demo-token', TOKEN];
+      [a, b] = await Promise.all([startServer(args), startServer(args)]);
+    }, 60_000);
+
+    afterAll(async () => {
+      expect(await Promise.all([a?.stop(), b?.stop()])).toEqual([0, 0]);
+      await database?.drop();
+    });
+
+    it('both are ready on the migrated database', async () => {
+      for (const server of [a, b]) {
+        expect((await fetch(`${server.origin}/readyz`)).status).toBe(200);
+      }
+    });
+
+    it('concurrent creates of one userName across both instances: exactly one 201', async () => {
+      const body = JSON.stringify({ userName: 'Race@example.com' });
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          fetch(`${(i % 2 ? a : b).origin}/scim/v2/Users`, {
+            method: 'POST',
+            headers: auth(),
+            body,
+          }).then((r) => r.status),
+        ),
+      );
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    });
+
+    it('concurrent PATCHes to one user through both instances lose no change', async () => {
+      const created = await fetch(`${a.origin}/scim/v2/Users`, {
+        method: 'POST',
+        headers: auth(),
+        body: JSON.stringify({ userName: 'patched@example.com' }),
+      });
+      const { id } = (await created.json()) as { id: string };
+      const statuses = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          fetch(`${(i % 2 ? a : b).origin}/scim/v2/Users/${id}`, {
+            method: 'PATCH',
+            headers: auth(),
+            body: JSON.stringify({
+              Operations: [
+                {
+                  op: 'add',
+                  path: 'phoneNumbers',
+                  value: [{ value: `+1555000${i}`, type: 'other' }],
+                },
+              ],
+            }),
+          }).then((r) => r.status),
+        ),
+      );
+      expect(statuses).toEqual(Array(12).fill(200));
+      const user = (await (
+        await fetch(`${b.origin}/scim/v2/Users/${id}`, { headers: auth() })
+      ).json()) as {
+        phoneNumbers: { value: string }[];
+        meta: { version: string };
+      };
+      expect(user.phoneNumbers.map((p) => p.value).sort()).toEqual(
+        Array.from({ length: 12 }, (_, i) => `+1555000${i}`).sort(),
+      );
+      expect(user.meta.version).toBe('W/"13"');
+    });
+
+    it('a cursor issued by one instance is followed on the other', async () => {
+      await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          fetch(`${a.origin}/scim/v2/Users`, {
+            method: 'POST',
+            headers: auth(),
+            body: JSON.stringify({ userName: `walk-${i}@example.com` }),
+          }),
+        ),
+      );
+      const ids: string[] = [];
+      let url = `${a.origin}/scim/v2/Users?cursor&count=2`;
+      for (let page = 0; page < 10; page++) {
+        const response = await fetch(url, { headers: auth() });
+        expect(response.status).toBe(200);
+        const body = (await response.json()) as {
+          Resources: { id: string }[];
+          nextCursor?: string;
+        };
+        ids.push(...body.Resources.map((r) => r.id));
+        if (!body.nextCursor) break;
+        // Alternate instances on every page.
+        url = `${(page % 2 ? a : b).origin}/scim/v2/Users?count=2&cursor=${body.nextCursor}`;
+      }
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBe(7); // Race, patched, walk-0..4
+    });
+
+    it(`both refuse a token revoked in the database within ${TOKEN_CACHE_MS} ms`, async () => {
+      const store = createPostgresStore({ connectionString: database.url, poolSize: 1 });
+      const directory = createDirectory({ store });
+      try {
+        const [account] = await store.accounts.list();
+        const app = account && (await store.scimApps.findByAccount(account.id));
+        if (!account || !app) throw new Error('demo account missing');
+        const { token, record } = await directory.tokens.issue(account.id, app.id);
+        for (const server of [a, b]) {
+          expect(
+            (await fetch(`${server.origin}/scim/v2/Users`, { headers: auth(token) })).status,
+          ).toBe(200);
+        }
+        await directory.tokens.revoke(record.id);
+        await sleep(TOKEN_CACHE_MS + 500);
+        for (const server of [a, b]) {
+          expect(
+            (await fetch(`${server.origin}/scim/v2/Users`, { headers: auth(token) })).status,
+          ).toBe(401);
+        }
+      } finally {
+        await directory.close();
+      }
+    });
+  },
+);
