@@ -1,3 +1,4 @@
+import { ConflictError } from '../store/errors.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { newId } from './ids.ts';
@@ -7,6 +8,8 @@ import type { Tokens } from './tokens.ts';
 export const MINIMAL_PERMISSION_SET = 'Minimal';
 export const DEMO_ACCOUNT_NAME = 'Demo';
 export const DEMO_DOMAIN = 'example.com';
+/** Settings key holding the demo account's id, once an instance has claimed it. */
+const DEMO_SETTING = 'demo-account';
 
 export interface NewAccount {
   readonly name: string;
@@ -24,9 +27,13 @@ export function createAccounts({
   clock: Clock;
   tokens: Tokens;
 }) {
-  async function insertAccount(session: StoreSession, input: NewAccount): Promise<Account> {
+  async function insertAccount(
+    session: StoreSession,
+    input: NewAccount,
+    id: string = newId(),
+  ): Promise<Account> {
     const now = clock.now();
-    const account: Account = { id: newId(), createdAt: now, ...input };
+    const account: Account = { id, createdAt: now, ...input };
     await session.accounts.insert(account);
     // Every account has the built-in minimal set: unmatched and new users fall back to it.
     await session.permissionSets.insert({
@@ -38,6 +45,41 @@ export function createAccounts({
       createdAt: now,
     });
     return account;
+  }
+
+  async function createDemoAccount(
+    session: StoreSession,
+    id: string,
+  ): Promise<{ account: Account; appId: string }> {
+    const now = clock.now();
+    const account = await insertAccount(
+      session,
+      { name: DEMO_ACCOUNT_NAME, tier: 'enterprise', pricingModel: 'classic', ssoEnabled: true },
+      id,
+    );
+    await session.domains.insert({
+      id: newId(),
+      accountId: account.id,
+      domain: DEMO_DOMAIN,
+      state: 'verified',
+      challengeHost: `_roster-challenge.${DEMO_DOMAIN}`,
+      challengeValue: 'roster-demo',
+      lastCheckedAt: now,
+      verifiedAt: now,
+      failureReason: null,
+      createdAt: now,
+    });
+    const appId = newId();
+    await session.scimApps.insert({
+      id: appId,
+      accountId: account.id,
+      uid: 'scim',
+      name: 'scim app',
+      roleSyncEnabled: false,
+      installedAt: now,
+      createdAt: now,
+    });
+    return { account, appId };
   }
 
   return {
@@ -59,55 +101,42 @@ export function createAccounts({
       /** The token to print: only when it was issued just now and not chosen by the caller. */
       freshToken: string | undefined;
     }> {
-      const existing = await store.accounts.list();
-      let account = existing.find((a) => a.name === DEMO_ACCOUNT_NAME);
-      if (existing.length > 0 && !account) return { account: undefined, freshToken: undefined };
-
-      let appId: string;
+      let demoId = await store.settings.get(DEMO_SETTING);
       let freshToken: string | undefined;
-      if (!account) {
-        const now = clock.now();
-        const created = await store.transaction(async (session) => {
-          const demo = await insertAccount(session, {
-            name: DEMO_ACCOUNT_NAME,
-            tier: 'enterprise',
-            pricingModel: 'classic',
-            ssoEnabled: true,
-          });
-          await session.domains.insert({
-            id: newId(),
-            accountId: demo.id,
-            domain: DEMO_DOMAIN,
-            state: 'verified',
-            challengeHost: `_roster-challenge.${DEMO_DOMAIN}`,
-            challengeValue: 'roster-demo',
-            lastCheckedAt: now,
-            verifiedAt: now,
-            failureReason: null,
-            createdAt: now,
-          });
-          const app = {
-            id: newId(),
-            accountId: demo.id,
-            uid: 'scim',
-            name: 'scim app',
-            roleSyncEnabled: false,
-            installedAt: now,
-            createdAt: now,
-          };
-          await session.scimApps.insert(app);
-          return { demo, appId: app.id };
-        });
-        account = created.demo;
-        appId = created.appId;
-        if (!demoToken) freshToken = (await tokens.issue(account.id, appId)).token;
-      } else {
-        const app = await store.scimApps.findByAccount(account.id);
-        if (!app) return { account, freshToken: undefined };
-        appId = app.id;
+      if (demoId === undefined) {
+        const existing = await store.accounts.list();
+        const named = existing.find((a) => a.name === DEMO_ACCOUNT_NAME);
+        // A database from before the claim was recorded: its demo account is the one named so.
+        if (named) await store.settings.insertIfAbsent(DEMO_SETTING, named.id);
+        // Otherwise only an empty database gets a demo account.
+        else if (existing.length > 0) return { account: undefined, freshToken };
+        demoId = await store.settings.get(DEMO_SETTING);
       }
+      if (demoId === undefined) {
+        const candidate = newId();
+        // Instances starting together on one database race here: the claim and the account
+        // commit together, so exactly one creates the demo account.
+        const created = await store.transaction(async (session) => {
+          if (!(await session.settings.insertIfAbsent(DEMO_SETTING, candidate))) return undefined;
+          return createDemoAccount(session, candidate);
+        });
+        if (created && !demoToken) {
+          freshToken = (await tokens.issue(created.account.id, created.appId)).token;
+        }
+        demoId = created ? candidate : await store.settings.get(DEMO_SETTING);
+      }
+      const account = demoId === undefined ? undefined : await store.accounts.findById(demoId);
+      if (!account) return { account: undefined, freshToken };
       if (demoToken && !(await tokens.authenticate(demoToken))) {
-        await tokens.issue(account.id, appId, { value: demoToken });
+        const app = await store.scimApps.findByAccount(account.id);
+        if (app) {
+          try {
+            await tokens.issue(account.id, app.id, { value: demoToken });
+          } catch (error) {
+            // Another instance issued the same token a moment ago: that is the outcome wanted.
+            if (!(error instanceof ConflictError)) throw error;
+          }
+        }
       }
       return { account, freshToken };
     },

@@ -3,21 +3,22 @@ import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { assertThat, DirectoryError } from './errors.ts';
 import { newId } from './ids.ts';
-import type { AttributeElement, User } from './model.ts';
+import type { User } from './model.ts';
 import type { UserPage, UserQuery } from './user-query.ts';
 
-/** What a provisioning client says a user should look like. */
-export interface UserDraft {
-  readonly userName: string;
-  readonly externalId: string | null;
-  readonly email: string | null;
-  readonly displayName: string | null;
-  readonly givenName: string | null;
-  readonly familyName: string | null;
-  readonly active: boolean;
-  readonly profile: Readonly<Record<string, unknown>>;
-  readonly multiValued: Readonly<Record<string, readonly AttributeElement[]>>;
-}
+/** What a provisioning client says a user should look like: the fields the IdP owns. */
+export type UserDraft = Pick<
+  User,
+  | 'userName'
+  | 'externalId'
+  | 'email'
+  | 'displayName'
+  | 'givenName'
+  | 'familyName'
+  | 'active'
+  | 'profile'
+  | 'multiValued'
+>;
 
 /** A compare-and-set loser retries this often before giving up with a retryable error. */
 const UPDATE_ATTEMPTS = 25;

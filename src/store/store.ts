@@ -94,6 +94,13 @@ export interface SettingStore {
    * racing on an empty database all get the one value that was stored first.
    */
   getOrInsert(key: string, value: string): Promise<string>;
+  /**
+   * Stores `value` under `key` unless the key exists, and says whether this call stored it.
+   * Inside a transaction this is a claim: a concurrent claimant waits for the first to commit
+   * (or roll back) and then loses (or wins).
+   */
+  insertIfAbsent(key: string, value: string): Promise<boolean>;
+  get(key: string): Promise<string | undefined>;
 }
 
 export interface StoreSession {

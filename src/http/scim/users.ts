@@ -185,69 +185,59 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     return tags === 'any' ? undefined : tags;
   }
 
+  /**
+   * PUT and PATCH: read-modify-write through the directory (compare-and-set, retried), then
+   * 200 with the resource: Entra's validator and Okta expect the resource, not 204.
+   */
+  async function update(
+    c: Context<ScimEnv>,
+    verb: string,
+    change: (current: User) => UserDraft,
+  ): Promise<Response> {
+    const id = c.req.param('id') as string;
+    c.set('userId', id);
+    let before: User | undefined;
+    const { user } = await directory.users.update(
+      c.get('accountId') as string,
+      id,
+      (current) => {
+        before = current;
+        return change(current);
+      },
+      { ifMatch: ifMatch(c.req.header('if-match')) },
+    );
+    if (before) c.set('operation', describeChange(before, user, verb));
+    return scimJson(
+      c,
+      render(
+        c,
+        user,
+        projectionOf((n) => c.req.query(n)),
+      ),
+      200,
+      {
+        ETag: formatVersion(user.version),
+      },
+    );
+  }
+
+  // RFC 7644 §3.5.1: the body replaces the user; read-only values in it are ignored.
   app.put('/:id', async (c) => {
     c.set('operation', 'replace user');
-    const id = c.req.param('id');
-    c.set('userId', id);
     const body = await readJsonBody(c, maxBodyBytes);
     const resource = unwrap(normalizeResource(userResourceType, body));
-    let before: User | undefined;
-    const { user } = await directory.users.update(
-      c.get('accountId') as string,
-      id,
-      (current) => {
-        before = current;
-        return draftFrom(resource, current);
-      },
-      { ifMatch: ifMatch(c.req.header('if-match')) },
-    );
-    if (before) c.set('operation', describeChange(before, user, 'replace user'));
-    return scimJson(
-      c,
-      render(
-        c,
-        user,
-        projectionOf((n) => c.req.query(n)),
-      ),
-      200,
-      {
-        ETag: formatVersion(user.version),
-      },
-    );
+    return update(c, 'replace user', (current) => draftFrom(resource, current));
   });
 
+  // RFC 7644 §3.5.2: the operations apply, all or none, to the current representation.
   app.patch('/:id', async (c) => {
     c.set('operation', 'update user');
-    const id = c.req.param('id');
-    c.set('userId', id);
     const body = await readJsonBody(c, maxBodyBytes);
-    let before: User | undefined;
-    const { user } = await directory.users.update(
-      c.get('accountId') as string,
-      id,
-      (current) => {
-        before = current;
-        const patched = unwrap(
-          applyPatch(userResourceType, toScimUser(current, c.get('baseUrl')), body),
-        );
-        return draftFrom(patched.resource, current);
-      },
-      { ifMatch: ifMatch(c.req.header('if-match')) },
-    );
-    if (before) c.set('operation', describeChange(before, user, 'update user'));
-    // Entra's validator and Okta expect 200 with the resource, not 204.
-    return scimJson(
-      c,
-      render(
-        c,
-        user,
-        projectionOf((n) => c.req.query(n)),
-      ),
-      200,
-      {
-        ETag: formatVersion(user.version),
-      },
-    );
+    return update(c, 'update user', (current) => {
+      const scim = toScimUser(current, c.get('baseUrl'));
+      const patched = unwrap(applyPatch(userResourceType, scim, body));
+      return draftFrom(patched.resource, current);
+    });
   });
 
   app.delete('/:id', async (c) => {

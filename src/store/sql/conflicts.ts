@@ -26,6 +26,8 @@ const rules: readonly UniqueRule[] = [
     sqliteColumn: 'permission_sets.name',
   },
   { constraint: 'domain.domain', index: 'domains_domain_unique', sqliteColumn: 'domains.domain' },
+  // A column-level UNIQUE: PostgreSQL names it <table>_<column>_key.
+  { constraint: 'token.hash', index: 'access_tokens_hash_key', sqliteColumn: 'access_tokens.hash' },
   {
     constraint: 'scimApp.account',
     index: 'scim_apps_account_unique',

@@ -17,5 +17,21 @@ export function settingStore({ db }: SqlContext): SettingStore {
         .executeTakeFirstOrThrow();
       return row.value;
     },
+    async insertIfAbsent(key, value) {
+      const result = await db
+        .insertInto('settings')
+        .values({ key, value })
+        .onConflict((conflict) => conflict.column('key').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async get(key) {
+      const row = await db
+        .selectFrom('settings')
+        .select('value')
+        .where('key', '=', key)
+        .executeTakeFirst();
+      return row?.value;
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { AccessToken } from '../../directory/model.ts';
 import type { TokenStore } from '../store.ts';
+import { mapConflicts } from './conflicts.ts';
 import { type SqlContext, storable } from './context.ts';
 import type { AccessTokensTable } from './database.ts';
 
@@ -19,20 +20,22 @@ const toToken = (row: Selectable<AccessTokensTable>): AccessToken => ({
 export function tokenStore({ db }: SqlContext): TokenStore {
   return {
     async insert(token) {
-      await db
-        .insertInto('access_tokens')
-        .values({
-          id: token.id,
-          account_id: token.accountId,
-          app_id: token.appId,
-          prefix: token.prefix,
-          hash: token.hash,
-          created_at: token.createdAt,
-          last_used_at: token.lastUsedAt,
-          expires_at: token.expiresAt,
-          revoked_at: token.revokedAt,
-        })
-        .execute();
+      await mapConflicts(() =>
+        db
+          .insertInto('access_tokens')
+          .values({
+            id: token.id,
+            account_id: token.accountId,
+            app_id: token.appId,
+            prefix: token.prefix,
+            hash: token.hash,
+            created_at: token.createdAt,
+            last_used_at: token.lastUsedAt,
+            expires_at: token.expiresAt,
+            revoked_at: token.revokedAt,
+          })
+          .execute(),
+      );
     },
     async findByHash(hash) {
       if (!storable(hash)) return undefined;
