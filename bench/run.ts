@@ -1,6 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --profile] [-- --keep]`: Roster's SCIM hot paths under load on
  * SQLite, each as a ratio to a bare node:http server measured in the same run.
+ * `npm run bench -- --postgres [--quick]`: the same scenarios on PostgreSQL with one and two
+ * instances; see bench/postgres.ts.
  *
  * The server runs pinned to core 0 and this process (autocannon) to core 1. Users are seeded
  * straight into the database file, first SMALL of them (a userName lookup is measured), then
@@ -13,6 +15,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { deepCursor } from './deep-cursor.ts';
 import { type LoadResult, measure, type RequestShape } from './load.ts';
+import { runPostgres } from './postgres.ts';
 import {
   codeVersion,
   fmt,
@@ -290,7 +293,11 @@ async function main(): Promise<void> {
   log(`Total time ${fmt((Date.now() - started) / 1000)} s`);
 }
 
-// Interrupted: exit normally so the 'exit' hooks stop the servers this run started.
-process.on('SIGINT', () => process.exit(130));
-process.on('SIGTERM', () => process.exit(143));
-await main();
+if (args.has('--postgres')) {
+  await runPostgres(quick);
+} else {
+  // Interrupted: exit normally so the 'exit' hooks stop the servers this run started.
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
+  await main();
+}
