@@ -16,9 +16,15 @@ export function createPostgresStore({ connectionString, poolSize }: PostgresStor
     connectionString,
     ...(poolSize === undefined ? {} : { max: poolSize }),
   });
-  // An idle pooled connection that dies (server restart, network) emits 'error' on the pool,
-  // which would crash the process if unhandled; the pool drops it and the next query reconnects.
+  // A connection that dies (server restart, failover, network) must not take the process down.
+  // While idle, its 'error' reaches the pool; while checked out, pg-pool detaches its own
+  // listener, so a fatal message arriving between a request's queries is emitted on the client
+  // itself. Listening on every client covers both: the failing query rejects (that request
+  // fails), the pool discards the connection, and the next query reconnects.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return kyselyStore(db, postgresQuirks);
 }

@@ -1,0 +1,75 @@
+/**
+ * PostgreSQL ends the server's connections (restart, failover, pg_terminate_backend) while it
+ * serves requests: the requests in flight may fail, but the process stays up and the next
+ * request succeeds on fresh connections.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, startServer } from '../helpers/server-process.ts';
+import {
+  createPostgresDatabase,
+  postgresAvailable,
+  postgresMaintenanceUrl,
+} from '../helpers/test-store.ts';
+
+const TOKEN = 'connection-loss-token-0123456789';
+const available = await postgresAvailable();
+
+describe.skipIf(!available)(
+  `losing PostgreSQL connections under load${available ? '' : ` (skipped: PostgreSQL not reachable at ${postgresMaintenanceUrl})`}`,
+  () => {
+    let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
+    let server: ServerProcess;
+    const headers = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/scim+json' };
+
+    beforeAll(async () => {
+      database = await createPostgresDatabase();
+      server = await startServer(['--database', database.url, '--demo-token', TOKEN], {
+        ROSTER_RATE_LIMIT_PER_SECOND: '100000',
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      await server?.stop();
+      await database?.drop();
+    });
+
+    it('keeps serving after its backends are terminated mid-load', async () => {
+      const created = await fetch(`${server.origin}/scim/v2/Users`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ userName: 'survivor@example.com' }),
+      });
+      const { id } = (await created.json()) as { id: string };
+      const get = () =>
+        fetch(`${server.origin}/scim/v2/Users/${id}`, { headers }).then((r) => r.status);
+
+      // Ten clients in a loop keep every pooled connection busy...
+      let loading = true;
+      const clients = Array.from({ length: 10 }, async () => {
+        const statuses: number[] = [];
+        while (loading) statuses.push(await get().catch(() => 0));
+        return statuses;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // ...while PostgreSQL terminates every connection to the database.
+      const admin = new pg.Client({ connectionString: postgresMaintenanceUrl });
+      await admin.connect();
+      const terminated = await admin.query(
+        'select count(*) filter (where pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1',
+        [new URL(database.url).pathname.slice(1)],
+      );
+      await admin.end();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      loading = false;
+      const statuses = (await Promise.all(clients)).flat();
+
+      expect(terminated.rows[0].n).toBeGreaterThan(0);
+      expect(server.process.exitCode).toBeNull();
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+      // Nothing but success or a server-side failure of the interrupted request: no hang-ups.
+      expect(statuses.filter((s) => s !== 200 && s < 500)).toEqual([]);
+      expect(await get()).toBe(200);
+    });
+  },
+);
