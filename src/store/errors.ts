@@ -9,3 +9,37 @@ export class ConflictError extends Error {
     super(`unique constraint ${constraint} violated`, options);
   }
 }
+
+/**
+ * Driver error codes that mean "the database could not be reached or dropped the connection":
+ * PostgreSQL admin shutdown/crash/restart (57P01–57P03) and connection exceptions (class 08),
+ * socket failures, and SQLite's busy timeout. The request did not complete and may be retried.
+ */
+const UNAVAILABLE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'SQLITE_BUSY',
+]);
+
+/** Whether `error` says the database is unavailable, rather than that the request was wrong. */
+export function isStoreUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message,
+    )
+  );
+}

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { DirectoryError, type DirectoryErrorCode } from '../../directory/errors.ts';
 import { ScimError } from '../../scim/errors.ts';
+import { isStoreUnavailable } from '../../store/errors.ts';
 import type { ScimEnv } from './scim-env.ts';
 import { scimJson } from './scim-response.ts';
 
@@ -21,9 +22,18 @@ const DIRECTORY_ERRORS: Readonly<Record<DirectoryErrorCode, (detail: string) => 
   'user.update_contended': (d) => new ScimError(503, undefined, d, { 'Retry-After': '1' }),
 };
 
+/** Seconds an IdP should wait before retrying while the database is unreachable. */
+const UNAVAILABLE_RETRY_SECONDS = '5';
+
 export function toScimError(error: unknown): ScimError {
   if (error instanceof ScimError) return error;
   if (error instanceof DirectoryError) return DIRECTORY_ERRORS[error.code](error.message);
+  // Retryable, and said so: IdPs back off on 503 + Retry-After instead of counting a failure.
+  if (isStoreUnavailable(error)) {
+    return new ScimError(503, undefined, 'the directory database is unavailable; retry shortly', {
+      'Retry-After': UNAVAILABLE_RETRY_SECONDS,
+    });
+  }
   return new ScimError(500, undefined, 'internal error; the request was not applied');
 }
 

@@ -64,7 +64,7 @@ export function scimRouter(options: ScimRouterOptions) {
   });
   scim.onError((error, c) => {
     const scimError = toScimError(error);
-    if (scimError.status >= 500 && scimError.status !== 503) options.onInternalError(error);
+    if (scimError.status >= 500) options.onInternalError(error);
     return renderScimError(c, scimError);
   });
   return scim;
