@@ -9,8 +9,10 @@
  * autocannon (this process), so every figure is bounded by those 2 cores.
  * --quick: 2k users, 1 s + 2 s runs, a smoke test.
  */
+
 import { cpus, loadavg, totalmem } from 'node:os';
 import { type CpuSplit, startCpuSplit } from './cpu-split.ts';
+import { createUserRequests } from './create-requests.ts';
 import { deepCursor } from './deep-cursor.ts';
 import { type LoadResult, measure, type RequestShape } from './load.ts';
 import { type BenchDatabase, createBenchDatabase, serverInfo } from './postgres-database.ts';
@@ -176,23 +178,9 @@ async function runScenarios(
     },
     { method: 'PATCH', headers: json },
   );
-  const tag = `${Date.now().toString(36)}-${instances}`;
   await load(
     'POST /Users (create)',
-    () => {
-      const n = i++;
-      const email = `bench-${tag}-${n}@example.com`;
-      return {
-        body: JSON.stringify({
-          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-          userName: email,
-          name: { givenName: 'Bench', familyName: `User${n}` },
-          displayName: `Bench User${n}`,
-          emails: [{ value: email, type: 'work', primary: true }],
-          active: true,
-        }),
-      };
-    },
+    createUserRequests(`${Date.now().toString(36)}-${instances}`),
     { method: 'POST', headers: json },
   );
 }

@@ -10,9 +10,11 @@
  * --quick: 1k/10k users and 1 s + 2 s runs, a smoke test. --profile: the LARGE server writes a
  * V8 CPU profile (--cpu-prof) next to the database. --keep: keep the database and profiles.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { createUserRequests } from './create-requests.ts';
 import { deepCursor } from './deep-cursor.ts';
 import { type LoadResult, measure, type RequestShape } from './load.ts';
 import { runPostgres } from './postgres.ts';
@@ -248,26 +250,8 @@ async function main(): Promise<void> {
         { method: 'PATCH', headers: json },
       ),
     );
-    const tag = Date.now().toString(36);
     await atLarge('POST /Users (create)', () =>
-      load(
-        server,
-        () => {
-          const n = i++;
-          const email = `bench-${tag}-${n}@example.com`;
-          return {
-            body: JSON.stringify({
-              schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-              userName: email,
-              name: { givenName: 'Bench', familyName: `User${n}` },
-              displayName: `Bench User${n}`,
-              emails: [{ value: email, type: 'work', primary: true }],
-              active: true,
-            }),
-          };
-        },
-        { method: 'POST', headers: json },
-      ),
+      load(server, createUserRequests(Date.now().toString(36)), { method: 'POST', headers: json }),
     );
     peakRss = server.peakRss();
   } finally {

@@ -99,11 +99,8 @@ function normalizeSingleValued(
       }
       value = map.get('value');
     }
-    if (isUnassigned(value)) return ok(undefined);
   }
-  return definition.type === 'complex'
-    ? normalizeComplex(definition, value, label, options)
-    : coerceSimple(definition, value, label);
+  return normalizeElement(definition, value, label, options);
 }
 
 function normalizeMultiValued(
