@@ -18,11 +18,17 @@ import { type LoadResult, measure, type RequestShape } from './load.ts';
 import { type BenchDatabase, createBenchDatabase, serverInfo } from './postgres-database.ts';
 import { codeVersion, fmt, log, MB, percent, printRow, type Row, rate } from './report.ts';
 import { seedUsers, userNameOf } from './seed-users.ts';
-import { type ServerProcess, startServer } from './server-process.ts';
+import {
+  BENCH_CURSOR_SECRET,
+  BENCH_TOKEN,
+  rosterServe,
+  type ServerProcess,
+  startServer,
+} from './server-process.ts';
 
 const ORIGIN = process.env.ROSTER_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432';
-const TOKEN = 'bench-demo-token-0123456789abcdef';
-const CURSOR_SECRET = 'bench-cursor-secret-0123456789abcdef';
+const TOKEN = BENCH_TOKEN;
+const CURSOR_SECRET = BENCH_CURSOR_SECRET;
 const CONNECTIONS = 50;
 /** List pages one request at a time per instance, as in the SQLite bench. */
 const PAGE_CONNECTIONS = 1;
@@ -71,21 +77,7 @@ const running = new Set<ServerProcess>();
 async function startRoster(name: string, database: string): Promise<ServerProcess> {
   const server = await startServer({
     name,
-    args: [
-      'src/cli/main.ts',
-      'serve',
-      '--port',
-      '0',
-      '--database',
-      database,
-      '--demo-token',
-      TOKEN,
-    ],
-    env: {
-      ROSTER_RATE_LIMIT_PER_SECOND: '1000000',
-      ROSTER_LOG_LEVEL: 'warn',
-      ROSTER_CURSOR_SECRET: CURSOR_SECRET,
-    },
+    ...rosterServe(database),
   });
   running.add(server);
   return server;

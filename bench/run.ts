@@ -28,7 +28,15 @@ import {
   sqliteVersion,
 } from './report.ts';
 import { seedUsers, userNameOf } from './seed-users.ts';
-import { hasTaskset, pinProcess, type ServerProcess, startServer } from './server-process.ts';
+import {
+  BENCH_CURSOR_SECRET,
+  BENCH_TOKEN,
+  hasTaskset,
+  pinProcess,
+  rosterServe,
+  type ServerProcess,
+  startServer,
+} from './server-process.ts';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -47,8 +55,8 @@ const PAGE_CONNECTIONS = 1;
 const DRAIN_PATH = '/scim/v2/Users/00000000-0000-0000-0000-000000000000';
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
-const TOKEN = 'bench-demo-token-0123456789abcdef';
-const CURSOR_SECRET = 'bench-cursor-secret-0123456789abcdef';
+const TOKEN = BENCH_TOKEN;
+const CURSOR_SECRET = BENCH_CURSOR_SECRET;
 const DEEP = Math.floor(LARGE * 0.9);
 
 const rows: Row[] = [];
@@ -87,22 +95,7 @@ function startRoster(database: string, cpuProfileDir?: string): Promise<ServerPr
   const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
   return startServer({
     name: 'roster',
-    args: [
-      ...profile,
-      'src/cli/main.ts',
-      'serve',
-      '--port',
-      '0',
-      '--database',
-      database,
-      '--demo-token',
-      TOKEN,
-    ],
-    env: {
-      ROSTER_RATE_LIMIT_PER_SECOND: '1000000',
-      ROSTER_LOG_LEVEL: 'warn',
-      ROSTER_CURSOR_SECRET: CURSOR_SECRET,
-    },
+    ...rosterServe(database, profile),
     core: SERVER_CORE,
   });
 }

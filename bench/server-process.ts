@@ -107,3 +107,32 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     },
   };
 }
+
+/** The token and cursor secret every bench gives the Roster servers it starts. */
+export const BENCH_TOKEN = 'bench-demo-token-0123456789abcdef';
+export const BENCH_CURSOR_SECRET = 'bench-cursor-secret-0123456789abcdef';
+
+/** How a bench starts Roster: `roster serve` on `database`, unthrottled, quiet. */
+export function rosterServe(
+  database: string,
+  nodeArgs: readonly string[] = [],
+): Pick<StartOptions, 'args' | 'env'> {
+  return {
+    args: [
+      ...nodeArgs,
+      'src/cli/main.ts',
+      'serve',
+      '--port',
+      '0',
+      '--database',
+      database,
+      '--demo-token',
+      BENCH_TOKEN,
+    ],
+    env: {
+      ROSTER_RATE_LIMIT_PER_SECOND: '1000000',
+      ROSTER_LOG_LEVEL: 'warn',
+      ROSTER_CURSOR_SECRET: BENCH_CURSOR_SECRET,
+    },
+  };
+}

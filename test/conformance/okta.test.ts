@@ -4,8 +4,8 @@
  * path-less PATCH deactivate/reactivate, import paging).
  */
 import { expect } from 'vitest';
-import type { User } from '../../src/directory/model.ts';
 import { PATCH_SCHEMA, SCIM, type TestApp, USER_SCHEMA } from '../helpers/create-test-app.ts';
+import { insertAppUser } from '../scim-http/scim-test-kit.ts';
 import { encodedFilter, replay, resourceOf, type Vars } from './replay.ts';
 
 /** §4.1: Okta's client identifies itself; §2.1: its spec test asks for SCIM JSON in utf-8. */
@@ -471,31 +471,13 @@ replay(
 );
 
 /** A user the account created in the app itself, before SCIM was set up (PRODUCT.md item 7). */
-async function insertAppUser(app: TestApp, email: string, given: string, family: string) {
-  const minimal = await app.directory.store.permissionSets.findMinimal(app.accountId);
-  if (!minimal) throw new Error('the demo account has no minimal permission set');
-  const now = new Date().toISOString();
-  const user: User = {
-    id: crypto.randomUUID(),
-    accountId: app.accountId,
-    userName: email,
-    externalId: null,
-    email,
+async function appUser(app: TestApp, email: string, given: string, family: string) {
+  const user = await insertAppUser(app, email, {
     displayName: `${given} ${family}`,
     givenName: given,
     familyName: family,
-    active: true,
-    superAdmin: false,
-    permissionSetId: minimal.id,
-    managedBy: 'app',
-    deprovisionedAt: null,
     profile: { name: { givenName: given, familyName: family }, displayName: `${given} ${family}` },
-    multiValued: { emails: [{ value: email, type: 'work', primary: true }] },
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  };
-  await app.directory.store.users.insert(user);
+  });
   return user.id;
 }
 
@@ -507,8 +489,8 @@ replay(
     {
       step: 'precondition: two users created in the app before SCIM was set up',
       run: async (app, vars) => {
-        vars.graceId = await insertAppUser(app, 'Grace.Existing@example.com', 'Grace', 'Hopper');
-        vars.alanId = await insertAppUser(app, 'Alan.Existing@example.com', 'Alan', 'Turing');
+        vars.graceId = await appUser(app, 'Grace.Existing@example.com', 'Grace', 'Hopper');
+        vars.alanId = await appUser(app, 'Alan.Existing@example.com', 'Alan', 'Turing');
       },
     },
     {

@@ -6,44 +6,20 @@ import type {
   UserCondition,
 } from '../../src/directory/user-query.ts';
 
-export const col = (
-  column: UserColumn,
-  op: Comparison,
-  value: Operand,
-  caseExact = false,
-): UserCondition => ({
-  kind: 'compare',
-  field: { kind: 'column', column },
-  op,
-  value,
-  caseExact,
-});
+/** A comparison on one field; `col`, `prof` and `el` name the three kinds of field. */
+const compareOn =
+  <P>(field: (at: P) => Extract<UserCondition, { kind: 'compare' }>['field']) =>
+  (at: P, op: Comparison, value: Operand, caseExact = false): UserCondition => ({
+    kind: 'compare',
+    field: field(at),
+    op,
+    value,
+    caseExact,
+  });
 
-export const prof = (
-  path: string[],
-  op: Comparison,
-  value: Operand,
-  caseExact = false,
-): UserCondition => ({
-  kind: 'compare',
-  field: { kind: 'profile', path },
-  op,
-  value,
-  caseExact,
-});
-
-export const el = (
-  path: string[],
-  op: Comparison,
-  value: Operand,
-  caseExact = false,
-): UserCondition => ({
-  kind: 'compare',
-  field: { kind: 'element', path },
-  op,
-  value,
-  caseExact,
-});
+export const col = compareOn((column: UserColumn) => ({ kind: 'column', column }));
+export const prof = compareOn((path: string[]) => ({ kind: 'profile', path }));
+export const el = compareOn((path: string[]) => ({ kind: 'element', path }));
 
 export const some = (attribute: string, condition: UserCondition): UserCondition => ({
   kind: 'some',
