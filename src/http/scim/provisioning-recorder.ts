@@ -12,10 +12,13 @@ import type { ScimEnv } from './scim-env.ts';
 
 const MAX_BODY_CHARS = 64 * 1024;
 
+function truncate(text: string): string {
+  return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}…(truncated)` : text;
+}
+
 function serialise(body: unknown): string | null {
   if (body === undefined) return null;
-  const text = JSON.stringify(redactSecrets(body));
-  return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}…(truncated)` : text;
+  return truncate(JSON.stringify(redactSecrets(body)));
 }
 
 /**
@@ -30,6 +33,22 @@ function responseForLog(body: unknown, status: number, method: string): unknown 
     return { ...counters, Resources: `(${Resources.length} resources not logged)` };
   }
   return undefined;
+}
+
+/**
+ * The logged response. When it is logged whole, the text already sent is reused: Roster's
+ * responses carry no secrets (`password` is write-only), so there is nothing to redact.
+ */
+function responseText(
+  sent: string | undefined,
+  body: unknown,
+  status: number,
+  method: string,
+): string | null {
+  const logged = responseForLog(body, status, method);
+  if (logged === undefined) return null;
+  if (logged === body && sent !== undefined) return truncate(sent);
+  return serialise(logged);
 }
 
 /** Path and query of a request URL, without parsing the whole URL again. */
@@ -82,7 +101,7 @@ export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<Sc
       scimType: failed ? (response?.scimType ?? null) : null,
       explanation: failed ? (response?.detail ?? null) : (warning ?? null),
       requestBody: serialise(c.get('requestBody')),
-      responseBody: serialise(responseForLog(response, status, c.req.method)),
+      responseBody: responseText(c.get('responseText'), response, status, c.req.method),
       durationMs: Math.round((performance.now() - started) * 10) / 10,
     });
   };

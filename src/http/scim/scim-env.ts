@@ -9,6 +9,8 @@ export interface ScimEnv {
     userId: string | undefined;
     requestBody: unknown;
     responseBody: unknown;
+    /** The response body exactly as sent, so the log need not serialise it again. */
+    responseText: string | undefined;
     /** A non-fatal problem worth an admin's attention, for the provisioning log. */
     warning: string | undefined;
   };

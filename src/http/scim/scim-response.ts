@@ -10,8 +10,10 @@ export function scimJson(
   status = 200,
   headers: Record<string, string> = {},
 ): Response {
+  const text = JSON.stringify(body);
   c.set('responseBody', body);
-  return new Response(JSON.stringify(body), {
+  c.set('responseText', text);
+  return new Response(text, {
     status,
     headers: { 'Content-Type': SCIM_CONTENT_TYPE, ...headers },
   });
