@@ -9,7 +9,8 @@ export type DirectoryErrorCode =
   | 'user.value_too_long'
   | 'user.domain_unverified'
   | 'user.version_mismatch'
-  | 'user.update_contended';
+  | 'user.update_contended'
+  | 'user.role_ambiguous';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';

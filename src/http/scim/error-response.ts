@@ -20,6 +20,7 @@ const DIRECTORY_ERRORS: Readonly<Record<DirectoryErrorCode, (detail: string) => 
   'user.domain_unverified': (d) => new ScimError(400, 'invalidValue', d),
   'user.version_mismatch': (d) => new ScimError(412, undefined, d),
   'user.update_contended': (d) => new ScimError(503, undefined, d, { 'Retry-After': '1' }),
+  'user.role_ambiguous': (d) => new ScimError(400, 'invalidValue', d),
 };
 
 /** Seconds an IdP should wait before retrying while the database is unreachable. */

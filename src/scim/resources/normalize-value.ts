@@ -162,12 +162,11 @@ function normalizeComplex(
   const out: Record<string, unknown> = {};
   for (const sub of definition.subAttributes ?? []) {
     if (isDropped(sub, options)) continue;
-    const normalized = normalizeAttributeValue(
-      sub,
-      map.get(sub.name.toLowerCase()),
-      `${label}.${sub.name}`,
-      options,
-    );
+    // Entra's AppRoleAssignmentsComplex mapping says `displayName` where RFC 7643 says `display`.
+    const given =
+      map.get(sub.name.toLowerCase()) ??
+      (sub.name === 'display' ? map.get('displayname') : undefined);
+    const normalized = normalizeAttributeValue(sub, given, `${label}.${sub.name}`, options);
     if (!normalized.ok) return normalized;
     if (normalized.value !== undefined) out[sub.name] = normalized.value;
   }
