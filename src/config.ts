@@ -25,6 +25,15 @@ const configSchema = z.object({
   rateLimitPerSecond: z.coerce.number().int().min(1).default(100),
   /** Largest accepted request body, bytes. */
   maxBodyBytes: z.coerce.number().int().min(1024).default(1_048_576),
+  /**
+   * Mass-deprovisioning brake: deactivations by IdPs are held once more than this share of an
+   * account's active users (but at least `deprovisionBrakeMinUsers`) went within the window.
+   */
+  deprovisionBrakeShare: z.coerce.number().gt(0).max(1).default(0.1),
+  deprovisionBrakeMinUsers: z.coerce.number().int().min(1).default(20),
+  deprovisionBrakeWindowMinutes: z.coerce.number().int().min(1).default(60),
+  /** Retry-After sent with a held deactivation. */
+  deprovisionBrakeRetryAfterSeconds: z.coerce.number().int().min(1).default(300),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -57,6 +66,10 @@ export function loadConfig(
     cursorTimeoutSeconds: env.ROSTER_CURSOR_TIMEOUT_SECONDS,
     rateLimitPerSecond: env.ROSTER_RATE_LIMIT_PER_SECOND,
     maxBodyBytes: env.ROSTER_MAX_BODY_BYTES,
+    deprovisionBrakeShare: env.ROSTER_DEPROVISION_BRAKE_SHARE,
+    deprovisionBrakeMinUsers: env.ROSTER_DEPROVISION_BRAKE_MIN_USERS,
+    deprovisionBrakeWindowMinutes: env.ROSTER_DEPROVISION_BRAKE_WINDOW_MINUTES,
+    deprovisionBrakeRetryAfterSeconds: env.ROSTER_DEPROVISION_BRAKE_RETRY_AFTER_SECONDS,
     logLevel: env.ROSTER_LOG_LEVEL,
   };
   // Empty strings in the environment mean "unset", as in most shells' `VAR= cmd`.
@@ -69,4 +82,14 @@ export function loadConfig(
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return Object.freeze(parsed.data);
+}
+
+/** The brake policy the directory applies (see `directory/deprovision-brake.ts`). */
+export function deprovisionBrakePolicy(config: Config) {
+  return {
+    share: config.deprovisionBrakeShare,
+    minUsers: config.deprovisionBrakeMinUsers,
+    windowMinutes: config.deprovisionBrakeWindowMinutes,
+    retryAfterSeconds: config.deprovisionBrakeRetryAfterSeconds,
+  };
 }

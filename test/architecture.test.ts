@@ -40,7 +40,17 @@ const RULES: readonly [string, readonly string[]][] = [
     'scim/patch/',
     ['scim/patch/', 'scim/filter/', 'scim/schemas/', 'scim/resources/', 'scim/errors.ts'],
   ],
-  ['scim/', ['scim/', 'directory/model.ts', 'directory/user-query.ts', 'directory/users.ts']],
+  // The directory's vocabulary SCIM translates into: records, user queries, drafts, role claims.
+  [
+    'scim/',
+    [
+      'scim/',
+      'directory/model.ts',
+      'directory/user-query.ts',
+      'directory/users.ts',
+      'directory/role-sync.ts',
+    ],
+  ],
   // store/errors.ts: the error renderer classifies driver failures through the store's predicate.
   ['http/', ['http/', 'scim/', 'directory/', 'config.ts', 'store/errors.ts']],
 ];

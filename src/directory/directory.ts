@@ -1,6 +1,7 @@
 import type { Store } from '../store/store.ts';
 import { createAccounts } from './accounts.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { createDeprovisionBrake, type DeprovisionBrakePolicy } from './deprovision-brake.ts';
 import { createProvisioningLog, type ProvisioningLogOptions } from './provisioning-log.ts';
 import { createTokens } from './tokens.ts';
 import { createUsers } from './users.ts';
@@ -10,18 +11,22 @@ export function createDirectory({
   store,
   clock = systemClock,
   log,
+  deprovisionBrake,
 }: {
   store: Store;
   clock?: Clock;
   log?: ProvisioningLogOptions;
+  deprovisionBrake?: DeprovisionBrakePolicy;
 }) {
   const tokens = createTokens({ store, clock });
+  const brake = createDeprovisionBrake({ clock, policy: deprovisionBrake });
   return {
     store,
     clock,
     tokens,
     accounts: createAccounts({ store, clock, tokens }),
-    users: createUsers({ store, clock }),
+    users: createUsers({ store, clock, brake }),
+    deprovisionBrake: brake,
     provisioningLog: createProvisioningLog(store, log),
     async close(): Promise<void> {
       await this.provisioningLog.close();

@@ -10,13 +10,16 @@ export type DirectoryErrorCode =
   | 'user.domain_unverified'
   | 'user.version_mismatch'
   | 'user.update_contended'
-  | 'user.role_ambiguous';
+  | 'user.role_ambiguous'
+  | 'user.deactivation_held';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';
   constructor(
     readonly code: DirectoryErrorCode,
     message: string,
+    /** For errors a client should retry: how long to wait, in seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

@@ -1,6 +1,7 @@
 import { ConflictError } from '../store/errors.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import type { DeprovisionBrake } from './deprovision-brake.ts';
 import { assertThat, DirectoryError } from './errors.ts';
 import { newId } from './ids.ts';
 import type { User } from './model.ts';
@@ -122,7 +123,15 @@ function conflictToDirectoryError(error: unknown, draft: UserDraft): never {
   throw error;
 }
 
-export function createUsers({ store, clock }: { store: Store; clock: Clock }) {
+export function createUsers({
+  store,
+  clock,
+  brake,
+}: {
+  store: Store;
+  clock: Clock;
+  brake: DeprovisionBrake;
+}) {
   // The built-in minimal set never changes once its account exists, so every instance may
   // remember its id.
   const minimalIds = new Map<string, string>();
@@ -279,7 +288,10 @@ export function createUsers({ store, clock }: { store: Store; clock: Clock }) {
         try {
           const written = await store.transaction(async (session) => {
             await assertDomainsVerified(session, accountId, draft, current);
-            return session.users.update(next, current.version);
+            const done = await session.users.update(next, current.version);
+            // After the write, in its transaction: a held deactivation rolls it back.
+            if (done && current.active && !next.active) await brake.admit(session, accountId, id);
+            return done;
           });
           if (written) return { user: next, changed: true };
         } catch (error) {
@@ -315,7 +327,12 @@ export function createUsers({ store, clock }: { store: Store; clock: Clock }) {
           updatedAt: now,
           version: current.version + 1,
         };
-        if (await store.users.update(next, current.version)) return next;
+        const written = await store.transaction(async (session) => {
+          const done = await session.users.update(next, current.version);
+          if (done && current.active) await brake.admit(session, accountId, id);
+          return done;
+        });
+        if (written) return next;
         await backOff(attempt);
       }
       throw new DirectoryError(

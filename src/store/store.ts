@@ -44,6 +44,8 @@ export interface UserStore {
   update(user: User, expectedVersion: number): Promise<boolean>;
   query(query: UserQuery): Promise<UserPage>;
   count(accountId: string): Promise<number>;
+  /** Users of the account that are active (SCIM-managed or not). */
+  countActive(accountId: string): Promise<number>;
 }
 
 export interface PermissionSetStore {
@@ -103,6 +105,21 @@ export interface SettingStore {
   get(key: string): Promise<string | undefined>;
 }
 
+/** What the mass-deprovisioning brake counts (`directory/deprovision-brake.ts`). */
+export interface DeprovisionBrakeStore {
+  recordDeactivation(deactivation: {
+    readonly id: string;
+    readonly accountId: string;
+    readonly userId: string;
+    readonly at: string;
+  }): Promise<void>;
+  /** Deactivations of the account recorded strictly after `since` (an ISO timestamp). */
+  countDeactivationsSince(accountId: string, since: string): Promise<number>;
+  /** When an admin last released the account's brake, if ever. */
+  releasedAt(accountId: string): Promise<string | undefined>;
+  release(accountId: string, at: string): Promise<void>;
+}
+
 export interface StoreSession {
   readonly accounts: AccountStore;
   readonly users: UserStore;
@@ -112,6 +129,7 @@ export interface StoreSession {
   readonly tokens: TokenStore;
   readonly events: ProvisioningEventStore;
   readonly settings: SettingStore;
+  readonly deprovisionBrake: DeprovisionBrakeStore;
 }
 
 export interface Store extends StoreSession {

@@ -4,7 +4,7 @@
  * handler (`app.request`), the same one the HTTP server calls, without opening a port.
  */
 import pino from 'pino';
-import { loadConfig } from '../../src/config.ts';
+import { deprovisionBrakePolicy, loadConfig } from '../../src/config.ts';
 import { createDirectory, type Directory } from '../../src/directory/directory.ts';
 import { createApp } from '../../src/http/app.ts';
 import { openTestStore } from './test-store.ts';
@@ -66,7 +66,11 @@ export async function createTestApp(
     { demoToken: DEMO_TOKEN },
     { ROSTER_RATE_LIMIT_PER_SECOND: '100000', ...options.env },
   );
-  const directory = createDirectory({ store: opened.store, log: { flushIntervalMs: 10 } });
+  const directory = createDirectory({
+    store: opened.store,
+    log: { flushIntervalMs: 10 },
+    deprovisionBrake: deprovisionBrakePolicy(config),
+  });
   const { account } = await directory.accounts.ensureDemoAccount(DEMO_TOKEN);
   if (!account) throw new Error('demo account was not created');
   const app = createApp({

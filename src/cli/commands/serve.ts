@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { serve as listen } from '@hono/node-server';
-import { type ConfigFlags, loadConfig } from '../../config.ts';
+import { type ConfigFlags, deprovisionBrakePolicy, loadConfig } from '../../config.ts';
 import { createDirectory } from '../../directory/directory.ts';
 import { createApp } from '../../http/app.ts';
 import { createLogger } from '../../logger.ts';
@@ -17,6 +17,7 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
   const directory = createDirectory({
     store,
     log: { onError: (error) => logger.error({ err: error }, 'could not write provisioning log') },
+    deprovisionBrake: deprovisionBrakePolicy(config),
   });
   const demo = await directory.accounts.ensureDemoAccount(config.demoToken);
   // One secret per deployment, kept in the database, so every instance accepts the cursors of

@@ -8,7 +8,9 @@ import { scimJson } from './scim-response.ts';
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
-const DIRECTORY_ERRORS: Readonly<Record<DirectoryErrorCode, (detail: string) => ScimError>> = {
+const DIRECTORY_ERRORS: Readonly<
+  Record<DirectoryErrorCode, (detail: string, error: DirectoryError) => ScimError>
+> = {
   'account.not_found': (d) => new ScimError(401, undefined, d),
   'user.not_found': (d) => new ScimError(404, undefined, d),
   'user.user_name_taken': (d) => new ScimError(409, 'uniqueness', d),
@@ -21,6 +23,10 @@ const DIRECTORY_ERRORS: Readonly<Record<DirectoryErrorCode, (detail: string) => 
   'user.version_mismatch': (d) => new ScimError(412, undefined, d),
   'user.update_contended': (d) => new ScimError(503, undefined, d, { 'Retry-After': '1' }),
   'user.role_ambiguous': (d) => new ScimError(400, 'invalidValue', d),
+  // 429 + Retry-After: Okta and Entra both pause and retry the request later, and neither counts
+  // it towards disabling the app (Entra quarantines a job whose calls fail with 4xx/5xx).
+  'user.deactivation_held': (d, e) =>
+    new ScimError(429, undefined, d, { 'Retry-After': String(e.retryAfterSeconds ?? 60) }),
 };
 
 /** Seconds an IdP should wait before retrying while the database is unreachable. */
@@ -28,7 +34,7 @@ const UNAVAILABLE_RETRY_SECONDS = '5';
 
 export function toScimError(error: unknown): ScimError {
   if (error instanceof ScimError) return error;
-  if (error instanceof DirectoryError) return DIRECTORY_ERRORS[error.code](error.message);
+  if (error instanceof DirectoryError) return DIRECTORY_ERRORS[error.code](error.message, error);
   // Retryable, and said so: IdPs back off on 503 + Retry-After instead of counting a failure.
   if (isStoreUnavailable(error)) {
     return new ScimError(503, undefined, 'the directory database is unavailable; retry shortly', {

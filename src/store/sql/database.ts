@@ -132,9 +132,23 @@ export interface Database {
   access_tokens: AccessTokensTable;
   provisioning_events: ProvisioningEventsTable;
   settings: SettingsTable;
+  deactivations: DeactivationsTable;
+  deprovision_brakes: DeprovisionBrakesTable;
 }
 
 export interface SettingsTable {
   key: string;
   value: string;
+}
+
+export interface DeactivationsTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  at: string;
+}
+
+export interface DeprovisionBrakesTable {
+  account_id: string;
+  released_at: string;
 }

@@ -2,6 +2,7 @@
 import type { StoreSession } from '../store.ts';
 import { accountStore } from './accounts.ts';
 import type { SqlContext } from './context.ts';
+import { deprovisionBrakeStore } from './deprovision-brake.ts';
 import { domainStore } from './domains.ts';
 import { permissionSetStore } from './permission-sets.ts';
 import { provisioningEventStore } from './provisioning-events.ts';
@@ -20,5 +21,6 @@ export function sessionFor(ctx: SqlContext): StoreSession {
     tokens: tokenStore(ctx),
     events: provisioningEventStore(ctx),
     settings: settingStore(ctx),
+    deprovisionBrake: deprovisionBrakeStore(ctx),
   };
 }

@@ -173,5 +173,12 @@ export function userStore(ctx: SqlContext): UserStore {
       );
       return quirks.readInt(row?.total);
     },
+
+    async countActive(accountId) {
+      const [row] = await run<{ total: unknown }>(
+        sql`select count(*) as total from users u where u.account_id = ${accountId} and u.active = ${quirks.bool(true)}`,
+      );
+      return quirks.readInt(row?.total);
+    },
   };
 }

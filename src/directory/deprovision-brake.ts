@@ -1,0 +1,100 @@
+/**
+ * The mass-deprovisioning brake (issue 4; peers.md §4 item 10). A wrong group unassigned in an
+ * IdP deactivates a whole company in minutes; no IdP stops it. Roster counts the deactivations
+ * IdPs make over a sliding window and, once more than a share of the account's active users has
+ * gone, holds further ones: the IdP is told to retry later, the provisioning log says why, and
+ * an admin either fixes the IdP or releases the brake so the retries go through.
+ */
+import type { StoreSession } from '../store/store.ts';
+import type { Clock } from './clock.ts';
+import { DirectoryError } from './errors.ts';
+import { newId } from './ids.ts';
+
+export interface DeprovisionBrakePolicy {
+  /** Share of the account's active users (0–1) that may be deactivated within the window. */
+  readonly share: number;
+  /** The brake never holds before this many deactivations in the window. */
+  readonly minUsers: number;
+  readonly windowMinutes: number;
+  /** What held deactivations tell the IdP to wait before retrying. */
+  readonly retryAfterSeconds: number;
+}
+
+export const DEFAULT_DEPROVISION_BRAKE: DeprovisionBrakePolicy = {
+  share: 0.1,
+  minUsers: 20,
+  windowMinutes: 60,
+  retryAfterSeconds: 300,
+};
+
+export interface DeprovisionBrakeStatus {
+  /** Deactivations counted in the current window (since the window start or the last release). */
+  readonly deactivations: number;
+  /** How many the window allows before holding; computed only once `minUsers` is reached. */
+  readonly limit: number;
+  readonly engaged: boolean;
+  readonly windowStart: string;
+  readonly releasedAt: string | null;
+}
+
+export function createDeprovisionBrake({
+  clock,
+  policy = DEFAULT_DEPROVISION_BRAKE,
+}: {
+  clock: Clock;
+  policy?: DeprovisionBrakePolicy;
+}) {
+  async function status(session: StoreSession, accountId: string): Promise<DeprovisionBrakeStatus> {
+    const now = Date.parse(clock.now());
+    const windowStart = new Date(now - policy.windowMinutes * 60_000).toISOString();
+    const releasedAt = (await session.deprovisionBrake.releasedAt(accountId)) ?? null;
+    // A release starts a fresh window: what was counted before it has been looked at.
+    const since = releasedAt !== null && releasedAt > windowStart ? releasedAt : windowStart;
+    const deactivations = await session.deprovisionBrake.countDeactivationsSince(accountId, since);
+    if (deactivations < policy.minUsers) {
+      return { deactivations, limit: policy.minUsers, engaged: false, windowStart: since, releasedAt };
+    }
+    // Counting active users costs a scan, so it is paid only when the brake could engage. The
+    // base is the account as it was when the window opened: active now plus those just lost.
+    const active = await session.users.countActive(accountId);
+    const limit = Math.max(policy.minUsers, Math.floor(policy.share * (active + deactivations)));
+    return { deactivations, limit, engaged: deactivations >= limit, windowStart: since, releasedAt };
+  }
+
+  return {
+    policy,
+    status,
+
+    /**
+     * Called inside the transaction that deactivates `userId` on behalf of an IdP: records the
+     * deactivation, or throws a retryable `user.deactivation_held` when the brake is engaged.
+     */
+    async admit(session: StoreSession, accountId: string, userId: string): Promise<void> {
+      const current = await status(session, accountId);
+      if (current.engaged) {
+        throw new DirectoryError(
+          'user.deactivation_held',
+          `deactivation held by the mass-deprovisioning brake: ${current.deactivations} users of ` +
+            `this account were deactivated since ${current.windowStart} (the limit is ` +
+            `${current.limit}, ${Math.round(policy.share * 100)}% of active users, at least ` +
+            `${policy.minUsers}). If this is intended, an account admin can release the brake ` +
+            `and the IdP's retries will go through; otherwise check the IdP's assignments.`,
+          policy.retryAfterSeconds,
+        );
+      }
+      await session.deprovisionBrake.recordDeactivation({
+        id: newId(),
+        accountId,
+        userId,
+        at: clock.now(),
+      });
+    },
+
+    /** An admin's release: deactivations counted so far no longer hold the next ones. */
+    async release(session: StoreSession, accountId: string): Promise<void> {
+      await session.deprovisionBrake.release(accountId, clock.now());
+    },
+  };
+}
+
+export type DeprovisionBrake = ReturnType<typeof createDeprovisionBrake>;

@@ -1,0 +1,80 @@
+/**
+ * The brake's window: deactivations older than the window stop counting, so a steady trickle of
+ * leavers never engages it, while a burst does.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/directory/clock.ts';
+import { createDirectory } from '../../src/directory/directory.ts';
+import { STORE_KINDS } from '../helpers/create-test-app.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
+
+function manualClock(start: string): Clock & { advanceMinutes(minutes: number): void } {
+  let now = Date.parse(start);
+  return {
+    now: () => new Date(now).toISOString(),
+    advanceMinutes: (minutes) => {
+      now += minutes * 60_000;
+    },
+  };
+}
+
+const draft = (n: number) => {
+  const email = `leaver${n}@example.com`;
+  return {
+    userName: email,
+    externalId: null,
+    email,
+    displayName: null,
+    givenName: null,
+    familyName: null,
+    active: true,
+    profile: {},
+    multiValued: { emails: [{ value: email, primary: true }] },
+  };
+};
+
+describe.each(STORE_KINDS)('deprovision brake window (%s)', (kind) => {
+  let opened: TestStore | undefined;
+  afterEach(async () => {
+    await opened?.cleanup();
+    opened = undefined;
+  });
+
+  it('counts only the deactivations inside the window', async (context) => {
+    opened = await openTestStore(kind);
+    if (!opened) return context.skip('PostgreSQL is not reachable here');
+    const clock = manualClock('2026-03-01T09:00:00.000Z');
+    const directory = createDirectory({
+      store: opened.store,
+      clock,
+      deprovisionBrake: { share: 0.1, minUsers: 2, windowMinutes: 60, retryAfterSeconds: 30 },
+    });
+    const { account } = await directory.accounts.ensureDemoAccount('brake-window-token-0123456');
+    const accountId = account?.id as string;
+    const ids: string[] = [];
+    for (let n = 0; n < 6; n++)
+      ids.push((await directory.users.provision(accountId, draft(n))).user.id);
+    const deactivate = (id: string) =>
+      directory.users.update(accountId, id, (current) => ({ ...current, active: false }));
+
+    // One leaver every 70 minutes: never two inside one hour, never held.
+    for (const id of ids.slice(0, 3)) {
+      await deactivate(id);
+      clock.advanceMinutes(70);
+    }
+    // A burst: the second inside the window reaches the minimum, the third is held.
+    await deactivate(ids[3] as string);
+    clock.advanceMinutes(1);
+    await deactivate(ids[4] as string);
+    await expect(deactivate(ids[5] as string)).rejects.toMatchObject({
+      code: 'user.deactivation_held',
+      retryAfterSeconds: 30,
+    });
+    expect((await directory.users.get(accountId, ids[5] as string)).active).toBe(true);
+
+    // An hour later the burst has left the window.
+    clock.advanceMinutes(61);
+    await deactivate(ids[5] as string);
+    expect((await directory.users.get(accountId, ids[5] as string)).active).toBe(false);
+  });
+});
