@@ -52,13 +52,25 @@ export function createDeprovisionBrake({
     const since = releasedAt !== null && releasedAt > windowStart ? releasedAt : windowStart;
     const deactivations = await session.deprovisionBrake.countDeactivationsSince(accountId, since);
     if (deactivations < policy.minUsers) {
-      return { deactivations, limit: policy.minUsers, engaged: false, windowStart: since, releasedAt };
+      return {
+        deactivations,
+        limit: policy.minUsers,
+        engaged: false,
+        windowStart: since,
+        releasedAt,
+      };
     }
     // Counting active users costs a scan, so it is paid only when the brake could engage. The
     // base is the account as it was when the window opened: active now plus those just lost.
     const active = await session.users.countActive(accountId);
     const limit = Math.max(policy.minUsers, Math.floor(policy.share * (active + deactivations)));
-    return { deactivations, limit, engaged: deactivations >= limit, windowStart: since, releasedAt };
+    return {
+      deactivations,
+      limit,
+      engaged: deactivations >= limit,
+      windowStart: since,
+      releasedAt,
+    };
   }
 
   return {

@@ -1,4 +1,5 @@
 import type { Store } from '../store/store.ts';
+import { createAccountRoles } from './account-roles.ts';
 import { createAccounts } from './accounts.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { createDeprovisionBrake, type DeprovisionBrakePolicy } from './deprovision-brake.ts';
@@ -27,6 +28,7 @@ export function createDirectory({
     accounts: createAccounts({ store, clock, tokens }),
     users: createUsers({ store, clock, brake }),
     deprovisionBrake: brake,
+    accountRoles: createAccountRoles({ store }),
     provisioningLog: createProvisioningLog(store, log),
     async close(): Promise<void> {
       await this.provisioningLog.close();

@@ -5,6 +5,7 @@ import type { DeprovisionBrake } from './deprovision-brake.ts';
 import { assertThat, DirectoryError } from './errors.ts';
 import { newId } from './ids.ts';
 import type { User } from './model.ts';
+import { decidePermissionSet, type RoleClaim, type RoleDecision } from './role-sync.ts';
 import type { UserPage, UserQuery } from './user-query.ts';
 
 /** What a provisioning client says a user should look like: the fields the IdP owns. */
@@ -20,6 +21,16 @@ export type UserDraft = Pick<
   | 'profile'
   | 'multiValued'
 >;
+
+/** A draft plus the role the IdP sent with it, if any (role sync; `role-sync.ts`). */
+export type UserChange = UserDraft & { readonly roleClaim?: RoleClaim | undefined };
+
+/** What a SCIM write did, with a warning for the provisioning log when there is one. */
+export interface ProvisionResult {
+  readonly user: User;
+  readonly adopted: boolean;
+  readonly warning?: string | undefined;
+}
 
 /** A compare-and-set loser retries this often before giving up with a retryable error. */
 const UPDATE_ATTEMPTS = 25;
@@ -173,6 +184,25 @@ export function createUsers({
     }
   }
 
+  /**
+   * Role sync (PRODUCT.md behaviour 3): whether the account's SCIM app syncs roles, and the
+   * permission set the claim gives when it does. Nothing is read when there is nothing to decide.
+   */
+  async function roleSync(
+    session: StoreSession,
+    accountId: string,
+    claim: RoleClaim | undefined,
+    always = false,
+  ): Promise<{ enabled: boolean; decision?: RoleDecision | undefined }> {
+    const claimed = claim !== undefined && claim.kind !== 'unchanged';
+    if (!claimed && !always) return { enabled: false };
+    const app = await session.scimApps.findByAccount(accountId);
+    if (!app?.roleSyncEnabled) return { enabled: false };
+    if (!claimed) return { enabled: true };
+    const sets = await session.permissionSets.list(accountId);
+    return { enabled: true, decision: decidePermissionSet(claim, sets) };
+  }
+
   function applyDraft(user: User, draft: UserDraft, now: string): User {
     return {
       ...user,
@@ -198,10 +228,8 @@ export function createUsers({
      * by the IdP earlier) and has the same userName or email is adopted: it keeps its id and
      * data and becomes SCIM-managed (PRODUCT.md items 5, 7). A SCIM-managed one is a conflict.
      */
-    async provision(
-      accountId: string,
-      draft: UserDraft,
-    ): Promise<{ user: User; adopted: boolean }> {
+    async provision(accountId: string, change: UserChange): Promise<ProvisionResult> {
+      const { roleClaim, ...draft } = change;
       assertIndexable(draft);
       assertThat(
         draft.email,
@@ -235,22 +263,32 @@ export function createUsers({
               `userName '${draft.userName}' and email '${draft.email}' belong to two different ` +
                 `existing users (${match.id}, ${other?.id}); change one of them in the app first`,
             );
+            // PRODUCT.md item 7: with role sync on, the role names the set (or minimal); with
+            // it off, the adopted user keeps the permissions they had.
+            const roles = await roleSync(session, accountId, roleClaim, true);
+            const permissionSetId = roles.enabled
+              ? (roles.decision?.permissionSet.id ??
+                (await minimalPermissionSetId(session, accountId)))
+              : match.permissionSetId;
             const adopted: User = {
               ...applyDraft(match, draft, now),
+              permissionSetId,
               managedBy: 'scim',
               deprovisionedAt: null,
             };
             const written = await session.users.update(adopted, match.version);
             assertThat(written, 'user.update_contended', 'the user changed during adoption; retry');
-            return { user: adopted, adopted: true };
+            return { user: adopted, adopted: true, warning: roles.decision?.warning };
           }
-          const minimalId = await minimalPermissionSetId(session, accountId);
+          const roles = await roleSync(session, accountId, roleClaim);
+          const permissionSetId =
+            roles.decision?.permissionSet.id ?? (await minimalPermissionSetId(session, accountId));
           const user: User = {
             ...draft,
             id: newId(),
             accountId,
             superAdmin: false,
-            permissionSetId: minimalId,
+            permissionSetId,
             managedBy: 'scim',
             deprovisionedAt: null,
             createdAt: now,
@@ -258,7 +296,7 @@ export function createUsers({
             version: 1,
           };
           await session.users.insert(user);
-          return { user, adopted: false };
+          return { user, adopted: false, warning: roles.decision?.warning };
         });
       } catch (error) {
         return conflictToDirectoryError(error, draft);
@@ -274,17 +312,24 @@ export function createUsers({
     async update(
       accountId: string,
       id: string,
-      change: (current: User) => UserDraft | Promise<UserDraft>,
+      change: (current: User) => UserChange | Promise<UserChange>,
       options: { ifMatch?: readonly number[] | undefined } = {},
-    ): Promise<{ user: User; changed: boolean }> {
+    ): Promise<{ user: User; changed: boolean; warning?: string | undefined }> {
       for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
         const current = await this.get(accountId, id);
         assertVersion(current, options.ifMatch);
-        const draft = await change(current);
+        const { roleClaim, ...draft } = await change(current);
         assertIndexable(draft);
-        const next: User = { ...applyDraft(current, draft, clock.now()), managedBy: 'scim' };
+        // Decided before the write: the compare-and-set below rejects it if the user moved on.
+        const { decision } = await roleSync(store, accountId, roleClaim);
+        const next: User = {
+          ...applyDraft(current, draft, clock.now()),
+          managedBy: 'scim',
+          permissionSetId: decision?.permissionSet.id ?? current.permissionSetId,
+        };
+        const warning = decision?.warning;
         const changed = current.managedBy !== 'scim' || !sameContent(current, next);
-        if (!changed) return { user: current, changed: false };
+        if (!changed) return { user: current, changed: false, warning };
         try {
           const written = await store.transaction(async (session) => {
             await assertDomainsVerified(session, accountId, draft, current);
@@ -293,7 +338,7 @@ export function createUsers({
             if (done && current.active && !next.active) await brake.admit(session, accountId, id);
             return done;
           });
-          if (written) return { user: next, changed: true };
+          if (written) return { user: next, changed: true, warning };
         } catch (error) {
           conflictToDirectoryError(error, draft);
         }

@@ -2,7 +2,7 @@
 import { type Context, Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
 import type { User } from '../../directory/model.ts';
-import type { UserDraft } from '../../directory/users.ts';
+import type { UserChange, UserDraft } from '../../directory/users.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import { LIST_RESPONSE_SCHEMA } from '../../scim/discovery.ts';
 import { invalidSyntax, methodNotAllowed, type Result } from '../../scim/errors.ts';
@@ -12,8 +12,10 @@ import {
   type RawListParameters,
 } from '../../scim/list-query.ts';
 import { applyPatch } from '../../scim/patch/apply-patch.ts';
+import { parsePatchBody } from '../../scim/patch/patch-operation.ts';
 import { checkRequired, normalizeResource } from '../../scim/resources/normalize-resource.ts';
 import { type Projection, project } from '../../scim/resources/projection.ts';
+import { patchRoleClaim, roleClaim } from '../../scim/resources/role-claim.ts';
 import {
   formatVersion,
   primaryEmail,
@@ -68,11 +70,24 @@ function projectionOf(query: (name: string) => string | undefined): Projection {
 export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps) {
   const app = new Hono<ScimEnv>();
 
-  const render = (c: { get(key: 'baseUrl'): string }, user: User, projection: Projection) =>
-    project(toScimUser(user, c.get('baseUrl')), userResourceType, projection);
+  /** With role sync on, each user's permission set is shown as their role (checklist 57). */
+  const roleNames = async (c: Context<ScimEnv>) =>
+    (await directory.accountRoles.of(c.get('accountId') as string)).names;
+  const render = (
+    c: Context<ScimEnv>,
+    user: User,
+    projection: Projection,
+    names: ReadonlyMap<string, string>,
+  ) =>
+    project(
+      toScimUser(user, c.get('baseUrl'), names.get(user.permissionSetId)),
+      userResourceType,
+      projection,
+    );
 
   async function list(c: Context<ScimEnv>, accountId: string, parameters: ListParameters) {
     const { condition, sort, page, projection, filterText } = parameters;
+    const names = await roleNames(c);
     const query = { accountId, condition: withScimVisibility(condition), sort };
     const fingerprint = JSON.stringify([accountId, filterText, sort]);
     if (page.kind === 'cursor') {
@@ -95,7 +110,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
         itemsPerPage: result.users.length,
         // RFC 9865 §2.2: nextCursor on every page but the last.
         ...(next ? { nextCursor: next } : {}),
-        Resources: result.users.map((u) => render(c, u, projection)),
+        Resources: result.users.map((u) => render(c, u, projection, names)),
       });
     }
     const result = await directory.users.query({
@@ -107,7 +122,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
       totalResults: result.total,
       startIndex: page.startIndex,
       itemsPerPage: result.users.length,
-      Resources: result.users.map((u) => render(c, u, projection)),
+      Resources: result.users.map((u) => render(c, u, projection, names)),
     });
   }
 
@@ -143,16 +158,21 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
   app.post('/', async (c) => {
     c.set('operation', 'create user');
     const body = await readJsonBody(c, maxBodyBytes);
-    const draft = draftFrom(unwrap(normalizeResource(userResourceType, body)));
-    const { user, adopted } = await directory.users.provision(c.get('accountId') as string, draft);
+    const resource = unwrap(normalizeResource(userResourceType, body));
+    const { user, adopted, warning } = await directory.users.provision(
+      c.get('accountId') as string,
+      { ...draftFrom(resource), roleClaim: roleClaim(resource.roles) },
+    );
     c.set('userId', user.id);
+    if (warning) c.set('warning', warning);
     if (adopted) c.set('operation', 'adopt existing user');
-    const resource = render(
+    const created = render(
       c,
       user,
       projectionOf((n) => c.req.query(n)),
+      await roleNames(c),
     );
-    return scimJson(c, resource, 201, {
+    return scimJson(c, created, 201, {
       Location: `${c.get('baseUrl')}/Users/${user.id}`,
       ETag: formatVersion(user.version),
     });
@@ -174,6 +194,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
         c,
         user,
         projectionOf((n) => c.req.query(n)),
+        await roleNames(c),
       ),
       200,
       { ETag: etag },
@@ -192,27 +213,30 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
   async function update(
     c: Context<ScimEnv>,
     verb: string,
-    change: (current: User) => UserDraft,
+    change: (current: User, names: ReadonlyMap<string, string>) => UserChange,
   ): Promise<Response> {
     const id = c.req.param('id') as string;
     c.set('userId', id);
     let before: User | undefined;
-    const { user } = await directory.users.update(
+    const names = await roleNames(c);
+    const { user, warning } = await directory.users.update(
       c.get('accountId') as string,
       id,
       (current) => {
         before = current;
-        return change(current);
+        return change(current, names);
       },
       { ifMatch: ifMatch(c.req.header('if-match')) },
     );
     if (before) c.set('operation', describeChange(before, user, verb));
+    if (warning) c.set('warning', warning);
     return scimJson(
       c,
       render(
         c,
         user,
         projectionOf((n) => c.req.query(n)),
+        user.permissionSetId === before?.permissionSetId ? names : await roleNames(c),
       ),
       200,
       {
@@ -226,17 +250,28 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     c.set('operation', 'replace user');
     const body = await readJsonBody(c, maxBodyBytes);
     const resource = unwrap(normalizeResource(userResourceType, body));
-    return update(c, 'replace user', (current) => draftFrom(resource, current));
+    return update(c, 'replace user', (current) => ({
+      ...draftFrom(resource, current),
+      roleClaim: roleClaim(resource.roles),
+    }));
   });
 
   // RFC 7644 §3.5.2: the operations apply, all or none, to the current representation.
   app.patch('/:id', async (c) => {
     c.set('operation', 'update user');
     const body = await readJsonBody(c, maxBodyBytes);
-    return update(c, 'update user', (current) => {
+    const operations = unwrap(parsePatchBody(body));
+    return update(c, 'update user', (current, names) => {
       const scim = toScimUser(current, c.get('baseUrl'));
       const patched = unwrap(applyPatch(userResourceType, scim, body));
-      return draftFrom(patched.resource, current);
+      return {
+        ...draftFrom(patched.resource, current),
+        roleClaim: patchRoleClaim(
+          operations,
+          patched.resource.roles,
+          names.get(current.permissionSetId),
+        ),
+      };
     });
   });
 

@@ -6,6 +6,13 @@
  * `{"value":"{\"id\":\"…\",\"value\":\"SalesRep\",\"displayName\":\"Sales Rep\"}"}`.
  */
 import type { RoleCandidate, RoleClaim } from '../../directory/role-sync.ts';
+import { matchesElement } from '../filter/evaluate-element.ts';
+import type { PatchOperation } from '../patch/patch-operation.ts';
+import { parsePath } from '../patch/path.ts';
+import { type AttributeDefinition, findAttribute } from '../schemas/attribute.ts';
+import { userSchema } from '../schemas/user.ts';
+
+const ROLES = findAttribute(userSchema.attributes, 'roles') as AttributeDefinition;
 
 const text = (value: unknown): string | null =>
   typeof value === 'string' && value !== '' ? value : null;
@@ -54,4 +61,44 @@ export function roleClaim(roles: unknown): RoleClaim {
  */
 export function rolesOf(permissionSetName: string): Record<string, unknown>[] {
   return [{ value: permissionSetName, display: permissionSetName, primary: true }];
+}
+
+/** Whether a PATCH `remove` takes away the user's role (`currentRole`: their set's name). */
+function removesRole(operation: PatchOperation, currentRole: string | undefined): boolean {
+  if (operation.op !== 'remove' || operation.path === undefined) return false;
+  const path = parsePath(operation.path);
+  if (!path.ok || path.value.attribute.name.toLowerCase() !== 'roles') return false;
+  const { filter } = path.value;
+  // `remove roles`: every role goes. A filter or a value names the roles to remove: only the
+  // user's own role counts, since a role Roster never gave cannot be taken away.
+  if (filter === undefined && !operation.hasValue) return true;
+  if (currentRole === undefined) return false;
+  const own = { value: currentRole, display: currentRole, primary: true };
+  if (filter !== undefined) {
+    const matched = matchesElement(filter, own, ROLES);
+    return matched.ok && matched.value;
+  }
+  const named = Array.isArray(operation.value) ? operation.value : [operation.value];
+  return named.some((element) => {
+    const role = typeof element === 'string' ? { value: element } : candidate(element);
+    return (
+      role?.value === currentRole || (role && 'display' in role && role.display === currentRole)
+    );
+  });
+}
+
+/**
+ * The claim of a PATCH: the roles its operations wrote (the representation it applies to has
+ * none), or a removal of the user's role, or nothing.
+ */
+export function patchRoleClaim(
+  operations: readonly PatchOperation[],
+  patchedRoles: unknown,
+  currentRole: string | undefined,
+): RoleClaim {
+  const written = roleClaim(patchedRoles);
+  if (written.kind !== 'unchanged') return written;
+  return operations.some((operation) => removesRole(operation, currentRole))
+    ? { kind: 'removed' }
+    : written;
 }

@@ -2,6 +2,7 @@
 import type { AttributeElement, User } from '../../directory/model.ts';
 import type { UserDraft } from '../../directory/users.ts';
 import { USER_SCHEMA, userSchema } from '../schemas/user.ts';
+import { rolesOf } from './role-claim.ts';
 
 export type Resource = Record<string, unknown>;
 
@@ -71,8 +72,13 @@ export function toUserDraft(resource: Resource, current?: User): UserDraft {
   };
 }
 
-/** The full SCIM representation of a user (RFC 7643 §4.1), before projection. */
-export function toScimUser(user: User, baseUrl: string): Resource {
+/**
+ * The full SCIM representation of a user (RFC 7643 §4.1), before projection. `roleName`, the
+ * name of the user's permission set, is shown as their one primary role (checklist 57); PATCH
+ * applies to the representation without it, so what a PATCH writes to `roles` is exactly what
+ * the IdP sent.
+ */
+export function toScimUser(user: User, baseUrl: string, roleName?: string): Resource {
   const core: Resource = {};
   const extensions: Resource = {};
   for (const [key, value] of Object.entries(user.profile)) {
@@ -92,6 +98,7 @@ export function toScimUser(user: User, baseUrl: string): Resource {
     ...core,
     active: user.active,
     ...multiValued,
+    ...(roleName !== undefined ? { roles: rolesOf(roleName) } : {}),
     ...extensions,
     meta: {
       resourceType: 'User',
