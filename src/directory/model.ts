@@ -76,8 +76,7 @@ export type DomainFailureCode =
   | 'wrong_value'
   | 'nxdomain'
   | 'timeout'
-  | 'resolver_error'
-  | 'window_elapsed';
+  | 'resolver_error';
 
 export interface Domain {
   readonly id: string;

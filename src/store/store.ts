@@ -70,6 +70,8 @@ export interface DomainStore {
   find(accountId: string, domain: string): Promise<Domain | undefined>;
   /** Domains of every account in `state`, least recently checked (never checked) first. */
   listByState(state: DomainState, limit: number): Promise<Domain[]>;
+  /** Deletes the account's record for a lower-case domain name; says whether there was one. */
+  delete(accountId: string, domain: string): Promise<boolean>;
 }
 
 export interface ScimAppStore {

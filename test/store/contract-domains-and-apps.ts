@@ -131,6 +131,21 @@ export function domainsAndAppsContract(store: () => Store): void {
       );
       expect(await store().domains.listByState('pending', 1)).toHaveLength(1);
     });
+
+    it('deletes one account’s record of a domain only', async () => {
+      const a = makeAccount();
+      const b = makeAccount();
+      await store().accounts.insert(a);
+      await store().accounts.insert(b);
+      const mine = makeDomain(a.id);
+      const theirs = { ...mine, id: newId('dom'), accountId: b.id };
+      await store().domains.insert(mine);
+      await store().domains.insert(theirs);
+      expect(await store().domains.delete(a.id, mine.domain)).toBe(true);
+      expect(await store().domains.delete(a.id, mine.domain)).toBe(false);
+      expect(await store().domains.find(a.id, mine.domain)).toBeUndefined();
+      expect(await store().domains.find(b.id, mine.domain)).toEqual(theirs);
+    });
   });
 
   describe('SCIM app writes', () => {

@@ -91,6 +91,14 @@ export function domainStore({ db, quirks }: SqlContext): DomainStore {
         .execute();
       return rows.map(toDomain);
     },
+    async delete(accountId, domain) {
+      const result = await db
+        .deleteFrom('domains')
+        .where('account_id', '=', accountId)
+        .where('domain', '=', domain)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
     async find(accountId, domain) {
       if (!storable(domain)) return undefined;
       // On every SCIM create: rendered directly rather than through Kysely's query tree.
