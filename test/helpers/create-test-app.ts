@@ -66,7 +66,12 @@ export async function createTestApp(
     { demoToken: DEMO_TOKEN },
     { ROSTER_RATE_LIMIT_PER_SECOND: '100000', ...options.env },
   );
-  const directory = createDirectory({ store: opened.store, log: { flushIntervalMs: 10 } });
+  const directory = createDirectory({
+    store: opened.store,
+    log: { flushIntervalMs: 10 },
+    // ROSTER_DNS_RESOLVER in options.env points domain verification at a test DNS server.
+    dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
+  });
   const { account } = await directory.accounts.ensureDemoAccount(DEMO_TOKEN);
   if (!account) throw new Error('demo account was not created');
   const app = createApp({

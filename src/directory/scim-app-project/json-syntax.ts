@@ -152,12 +152,12 @@ function scan(text: string): void {
         expect("',' or ']'");
       }
     }
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    if (c === '-' || isDigit(c)) return number();
-    expect(c === undefined ? 'a value (the file is empty)' : 'a value');
+    if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else if (c === '-' || isDigit(c)) number();
+    else expect(c === undefined ? 'a value (the file is empty)' : 'a value');
   };
   value(0);
   ws();
