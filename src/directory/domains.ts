@@ -141,7 +141,7 @@ export function createDomains({
       case 'timeout':
         return {
           outcome: 'timeout',
-          reason: `no answer from ${txtLookup.resolverName} for ${host} in time (timeout); the check is repeated`,
+          reason: `no answer from ${txtLookup.resolverName} for ${host} in time (timeout)`,
         };
       case 'error':
         return {
@@ -189,7 +189,7 @@ export function createDomains({
           state: 'failed',
           lastCheckedAt: now,
           failureCode: outcome,
-          failureReason: `not verified within 48 hours of adding it; last check: ${reason}`,
+          failureReason: `not verified within 48 hours; last check: ${reason}`,
           checkUntil: null,
         };
       }
@@ -301,9 +301,15 @@ export function createDomains({
       const worker = async () => {
         for (let i = next++; i < due.length && !signal?.aborted; i = next++) {
           checked++;
-          const { domain } = await check(due[i] as Domain, false);
-          if (domain.state === 'verified') verified++;
-          else if (domain.state === 'failed') failed++;
+          try {
+            const { domain } = await check(due[i] as Domain, false);
+            if (domain.state === 'verified') verified++;
+            else if (domain.state === 'failed') failed++;
+          } catch (error) {
+            // Removed by an admin while it was being looked up: nothing left to record.
+            if (!(error instanceof DirectoryError && error.code === 'domain.not_found'))
+              throw error;
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));

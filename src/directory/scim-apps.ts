@@ -334,7 +334,8 @@ export function createScimApps({
     /**
      * Issues a new token for the installed app. The token(s) it replaces — `tokenId`, or else
      * every active token of the app — keep working for `overlapSeconds` (default 24 hours; 0
-     * ends them now), so the IdP can be switched over without a gap.
+     * ends them now), so the IdP can be switched over without a gap. With no active token left
+     * (all revoked), it simply issues a new one.
      */
     async rotateToken(
       accountId: string,
@@ -364,10 +365,14 @@ export function createScimApps({
             `no token with id '${tokenId}'`,
           );
           const state = tokenState(token, now);
+          // An expiring token was rotated already; rotating it again would leave two tokens
+          // without an expiry.
           assertThat(
-            state === 'active' || state === 'expiring',
+            state === 'active',
             'token.not_active',
-            `the token ${token.prefix}… is ${state}; only a working token can be rotated`,
+            state === 'expiring'
+              ? `the token ${token.prefix}… was already rotated and expires at ${token.expiresAt}`
+              : `the token ${token.prefix}… is ${state}; only an active token can be rotated`,
           );
           targets = [token];
         } else {

@@ -247,6 +247,11 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     expect(replaced[0]?.expiresAt).toBe(new Date(Date.parse(clock.now()) + 600_000).toISOString());
     clock.advance(599_000);
     expect(await directory.tokens.authenticate(old)).toBeDefined();
+    const twice = await directoryError(
+      directory.scimApps.rotateToken(accountId, { publicBase: BASE, tokenId }),
+    );
+    expect(twice.code).toBe('token.not_active');
+    expect(twice.message).toContain('was already rotated and expires at');
     const now = await directory.scimApps.rotateToken(accountId, {
       publicBase: BASE,
       tokenId: issued.record.id,
@@ -254,6 +259,11 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     });
     expect(await directory.tokens.authenticate(issued.token)).toBeUndefined();
     expect(await directory.tokens.authenticate(now.issued.token)).toBeDefined();
+    // After revoking the only active token, rotating issues a fresh one and replaces nothing.
+    await directory.scimApps.revokeToken(accountId, now.issued.record.id);
+    const fresh = await directory.scimApps.rotateToken(accountId, { publicBase: BASE });
+    expect(fresh.replaced).toEqual([]);
+    expect(await directory.tokens.authenticate(fresh.issued.token)).toBeDefined();
     for (const overlapSeconds of [-1, 1.5, 31 * 24 * 3600]) {
       const error = await directoryError(
         directory.scimApps.rotateToken(accountId, { publicBase: BASE, overlapSeconds }),
@@ -304,6 +314,12 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
       'token.not_found',
     );
     expect(await directory.scimApps.listTokens(other)).toEqual([]);
+    await directory.scimApps.upload(other, project());
+    await directory.scimApps.install(other, { publicBase: BASE });
+    const foreign = await directoryError(
+      directory.scimApps.rotateToken(other, { publicBase: BASE, tokenId }),
+    );
+    expect(foreign.code).toBe('token.not_found');
   });
 
   it('uninstall revokes every token; the app can be installed again, or removed', async (context) => {
