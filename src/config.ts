@@ -2,9 +2,23 @@
  * The one place that reads the environment. Command-line flags override environment variables,
  * which override the defaults below; the result is validated once and frozen.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const DEFAULT_DATABASE = './data/roster.db';
+
+/** `1.2.3.4`, `1.2.3.4:53`, `::1` or `[::1]:53`: what node:dns `setServers` takes (no names). */
+function isResolverAddress(value: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(value);
+  const v4 = /^([^:]+)(?::(\d{1,5}))?$/.exec(value);
+  const [host, port] = bracketed
+    ? [bracketed[1], bracketed[2]]
+    : v4
+      ? [v4[1], v4[2]]
+      : [value, undefined];
+  const hostOk = bracketed ? isIP(host ?? '') === 6 : isIP(host ?? '') !== 0;
+  return hostOk && (port === undefined || (Number(port) >= 1 && Number(port) <= 65_535));
+}
 
 const configSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -34,6 +48,18 @@ const configSchema = z.object({
   deprovisionBrakeWindowMinutes: z.coerce.number().int().min(1).default(60),
   /** Retry-After sent with a held deactivation. */
   deprovisionBrakeRetryAfterSeconds: z.coerce.number().int().min(1).default(300),
+  /**
+   * The DNS server domain verification asks (`127.0.0.1:5353`, `[::1]:53`); by default the
+   * system's resolvers.
+   */
+  dnsResolver: z
+    .string()
+    .refine(isResolverAddress, 'expected an IP address with an optional port, e.g. 127.0.0.1:5353')
+    .optional(),
+  /** Longest wait for one DNS lookup, milliseconds. */
+  dnsTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Seconds between re-checks of pending domains; 0 turns the periodic re-check off. */
+  domainRecheckSeconds: z.coerce.number().int().min(0).max(86_400).default(300),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -70,6 +96,9 @@ export function loadConfig(
     deprovisionBrakeMinUsers: env.ROSTER_DEPROVISION_BRAKE_MIN_USERS,
     deprovisionBrakeWindowMinutes: env.ROSTER_DEPROVISION_BRAKE_WINDOW_MINUTES,
     deprovisionBrakeRetryAfterSeconds: env.ROSTER_DEPROVISION_BRAKE_RETRY_AFTER_SECONDS,
+    dnsResolver: env.ROSTER_DNS_RESOLVER,
+    dnsTimeoutMs: env.ROSTER_DNS_TIMEOUT_MS,
+    domainRecheckSeconds: env.ROSTER_DOMAIN_RECHECK_SECONDS,
     logLevel: env.ROSTER_LOG_LEVEL,
   };
   // Empty strings in the environment mean "unset", as in most shells' `VAR= cmd`.

@@ -66,18 +66,24 @@ export function createAccounts({
       challengeValue: 'roster-demo',
       lastCheckedAt: now,
       verifiedAt: now,
+      failureCode: null,
       failureReason: null,
+      checkUntil: null,
       createdAt: now,
     });
     const appId = newId();
     await session.scimApps.insert({
       id: appId,
       accountId: account.id,
-      uid: 'scim',
+      uid: 'scim-app',
       name: 'scim app',
+      description: 'A private app for integrating an IdP with SCIM.',
+      scimUid: 'scim',
       roleSyncEnabled: false,
       installedAt: now,
       createdAt: now,
+      updatedAt: now,
+      version: 1,
     });
     return { account, appId };
   }

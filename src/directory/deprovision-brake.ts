@@ -91,6 +91,7 @@ export function createDeprovisionBrake({
             `${current.limit}, ${Math.round(policy.share * 100)}% of active users, at least ` +
             `${policy.minUsers}). If this is intended, an account admin can release the brake ` +
             `and the IdP's retries will go through; otherwise check the IdP's assignments.`,
+          [],
           policy.retryAfterSeconds,
         );
       }

@@ -3,8 +3,12 @@ import { createAccountRoles } from './account-roles.ts';
 import { createAccounts } from './accounts.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { createDeprovisionBrake, type DeprovisionBrakePolicy } from './deprovision-brake.ts';
+import { createDomains } from './domains.ts';
+import { createNodeTxtLookup } from './node-txt-lookup.ts';
 import { createProvisioningLog, type ProvisioningLogOptions } from './provisioning-log.ts';
+import { createScimApps } from './scim-apps.ts';
 import { createTokens } from './tokens.ts';
+import type { TxtLookup } from './txt-lookup.ts';
 import { createUsers } from './users.ts';
 
 /** Everything every surface (SCIM, admin API, CLI) calls, wired over one store. */
@@ -13,11 +17,17 @@ export function createDirectory({
   clock = systemClock,
   log,
   deprovisionBrake,
+  dns = {},
+  txtLookup = createNodeTxtLookup({ server: dns.resolver, timeoutMs: dns.timeoutMs ?? 5000 }),
 }: {
   store: Store;
   clock?: Clock;
   log?: ProvisioningLogOptions;
   deprovisionBrake?: DeprovisionBrakePolicy;
+  /** Where domain verification looks up TXT records: a resolver address, or the system's. */
+  dns?: { readonly resolver?: string | undefined; readonly timeoutMs?: number | undefined };
+  /** Replaces the node:dns lookup entirely. */
+  txtLookup?: TxtLookup;
 }) {
   const tokens = createTokens({ store, clock });
   const brake = createDeprovisionBrake({ clock, policy: deprovisionBrake });
@@ -29,6 +39,8 @@ export function createDirectory({
     users: createUsers({ store, clock, brake }),
     deprovisionBrake: brake,
     accountRoles: createAccountRoles({ store }),
+    domains: createDomains({ store, clock, txtLookup }),
+    scimApps: createScimApps({ store, clock, tokens }),
     provisioningLog: createProvisioningLog(store, log),
     async close(): Promise<void> {
       await this.provisioningLog.close();

@@ -11,13 +11,29 @@ export type DirectoryErrorCode =
   | 'user.version_mismatch'
   | 'user.update_contended'
   | 'user.role_ambiguous'
-  | 'user.deactivation_held';
+  | 'user.deactivation_held'
+  | 'domain.invalid_name'
+  | 'domain.exists'
+  | 'domain.not_found'
+  | 'scim_app.invalid_project'
+  | 'scim_app.not_found'
+  | 'scim_app.limit_reached'
+  | 'scim_app.prerequisite_missing'
+  | 'scim_app.already_installed'
+  | 'scim_app.not_installed'
+  | 'scim_app.installed'
+  | 'scim_app.contended'
+  | 'token.not_found'
+  | 'token.not_active'
+  | 'token.invalid_overlap';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';
   constructor(
     readonly code: DirectoryErrorCode,
     message: string,
+    /** Every individual problem, when there are several (an invalid project's files). */
+    readonly details: readonly string[] = [],
     /** For errors a client should retry: how long to wait, in seconds. */
     readonly retryAfterSeconds?: number,
   ) {

@@ -70,28 +70,48 @@ export interface PermissionSet {
 
 export type DomainState = 'pending' | 'verified' | 'failed';
 
+/** Why a domain check did not verify; `failureReason` says the same in words. */
+export type DomainFailureCode =
+  | 'no_record'
+  | 'wrong_value'
+  | 'nxdomain'
+  | 'timeout'
+  | 'resolver_error';
+
 export interface Domain {
   readonly id: string;
   readonly accountId: string;
-  /** Lower-case domain name. */
+  /** Lower-case domain name, internationalised names in their ASCII (punycode) form. */
   readonly domain: string;
   readonly state: DomainState;
   readonly challengeHost: string;
   readonly challengeValue: string;
   readonly lastCheckedAt: string | null;
   readonly verifiedAt: string | null;
+  /** Why the last check did not verify (also while still pending); null once verified. */
+  readonly failureCode: DomainFailureCode | null;
   readonly failureReason: string | null;
+  /** Until when a pending domain is re-checked; null once verified or failed. */
+  readonly checkUntil: string | null;
   readonly createdAt: string;
 }
 
 export interface ScimApp {
   readonly id: string;
   readonly accountId: string;
+  /** `uid` of the project's `app-hsmeta.json`: the app's identity across uploads. */
   readonly uid: string;
   readonly name: string;
+  readonly description: string;
+  /** `uid` of the project's `scim/scim-hsmeta.json`. */
+  readonly scimUid: string;
   readonly roleSyncEnabled: boolean;
+  /** Set while the app is installed; installing issues its access token. */
   readonly installedAt: string | null;
   readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Incremented on every change; writes are compare-and-set on it. */
+  readonly version: number;
 }
 
 export interface AccessToken {

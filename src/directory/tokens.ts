@@ -19,6 +19,38 @@ export function generateToken(): string {
   return TOKEN_PREFIX + randomBytes(32).toString('base64url');
 }
 
+/** What an admin sees of a token: `active` (no expiry), `expiring` (works until expiresAt, e.g.
+ * after a rotation), `expired` or `revoked` (refused). */
+export type TokenState = 'active' | 'expiring' | 'expired' | 'revoked';
+
+export function tokenState(token: AccessToken, now: string): TokenState {
+  if (token.revokedAt !== null) return 'revoked';
+  if (token.expiresAt === null) return 'active';
+  return token.expiresAt > now ? 'expiring' : 'expired';
+}
+
+/** A new token and the record to store for it (its hash and prefix); nothing is written. */
+export function mintToken(
+  clock: Clock,
+  accountId: string,
+  appId: string,
+  options: { value?: string | undefined; expiresAt?: string | null } = {},
+): { token: string; record: AccessToken } {
+  const token = options.value ?? generateToken();
+  const record: AccessToken = {
+    id: newId(),
+    accountId,
+    appId,
+    prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+    hash: hashToken(token),
+    createdAt: clock.now(),
+    lastUsedAt: null,
+    expiresAt: options.expiresAt ?? null,
+    revokedAt: null,
+  };
+  return { token, record };
+}
+
 export interface Authenticated {
   readonly accountId: string;
   readonly tokenId: string;
@@ -44,20 +76,9 @@ export function createTokens({ store, clock }: { store: Store; clock: Clock }) {
       appId: string,
       options: { value?: string | undefined; expiresAt?: string | null } = {},
     ): Promise<{ token: string; record: AccessToken }> {
-      const token = options.value ?? generateToken();
-      const record: AccessToken = {
-        id: newId(),
-        accountId,
-        appId,
-        prefix: token.slice(0, TOKEN_PREFIX.length + 6),
-        hash: hashToken(token),
-        createdAt: clock.now(),
-        lastUsedAt: null,
-        expiresAt: options.expiresAt ?? null,
-        revokedAt: null,
-      };
-      await store.tokens.insert(record);
-      return { token, record };
+      const minted = mintToken(clock, accountId, appId, options);
+      await store.tokens.insert(minted.record);
+      return minted;
     },
 
     /** The account a bearer token selects, or undefined for an unknown, revoked or expired one. */
@@ -89,6 +110,14 @@ export function createTokens({ store, clock }: { store: Store; clock: Clock }) {
 
     async revoke(tokenId: string): Promise<void> {
       await store.tokens.revoke(tokenId, clock.now());
+      cache.clear();
+    },
+
+    /**
+     * Forgets cached lookups after tokens changed (rotated, revoked, uninstalled) so this
+     * instance applies the change at once; other instances do within TOKEN_CACHE_MS.
+     */
+    forgetCached(): void {
       cache.clear();
     },
   };

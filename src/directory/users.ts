@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { ConflictError } from '../store/errors.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
@@ -112,10 +113,14 @@ function isPlausibleId(id: string): boolean {
   return id.length > 0 && id.length <= 128 && !/[\u0000-\u001f]/.test(id);
 }
 
+/** The address's domain as domains are stored: lower case, internationalised names in punycode. */
 function domainOf(address: string | null): string | undefined {
   if (!address) return undefined;
   const at = address.lastIndexOf('@');
-  return at > 0 && at < address.length - 1 ? address.slice(at + 1).toLowerCase() : undefined;
+  if (at <= 0 || at >= address.length - 1) return undefined;
+  const domain = address.slice(at + 1).toLowerCase();
+  // ASCII names are used as they are; others through IDNA (empty when not a valid name).
+  return /^[\x21-\x7e]*$/.test(domain) ? domain : domainToASCII(domain) || domain;
 }
 
 function conflictToDirectoryError(error: unknown, draft: UserDraft): never {

@@ -13,6 +13,7 @@ import type {
   AccessToken,
   Account,
   Domain,
+  DomainState,
   PermissionSet,
   ProvisioningEvent,
   ScimApp,
@@ -57,24 +58,48 @@ export interface PermissionSetStore {
 
 export interface DomainStore {
   insert(domain: Domain): Promise<void>;
-  update(domain: Domain): Promise<void>;
+  /**
+   * Writes `domain` over the stored record. With `expected`, compare-and-set: writes only while
+   * the stored state and lastCheckedAt still equal those given, and says whether it wrote (a
+   * check that raced another check, possibly on another instance, must not undo its result).
+   */
+  update(
+    domain: Domain,
+    expected?: { readonly state: DomainState; readonly lastCheckedAt: string | null },
+  ): Promise<boolean>;
   list(accountId: string): Promise<Domain[]>;
   /** The account's domain record for a lower-case domain name, in any state. */
   find(accountId: string, domain: string): Promise<Domain | undefined>;
+  /** Domains of every account in `state`, least recently checked (never checked) first. */
+  listByState(state: DomainState, limit: number): Promise<Domain[]>;
+  /** Deletes the account's record for a lower-case domain name; says whether there was one. */
+  delete(accountId: string, domain: string): Promise<boolean>;
 }
 
 export interface ScimAppStore {
   insert(app: ScimApp): Promise<void>;
-  update(app: ScimApp): Promise<void>;
+  /** Compare-and-set on version: writes `app` only while the stored version is `expectedVersion`. */
+  update(app: ScimApp, expectedVersion: number): Promise<boolean>;
   findByAccount(accountId: string): Promise<ScimApp | undefined>;
+  /** Deletes the account's app with this id; says whether there was one. */
+  delete(accountId: string, id: string): Promise<boolean>;
 }
 
 export interface TokenStore {
   insert(token: AccessToken): Promise<void>;
   findByHash(hash: string): Promise<AccessToken | undefined>;
+  /** The account's token with this id, never another account's. */
+  findById(accountId: string, id: string): Promise<AccessToken | undefined>;
   list(accountId: string): Promise<AccessToken[]>;
   touch(id: string, at: string): Promise<void>;
   revoke(id: string, at: string): Promise<void>;
+  /** Revokes every unrevoked token of the app; returns how many it revoked. */
+  revokeAllForApp(accountId: string, appId: string, at: string): Promise<number>;
+  /**
+   * Makes an unrevoked token expire at `at`, unless it already expires earlier (rotation
+   * overlap never extends a token's life); says whether the token now expires at `at`.
+   */
+  expire(accountId: string, id: string, at: string): Promise<boolean>;
 }
 
 export interface ProvisioningEventFilter {

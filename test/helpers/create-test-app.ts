@@ -70,6 +70,8 @@ export async function createTestApp(
     store: opened.store,
     log: { flushIntervalMs: 10 },
     deprovisionBrake: deprovisionBrakePolicy(config),
+    // ROSTER_DNS_RESOLVER in options.env points domain verification at a test DNS server.
+    dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
   });
   const { account } = await directory.accounts.ensureDemoAccount(DEMO_TOKEN);
   if (!account) throw new Error('demo account was not created');

@@ -176,11 +176,15 @@ export async function createOtherTenant(
   await app.directory.store.scimApps.insert({
     id: appId,
     accountId: other.id,
-    uid: 'scim',
+    uid: 'scim-app',
     name: 'x',
+    description: '',
+    scimUid: 'scim',
     roleSyncEnabled: false,
     installedAt: now,
     createdAt: now,
+    updatedAt: now,
+    version: 1,
   });
   const { token } = await app.directory.tokens.issue(other.id, appId);
   return { accountId: other.id, token };

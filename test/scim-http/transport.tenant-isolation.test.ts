@@ -88,7 +88,9 @@ describe.each(STORE_KINDS)('tenant isolation (%s)', (kind) => {
       challengeValue: 'other',
       lastCheckedAt: now,
       verifiedAt: now,
+      failureCode: null,
       failureReason: null,
+      checkUntil: null,
       createdAt: now,
     });
     const local = unique('shared');

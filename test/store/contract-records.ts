@@ -84,7 +84,9 @@ export function recordsContract(store: () => Store): void {
         challengeValue: 'abc',
         lastCheckedAt: null,
         verifiedAt: null,
-        failureReason: null,
+        failureCode: 'nxdomain',
+        failureReason: 'no such name',
+        checkUntil: '2030-01-01T00:00:00.000Z',
         createdAt: tick(),
       };
       await store().domains.insert(domain);
@@ -93,8 +95,11 @@ export function recordsContract(store: () => Store): void {
         state: 'verified',
         lastCheckedAt: tick(),
         verifiedAt: tick(),
+        failureCode: null,
+        failureReason: null,
+        checkUntil: null,
       };
-      await store().domains.update(verified);
+      expect(await store().domains.update(verified)).toBe(true);
       expect(await store().domains.find(account.id, 'x.com')).toEqual(verified);
       expect(await store().domains.find(account.id, 'y.com')).toBeUndefined();
       const second = { ...domain, id: newId('dom'), domain: 'y.com', createdAt: tick() };
@@ -118,14 +123,27 @@ export function recordsContract(store: () => Store): void {
         accountId: account.id,
         uid: 'uid-1',
         name: 'Okta',
+        description: 'An app',
+        scimUid: 'scim',
         roleSyncEnabled: false,
         installedAt: null,
         createdAt: tick(),
+        updatedAt: tick(),
+        version: 1,
       };
       await store().scimApps.insert(app);
       expect(await store().scimApps.findByAccount(account.id)).toEqual(app);
-      const installed = { ...app, roleSyncEnabled: true, installedAt: tick(), name: 'Entra' };
-      await store().scimApps.update(installed);
+      const installed = {
+        ...app,
+        roleSyncEnabled: true,
+        installedAt: tick(),
+        name: 'Entra',
+        description: 'Changed',
+        scimUid: 'scim-2',
+        updatedAt: tick(),
+        version: 2,
+      };
+      expect(await store().scimApps.update(installed, 1)).toBe(true);
       expect(await store().scimApps.findByAccount(account.id)).toEqual(installed);
       expect(await conflict(store().scimApps.insert({ ...app, id: newId('app') }))).toBe(
         'scimApp.account',

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
 import { deprovisionBrakeContract } from './contract-deprovision-brake.ts';
+import { domainsAndAppsContract } from './contract-domains-and-apps.ts';
 import { recordsContract } from './contract-records.ts';
 import { userPagingContract } from './contract-user-paging.ts';
 import { userQueryContract } from './contract-user-query.ts';
@@ -35,6 +36,7 @@ export function storeContract(name: string, openStore: () => Promise<OpenedStore
     });
 
     recordsContract(store);
+    domainsAndAppsContract(store);
     usersContract(store);
     userQueryContract(store);
     userPagingContract(store);

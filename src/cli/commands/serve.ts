@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { serve as listen } from '@hono/node-server';
 import { type ConfigFlags, deprovisionBrakePolicy, loadConfig } from '../../config.ts';
 import { createDirectory } from '../../directory/directory.ts';
+import { startDomainRechecks } from '../../directory/domain-rechecks.ts';
 import { createApp } from '../../http/app.ts';
 import { createLogger } from '../../logger.ts';
 import { createStore } from '../../store/create-store.ts';
@@ -18,6 +19,7 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     store,
     log: { onError: (error) => logger.error({ err: error }, 'could not write provisioning log') },
     deprovisionBrake: deprovisionBrakePolicy(config),
+    dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
   });
   const demo = await directory.accounts.ensureDemoAccount(config.demoToken);
   // One secret per deployment, kept in the database, so every instance accepts the cursors of
@@ -26,6 +28,18 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     config.cursorSecret ??
     (await store.settings.getOrInsert('cursor-secret', randomBytes(32).toString('base64url')));
   const app = createApp({ directory, config, logger, cursorSecret });
+  // Pending domains are looked up again until verified or 48 hours old (domains.ts).
+  const rechecks =
+    config.domainRecheckSeconds > 0
+      ? startDomainRechecks({
+          domains: directory.domains,
+          intervalMs: config.domainRecheckSeconds * 1000,
+          onError: (error) => logger.warn({ err: error }, 'periodic domain re-check failed'),
+          onPass: (summary) => {
+            if (summary.verified + summary.failed > 0) logger.info(summary, 'domains re-checked');
+          },
+        })
+      : undefined;
 
   const server = listen({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const origin =
@@ -54,8 +68,8 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     const force = setTimeout(() => process.exit(1), DRAIN_MS);
     force.unref();
     server.close(() => {
-      directory
-        .close()
+      Promise.resolve(rechecks?.stop())
+        .then(() => directory.close())
         .then(() => process.exit(0))
         .catch((error: unknown) => {
           logger.error({ err: error }, 'error while closing the database');

@@ -8,8 +8,11 @@ import { scimJson } from './scim-response.ts';
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
+/** The directory errors SCIM requests can meet; domain, app and token errors are admin-only. */
+type ScimDirectoryErrorCode = Extract<DirectoryErrorCode, 'account.not_found' | `user.${string}`>;
+
 const DIRECTORY_ERRORS: Readonly<
-  Record<DirectoryErrorCode, (detail: string, error: DirectoryError) => ScimError>
+  Record<ScimDirectoryErrorCode, (detail: string, error: DirectoryError) => ScimError>
 > = {
   'account.not_found': (d) => new ScimError(401, undefined, d),
   'user.not_found': (d) => new ScimError(404, undefined, d),
@@ -34,7 +37,9 @@ const UNAVAILABLE_RETRY_SECONDS = '5';
 
 export function toScimError(error: unknown): ScimError {
   if (error instanceof ScimError) return error;
-  if (error instanceof DirectoryError) return DIRECTORY_ERRORS[error.code](error.message, error);
+  if (error instanceof DirectoryError && Object.hasOwn(DIRECTORY_ERRORS, error.code)) {
+    return DIRECTORY_ERRORS[error.code as ScimDirectoryErrorCode](error.message, error);
+  }
   // Retryable, and said so: IdPs back off on 503 + Retry-After instead of counting a failure.
   if (isStoreUnavailable(error)) {
     return new ScimError(503, undefined, 'the directory database is unavailable; retry shortly', {

@@ -76,7 +76,9 @@ export interface DomainsTable {
   challenge_value: string;
   last_checked_at: string | null;
   verified_at: string | null;
+  failure_code: string | null;
   failure_reason: string | null;
+  check_until: string | null;
   created_at: string;
 }
 
@@ -85,9 +87,13 @@ export interface ScimAppsTable {
   account_id: string;
   uid: string;
   name: string;
+  description: string;
+  scim_uid: string;
   role_sync_enabled: DbBool;
   installed_at: string | null;
   created_at: string;
+  updated_at: string;
+  version: number;
 }
 
 export interface AccessTokensTable {

@@ -1,5 +1,5 @@
-import type { Selectable } from 'kysely';
-import type { Domain, DomainState } from '../../directory/model.ts';
+import { sql as kyselySql, type Selectable } from 'kysely';
+import type { Domain, DomainFailureCode, DomainState } from '../../directory/model.ts';
 import type { DomainStore } from '../store.ts';
 import { mapConflicts } from './conflicts.ts';
 import { type SqlContext, storable } from './context.ts';
@@ -15,7 +15,9 @@ const toDomain = (row: Selectable<DomainsTable>): Domain => ({
   challengeValue: row.challenge_value,
   lastCheckedAt: row.last_checked_at,
   verifiedAt: row.verified_at,
+  failureCode: row.failure_code as DomainFailureCode | null,
   failureReason: row.failure_reason,
+  checkUntil: row.check_until,
   createdAt: row.created_at,
 });
 
@@ -26,7 +28,9 @@ const mutable = (domain: Domain) => ({
   challenge_value: domain.challengeValue,
   last_checked_at: domain.lastCheckedAt,
   verified_at: domain.verifiedAt,
+  failure_code: domain.failureCode,
   failure_reason: domain.failureReason,
+  check_until: domain.checkUntil,
 });
 
 export function domainStore({ db, quirks }: SqlContext): DomainStore {
@@ -44,15 +48,25 @@ export function domainStore({ db, quirks }: SqlContext): DomainStore {
           .execute(),
       );
     },
-    async update(domain) {
-      await mapConflicts(() =>
-        db
+    async update(domain, expected) {
+      const result = await mapConflicts(() => {
+        let query = db
           .updateTable('domains')
           .set(mutable(domain))
           .where('id', '=', domain.id)
-          .where('account_id', '=', domain.accountId)
-          .execute(),
-      );
+          .where('account_id', '=', domain.accountId);
+        if (expected) {
+          query = query
+            .where('state', '=', expected.state)
+            .where(
+              'last_checked_at',
+              expected.lastCheckedAt === null ? 'is' : '=',
+              expected.lastCheckedAt,
+            );
+        }
+        return query.executeTakeFirst();
+      });
+      return Number(result.numUpdatedRows) > 0;
     },
     async list(accountId) {
       const rows = await db
@@ -63,6 +77,27 @@ export function domainStore({ db, quirks }: SqlContext): DomainStore {
         .orderBy('id')
         .execute();
       return rows.map(toDomain);
+    },
+    async listByState(state, limit) {
+      // Never-checked domains first (NULLs sort first in SQLite ascending, last in PostgreSQL).
+      const rows = await db
+        .selectFrom('domains')
+        .selectAll()
+        .where('state', '=', state)
+        .orderBy(kyselySql`last_checked_at is not null`)
+        .orderBy('last_checked_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(toDomain);
+    },
+    async delete(accountId, domain) {
+      const result = await db
+        .deleteFrom('domains')
+        .where('account_id', '=', accountId)
+        .where('domain', '=', domain)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
     },
     async find(accountId, domain) {
       if (!storable(domain)) return undefined;

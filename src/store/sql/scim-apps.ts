@@ -11,15 +11,23 @@ export function scimAppStore({ db, quirks }: SqlContext): ScimAppStore {
     accountId: row.account_id,
     uid: row.uid,
     name: row.name,
+    description: row.description,
+    scimUid: row.scim_uid,
     roleSyncEnabled: quirks.readBool(row.role_sync_enabled),
     installedAt: row.installed_at,
     createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: Number(row.version),
   });
   const mutable = (app: ScimApp) => ({
     uid: app.uid,
     name: app.name,
+    description: app.description,
+    scim_uid: app.scimUid,
     role_sync_enabled: quirks.bool(app.roleSyncEnabled),
     installed_at: app.installedAt,
+    updated_at: app.updatedAt,
+    version: app.version,
   });
   return {
     async insert(app) {
@@ -35,13 +43,23 @@ export function scimAppStore({ db, quirks }: SqlContext): ScimAppStore {
           .execute(),
       );
     },
-    async update(app) {
-      await db
+    async update(app, expectedVersion) {
+      const result = await db
         .updateTable('scim_apps')
         .set(mutable(app))
         .where('id', '=', app.id)
         .where('account_id', '=', app.accountId)
-        .execute();
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async delete(accountId, id) {
+      const result = await db
+        .deleteFrom('scim_apps')
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
     },
     async findByAccount(accountId) {
       const row = await db

@@ -46,6 +46,16 @@ export function tokenStore({ db }: SqlContext): TokenStore {
         .executeTakeFirst();
       return row && toToken(row);
     },
+    async findById(accountId, id) {
+      if (!storable(id)) return undefined;
+      const row = await db
+        .selectFrom('access_tokens')
+        .selectAll()
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .executeTakeFirst();
+      return row && toToken(row);
+    },
     async list(accountId) {
       const rows = await db
         .selectFrom('access_tokens')
@@ -71,6 +81,27 @@ export function tokenStore({ db }: SqlContext): TokenStore {
         .where('id', '=', id)
         .where('revoked_at', 'is', null)
         .execute();
+    },
+    async revokeAllForApp(accountId, appId, at) {
+      const result = await db
+        .updateTable('access_tokens')
+        .set({ revoked_at: at })
+        .where('account_id', '=', accountId)
+        .where('app_id', '=', appId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+    async expire(accountId, id, at) {
+      const result = await db
+        .updateTable('access_tokens')
+        .set({ expires_at: at })
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .where('revoked_at', 'is', null)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
   };
 }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('config: DNS and domain re-check settings', () => {
+  it('defaults to the system resolver, a 5 s timeout and a 5 minute re-check', () => {
+    const config = loadConfig({}, {});
+    expect(config.dnsResolver).toBeUndefined();
+    expect(config.dnsTimeoutMs).toBe(5000);
+    expect(config.domainRecheckSeconds).toBe(300);
+  });
+
+  it.each(['127.0.0.1:5353', '127.0.0.1', '::1', '[::1]:53', '[2001:db8::1]'])(
+    'accepts the resolver address %j',
+    (address) => {
+      expect(loadConfig({}, { ROSTER_DNS_RESOLVER: address }).dnsResolver).toBe(address);
+    },
+  );
+
+  it.each([
+    'dns.example.com',
+    '127.0.0.1:0',
+    '127.0.0.1:70000',
+    '[127.0.0.1]:53',
+    '1.2.3:53',
+    '::1:53x',
+  ])('refuses the resolver address %j', (address) => {
+    expect(() => loadConfig({}, { ROSTER_DNS_RESOLVER: address })).toThrow(ConfigError);
+  });
+
+  it('reads the timeout and interval, 0 turning the re-check off', () => {
+    const config = loadConfig(
+      {},
+      { ROSTER_DNS_TIMEOUT_MS: '750', ROSTER_DOMAIN_RECHECK_SECONDS: '0' },
+    );
+    expect(config.dnsTimeoutMs).toBe(750);
+    expect(config.domainRecheckSeconds).toBe(0);
+    expect(() => loadConfig({}, { ROSTER_DNS_TIMEOUT_MS: '10' })).toThrow(/dnsTimeoutMs/);
+  });
+});
