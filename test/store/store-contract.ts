@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
+import { groupsContract } from './contract-groups.ts';
 import { recordsContract } from './contract-records.ts';
 import { userPagingContract } from './contract-user-paging.ts';
 import { userQueryContract } from './contract-user-query.ts';
@@ -37,6 +38,7 @@ export function storeContract(name: string, openStore: () => Promise<OpenedStore
     usersContract(store);
     userQueryContract(store);
     userPagingContract(store);
+    groupsContract(store);
 
     it('settings: the first stored value wins, also when instances race on an empty database', async () => {
       const key = `race-${Math.random()}`;

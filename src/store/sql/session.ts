@@ -3,6 +3,9 @@ import type { StoreSession } from '../store.ts';
 import { accountStore } from './accounts.ts';
 import type { SqlContext } from './context.ts';
 import { domainStore } from './domains.ts';
+import { groupMemberStore } from './group-members.ts';
+import { groupPermissionSetStore } from './group-permission-sets.ts';
+import { groupStore } from './groups.ts';
 import { permissionSetStore } from './permission-sets.ts';
 import { provisioningEventStore } from './provisioning-events.ts';
 import { scimAppStore } from './scim-apps.ts';
@@ -20,5 +23,8 @@ export function sessionFor(ctx: SqlContext): StoreSession {
     tokens: tokenStore(ctx),
     events: provisioningEventStore(ctx),
     settings: settingStore(ctx),
+    groups: groupStore(ctx),
+    groupMembers: groupMemberStore(ctx),
+    groupPermissionSets: groupPermissionSetStore(ctx),
   };
 }
