@@ -33,14 +33,53 @@ const files = sourceFiles(SRC).map((file) => ({
 
 /** Allowed target prefixes for each source prefix (the first matching rule applies). */
 const RULES: readonly [string, readonly string[]][] = [
-  ['store/', ['store/', 'directory/model.ts', 'directory/user-query.ts']],
+  [
+    'store/',
+    [
+      'store/',
+      'directory/model.ts',
+      'directory/query.ts',
+      'directory/user-query.ts',
+      'directory/group-query.ts',
+    ],
+  ],
   ['directory/', ['directory/', 'store/store.ts', 'store/errors.ts']],
-  ['scim/filter/', ['scim/filter/', 'scim/schemas/', 'scim/errors.ts', 'directory/user-query.ts']],
+  [
+    'scim/filter/',
+    [
+      'scim/filter/',
+      'scim/schemas/',
+      'scim/errors.ts',
+      'directory/query.ts',
+      'directory/user-query.ts',
+      'directory/group-query.ts',
+    ],
+  ],
   [
     'scim/patch/',
-    ['scim/patch/', 'scim/filter/', 'scim/schemas/', 'scim/resources/', 'scim/errors.ts'],
+    [
+      'scim/patch/',
+      'scim/filter/',
+      'scim/schemas/',
+      'scim/resources/',
+      'scim/errors.ts',
+      // Group PATCH plans membership steps in the directory's terms (types only).
+      'directory/model.ts',
+      'directory/groups.ts',
+    ],
   ],
-  ['scim/', ['scim/', 'directory/model.ts', 'directory/user-query.ts', 'directory/users.ts']],
+  [
+    'scim/',
+    [
+      'scim/',
+      'directory/model.ts',
+      'directory/query.ts',
+      'directory/user-query.ts',
+      'directory/group-query.ts',
+      'directory/users.ts',
+      'directory/groups.ts',
+    ],
+  ],
   // store/errors.ts: the error renderer classifies driver failures through the store's predicate.
   ['http/', ['http/', 'scim/', 'directory/', 'config.ts', 'store/errors.ts']],
 ];

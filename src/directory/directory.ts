@@ -1,6 +1,7 @@
 import type { Store } from '../store/store.ts';
 import { createAccounts } from './accounts.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { createGroups } from './groups.ts';
 import { createProvisioningLog, type ProvisioningLogOptions } from './provisioning-log.ts';
 import { createTokens } from './tokens.ts';
 import { createUsers } from './users.ts';
@@ -16,12 +17,19 @@ export function createDirectory({
   log?: ProvisioningLogOptions;
 }) {
   const tokens = createTokens({ store, clock });
+  const groups = createGroups({ store, clock });
   return {
     store,
     clock,
     tokens,
     accounts: createAccounts({ store, clock, tokens }),
-    users: createUsers({ store, clock }),
+    users: createUsers({
+      store,
+      clock,
+      leaveGroups: (session, accountId, userId) =>
+        groups.removeUserFromAll(session, accountId, userId),
+    }),
+    groups,
     provisioningLog: createProvisioningLog(store, log),
     async close(): Promise<void> {
       await this.provisioningLog.close();

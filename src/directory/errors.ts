@@ -9,7 +9,14 @@ export type DirectoryErrorCode =
   | 'user.value_too_long'
   | 'user.domain_unverified'
   | 'user.version_mismatch'
-  | 'user.update_contended';
+  | 'user.update_contended'
+  | 'group.not_found'
+  | 'group.display_name_taken'
+  | 'group.display_name_missing'
+  | 'group.value_too_long'
+  | 'group.version_mismatch'
+  | 'group.update_contended'
+  | 'permission_set.not_found';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';

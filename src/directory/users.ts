@@ -122,7 +122,16 @@ function conflictToDirectoryError(error: unknown, draft: UserDraft): never {
   throw error;
 }
 
-export function createUsers({ store, clock }: { store: Store; clock: Clock }) {
+export function createUsers({
+  store,
+  clock,
+  leaveGroups,
+}: {
+  store: Store;
+  clock: Clock;
+  /** Removes a deprovisioned user from every group, in the deprovisioning transaction. */
+  leaveGroups?: (session: StoreSession, accountId: string, userId: string) => Promise<void>;
+}) {
   // The built-in minimal set never changes once its account exists, so every instance may
   // remember its id.
   const minimalIds = new Map<string, string>();
@@ -315,7 +324,14 @@ export function createUsers({ store, clock }: { store: Store; clock: Clock }) {
           updatedAt: now,
           version: current.version + 1,
         };
-        if (await store.users.update(next, current.version)) return next;
+        // Deleted by the IdP, the user leaves its groups too (docs/idp-compatibility.md): a
+        // later create restores the user, and the IdP re-adds the memberships it wants.
+        const written = await store.transaction(async (session) => {
+          if (!(await session.users.update(next, current.version))) return false;
+          await leaveGroups?.(session, accountId, id);
+          return true;
+        });
+        if (written) return next;
         await backOff(attempt);
       }
       throw new DirectoryError(

@@ -150,23 +150,23 @@ describe.each(STORE_KINDS)('discovery (%s)', (kind) => {
       schema: USER_SCHEMA,
       schemaExtensions: [{ schema: ENTERPRISE_SCHEMA, required: false }],
     });
-    // Groups are not provisioned yet, so they are not advertised.
-    expect(list.Resources.map((r: { id: string }) => r.id)).not.toContain('Group');
+    const group = list.Resources.find((r: { id: string }) => r.id === 'Group');
+    expect(group).toMatchObject({ name: 'Group', endpoint: '/Groups', schema: GROUP_SCHEMA });
+    expect(group.schemaExtensions).toEqual([]);
     expect(nullPaths(list)).toEqual([]);
     const single = await getApp().request('GET', `${SCIM}/ResourceTypes/User`);
     expect(single.status).toBe(200);
     expect(single.body.id).toBe('User');
   });
 
-  it('#10 Schemas is a ListResponse with User and EnterpriseUser, camelCase, no nulls', async () => {
+  it('#10 Schemas is a ListResponse with User, EnterpriseUser and Group, camelCase, no nulls', async () => {
     const response = await getApp().request('GET', `${SCIM}/Schemas`);
     expectListResponse(response);
     const list = response.body;
     expect(list.totalResults).toBe(list.Resources.length);
     expect(list.itemsPerPage).toBe(list.Resources.length);
     const ids = list.Resources.map((s: { id: string }) => s.id);
-    expect(ids).toEqual(expect.arrayContaining([USER_SCHEMA, ENTERPRISE_SCHEMA]));
-    expect(ids).not.toContain(GROUP_SCHEMA);
+    expect(ids).toEqual(expect.arrayContaining([USER_SCHEMA, ENTERPRISE_SCHEMA, GROUP_SCHEMA]));
     expect(nullPaths(list)).toEqual([]);
 
     for (const schema of list.Resources) {
@@ -213,15 +213,20 @@ describe.each(STORE_KINDS)('discovery (%s)', (kind) => {
     const enterprise = list.Resources.find((s: { id: string }) => s.id === ENTERPRISE_SCHEMA);
     const manager = new Map(flatten(enterprise.attributes)).get('manager');
     expect(manager?.type).toBe('complex');
+    const group = new Map(
+      flatten(list.Resources.find((s: { id: string }) => s.id === GROUP_SCHEMA).attributes),
+    );
+    expect(group.get('displayName')).toMatchObject({ required: true, uniqueness: 'server' });
+    expect(group.get('members')).toMatchObject({ multiValued: true, mutability: 'readWrite' });
   });
 
   it('#10 each schema can be read by its URN', async () => {
     const app = getApp();
-    for (const id of [USER_SCHEMA, ENTERPRISE_SCHEMA]) {
+    for (const id of [USER_SCHEMA, ENTERPRISE_SCHEMA, GROUP_SCHEMA]) {
       const response = await app.request('GET', `${SCIM}/Schemas/${id}`);
       expect(response.status, id).toBe(200);
       expect(response.body.id).toBe(id);
     }
-    expectScimError(await app.request('GET', `${SCIM}/Schemas/${GROUP_SCHEMA}`), 404);
+    expectScimError(await app.request('GET', `${SCIM}/Schemas/urn:example:NoSuchSchema`), 404);
   });
 });

@@ -20,6 +20,13 @@ const DIRECTORY_ERRORS: Readonly<Record<DirectoryErrorCode, (detail: string) => 
   'user.domain_unverified': (d) => new ScimError(400, 'invalidValue', d),
   'user.version_mismatch': (d) => new ScimError(412, undefined, d),
   'user.update_contended': (d) => new ScimError(503, undefined, d, { 'Retry-After': '1' }),
+  'group.not_found': (d) => new ScimError(404, undefined, d),
+  'group.display_name_taken': (d) => new ScimError(409, 'uniqueness', d),
+  'group.display_name_missing': (d) => new ScimError(400, 'invalidValue', d),
+  'group.value_too_long': (d) => new ScimError(400, 'invalidValue', d),
+  'group.version_mismatch': (d) => new ScimError(412, undefined, d),
+  'group.update_contended': (d) => new ScimError(503, undefined, d, { 'Retry-After': '1' }),
+  'permission_set.not_found': (d) => new ScimError(404, undefined, d),
 };
 
 /** Seconds an IdP should wait before retrying while the database is unreachable. */

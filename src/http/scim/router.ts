@@ -55,7 +55,7 @@ export function scimRouter(options: ScimRouterOptions) {
 
   scim.route('/', discoveryRoutes(options));
   scim.route('/Users', usersRoutes(options));
-  scim.route('/Groups', groupsRoutes());
+  scim.route('/Groups', groupsRoutes(options));
 
   // Registered last, so it answers only what no route above did (and is still logged).
   scim.all('*', (c) => {

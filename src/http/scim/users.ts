@@ -1,7 +1,7 @@
 /** `/Users` (RFC 7644 §3.3–§3.6): thin handlers over the directory. */
 import { type Context, Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
-import type { User } from '../../directory/model.ts';
+import type { Membership, User } from '../../directory/model.ts';
 import type { UserDraft } from '../../directory/users.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import { LIST_RESPONSE_SCHEMA } from '../../scim/discovery.ts';
@@ -13,7 +13,7 @@ import {
 } from '../../scim/list-query.ts';
 import { applyPatch } from '../../scim/patch/apply-patch.ts';
 import { checkRequired, normalizeResource } from '../../scim/resources/normalize-resource.ts';
-import { type Projection, project } from '../../scim/resources/projection.ts';
+import { type Projection, project, returnsAttribute } from '../../scim/resources/projection.ts';
 import {
   formatVersion,
   primaryEmail,
@@ -68,8 +68,40 @@ function projectionOf(query: (name: string) => string | undefined): Projection {
 export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps) {
   const app = new Hono<ScimEnv>();
 
-  const render = (c: { get(key: 'baseUrl'): string }, user: User, projection: Projection) =>
-    project(toScimUser(user, c.get('baseUrl')), userResourceType, projection);
+  const render = (
+    c: { get(key: 'baseUrl'): string },
+    user: User,
+    projection: Projection,
+    memberships: readonly Membership[] = [],
+  ) => project(toScimUser(user, c.get('baseUrl'), memberships), userResourceType, projection);
+
+  /** The groups of each user, read only when the response shows `groups` (one statement). */
+  async function membershipsOf(
+    accountId: string,
+    users: readonly User[],
+    projection: Projection,
+  ): Promise<Map<string, Membership[]>> {
+    const byUser = new Map<string, Membership[]>();
+    if (users.length === 0 || !returnsAttribute(userResourceType, projection, 'groups')) {
+      return byUser;
+    }
+    const memberships = await directory.groups.groupsOf(
+      accountId,
+      users.map((u) => u.id),
+    );
+    for (const m of memberships) {
+      const list = byUser.get(m.userId);
+      if (list) list.push(m);
+      else byUser.set(m.userId, [m]);
+    }
+    return byUser;
+  }
+
+  /** One user with its groups, projected. */
+  async function renderOne(c: Context<ScimEnv>, user: User, projection: Projection) {
+    const groups = await membershipsOf(user.accountId, [user], projection);
+    return render(c, user, projection, groups.get(user.id));
+  }
 
   async function list(c: Context<ScimEnv>, accountId: string, parameters: ListParameters) {
     const { condition, sort, page, projection, filterText } = parameters;
@@ -88,6 +120,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
       const next = result.nextKey
         ? cursors.encode({ position: result.nextKey, total: result.total }, fingerprint, Date.now())
         : undefined;
+      const groups = await membershipsOf(accountId, result.users, projection);
       return scimJson(c, {
         schemas: [LIST_RESPONSE_SCHEMA],
         // RFC 9865 §2.2: the total as of the walk's first page.
@@ -95,19 +128,20 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
         itemsPerPage: result.users.length,
         // RFC 9865 §2.2: nextCursor on every page but the last.
         ...(next ? { nextCursor: next } : {}),
-        Resources: result.users.map((u) => render(c, u, projection)),
+        Resources: result.users.map((u) => render(c, u, projection, groups.get(u.id))),
       });
     }
     const result = await directory.users.query({
       ...query,
       page: { kind: 'index', offset: page.startIndex - 1, limit: page.count },
     });
+    const groups = await membershipsOf(accountId, result.users, projection);
     return scimJson(c, {
       schemas: [LIST_RESPONSE_SCHEMA],
       totalResults: result.total,
       startIndex: page.startIndex,
       itemsPerPage: result.users.length,
-      Resources: result.users.map((u) => render(c, u, projection)),
+      Resources: result.users.map((u) => render(c, u, projection, groups.get(u.id))),
     });
   }
 
@@ -147,11 +181,9 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     const { user, adopted } = await directory.users.provision(c.get('accountId') as string, draft);
     c.set('userId', user.id);
     if (adopted) c.set('operation', 'adopt existing user');
-    const resource = render(
-      c,
-      user,
-      projectionOf((n) => c.req.query(n)),
-    );
+    const projection = projectionOf((n) => c.req.query(n));
+    // A new user belongs to no group yet; only an adopted one may.
+    const resource = adopted ? await renderOne(c, user, projection) : render(c, user, projection);
     return scimJson(c, resource, 201, {
       Location: `${c.get('baseUrl')}/Users/${user.id}`,
       ETag: formatVersion(user.version),
@@ -170,13 +202,15 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     }
     return scimJson(
       c,
-      render(
+      await renderOne(
         c,
         user,
         projectionOf((n) => c.req.query(n)),
       ),
       200,
-      { ETag: etag },
+      {
+        ETag: etag,
+      },
     );
   });
 
@@ -209,7 +243,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     if (before) c.set('operation', describeChange(before, user, verb));
     return scimJson(
       c,
-      render(
+      await renderOne(
         c,
         user,
         projectionOf((n) => c.req.query(n)),

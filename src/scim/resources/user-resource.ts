@@ -1,5 +1,5 @@
 /** The SCIM User representation ⇄ the directory's user record. */
-import type { AttributeElement, User } from '../../directory/model.ts';
+import type { AttributeElement, Membership, User } from '../../directory/model.ts';
 import type { UserDraft } from '../../directory/users.ts';
 import { USER_SCHEMA, userSchema } from '../schemas/user.ts';
 
@@ -71,8 +71,15 @@ export function toUserDraft(resource: Resource, current?: User): UserDraft {
   };
 }
 
-/** The full SCIM representation of a user (RFC 7643 §4.1), before projection. */
-export function toScimUser(user: User, baseUrl: string): Resource {
+/**
+ * The full SCIM representation of a user (RFC 7643 §4.1), before projection. `memberships` are
+ * the user's groups, shown as the read-only `groups` (RFC 7643 §4.1.2; all direct).
+ */
+export function toScimUser(
+  user: User,
+  baseUrl: string,
+  memberships: readonly Membership[] = [],
+): Resource {
   const core: Resource = {};
   const extensions: Resource = {};
   for (const [key, value] of Object.entries(user.profile)) {
@@ -92,6 +99,16 @@ export function toScimUser(user: User, baseUrl: string): Resource {
     ...core,
     active: user.active,
     ...multiValued,
+    ...(memberships.length > 0
+      ? {
+          groups: memberships.map((m) => ({
+            value: m.groupId,
+            $ref: `${baseUrl}/Groups/${m.groupId}`,
+            display: m.groupName,
+            type: 'direct',
+          })),
+        }
+      : {}),
     ...extensions,
     meta: {
       resourceType: 'User',
