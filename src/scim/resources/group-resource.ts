@@ -96,7 +96,9 @@ export function parseGroupBody(body: unknown): Result<{ draft: GroupDraft; membe
   const resource = normalized.value;
   const required = checkRequired(groupResourceType, resource);
   if (!required.ok) return required;
-  const memberIds = memberIdsOf(resource.members);
+  // Read from the body as sent: normalisation drops elements it finds empty, and a member
+  // without an id must be reported, not dropped.
+  const memberIds = memberIdsOf(memberValue(body as Record<string, unknown>, 'members'));
   if (!memberIds.ok) return memberIds;
   return ok({
     draft: {
@@ -120,7 +122,7 @@ export function memberIdsOf(value: unknown): Result<string[]> {
       typeof element === 'string'
         ? element
         : element && typeof element === 'object'
-          ? memberValue(element as Record<string, unknown>)
+          ? memberValue(element as Record<string, unknown>, 'value')
           : undefined;
     if (typeof id !== 'string' || id === '') {
       return fail(
@@ -132,8 +134,8 @@ export function memberIdsOf(value: unknown): Result<string[]> {
   return ok(ids);
 }
 
-/** `value`, matched case-insensitively like every attribute name (RFC 7643 §2.1). */
-function memberValue(element: Record<string, unknown>): unknown {
-  for (const [key, v] of Object.entries(element)) if (key.toLowerCase() === 'value') return v;
+/** An attribute of a JSON object, its name matched case-insensitively (RFC 7643 §2.1). */
+function memberValue(element: Record<string, unknown>, name: string): unknown {
+  for (const [key, v] of Object.entries(element)) if (key.toLowerCase() === name) return v;
   return undefined;
 }
