@@ -25,6 +25,10 @@ const configSchema = z.object({
   rateLimitPerSecond: z.coerce.number().int().min(1).default(100),
   /** Largest accepted request body, bytes. */
   maxBodyBytes: z.coerce.number().int().min(1024).default(1_048_576),
+  /** Most operations one /Bulk request may carry (RFC 7644 §3.7.4 maxOperations). */
+  bulkMaxOperations: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Largest /Bulk request body, bytes (RFC 7644 §3.7.4 maxPayloadSize). */
+  bulkMaxPayloadBytes: z.coerce.number().int().min(1024).default(4_194_304),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -57,6 +61,8 @@ export function loadConfig(
     cursorTimeoutSeconds: env.ROSTER_CURSOR_TIMEOUT_SECONDS,
     rateLimitPerSecond: env.ROSTER_RATE_LIMIT_PER_SECOND,
     maxBodyBytes: env.ROSTER_MAX_BODY_BYTES,
+    bulkMaxOperations: env.ROSTER_BULK_MAX_OPERATIONS,
+    bulkMaxPayloadBytes: env.ROSTER_BULK_MAX_PAYLOAD_BYTES,
     logLevel: env.ROSTER_LOG_LEVEL,
   };
   // Empty strings in the environment mean "unset", as in most shells' `VAR= cmd`.
