@@ -126,10 +126,11 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
 
   /** Whether membership of `groupId` decides permission sets right now. */
   async function mappingApplies(session: StoreSession, accountId: string, groupId: string) {
-    const app = await session.scimApps.findByAccount(accountId);
-    if (!app?.roleSyncEnabled) return false;
+    // Mappings first: most accounts have none, and then one indexed read settles it.
     const mappings = await session.groupPermissionSets.list(accountId);
-    return mappings.some((m) => m.groupId === groupId);
+    if (!mappings.some((m) => m.groupId === groupId)) return false;
+    const app = await session.scimApps.findByAccount(accountId);
+    return app?.roleSyncEnabled === true;
   }
 
   /** Gives each user the set their mapped groups decide, or the minimal set when none does. */
