@@ -130,6 +130,44 @@ describe.each(STORE_KINDS)('bulk (%s)', (kind) => {
     expect(await memberIds(app, group.id)).toEqual([freshId]);
   });
 
+  it('many independent operations: all applied; writes to one resource keep request order', async () => {
+    const app = getApp();
+    const group = await createGroup(app, unique('Many'));
+    const operations = [
+      ...Array.from({ length: 8 }, (_, i) => ({
+        method: 'POST',
+        path: '/Users',
+        bulkId: `m${i}`,
+        data: newUser(unique(`many${i}`)),
+      })),
+      ...Array.from({ length: 8 }, (_, i) => ({
+        method: 'PATCH',
+        path: `/Groups/${group.id}`,
+        data: patchOp({ op: 'add', path: 'members', value: [{ value: `bulkId:m${i}` }] }),
+      })),
+      ...['first', 'second', 'third'].map((name) => ({
+        method: 'PATCH',
+        path: `/Groups/${group.id}`,
+        data: patchOp({
+          op: 'replace',
+          path: 'displayName',
+          value: `${group.displayName} ${name}`,
+        }),
+      })),
+    ];
+    const response = await send(bulk(operations));
+    expect(response.status, response.text).toBe(200);
+    const statuses = response.body.Operations.map((o: { status: string }) => o.status);
+    expect(statuses).toEqual([...Array(8).fill('201'), ...Array(11).fill('204')]);
+    const created = response.body.Operations.slice(0, 8).map(
+      (o: { location: string }) => o.location.split('/').pop() as string,
+    );
+    expect(await memberIds(app, group.id)).toEqual([...created].sort());
+    const read = await app.request('GET', `${SCIM}/Groups/${group.id}`);
+    expect(read.body.displayName).toBe(`${group.displayName} third`);
+    expect(read.body.meta.version).toBe('W/"12"');
+  });
+
   it('failOnErrors stops after that many failures; later operations are not run or reported', async () => {
     const app = getApp();
     const group = await createGroup(app, unique('Stop'));

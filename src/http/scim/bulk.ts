@@ -4,6 +4,8 @@
  * Operations run in request order, except that one referring to a later operation's `bulkId`
  * waits until that operation has run (§3.7.2); references that can never resolve (a cycle)
  * fail with 409. `failOnErrors` stops processing after that many failures (§3.7.3).
+ * Consecutive operations that neither refer to each other nor touch the same resource run side
+ * by side (up to BULK_WINDOW), so 1,000 creates share disk flushes as concurrent requests do.
  */
 import { type Context, Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
@@ -42,6 +44,9 @@ interface OperationBindings {
 }
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+/** Most independent operations run side by side. */
+const BULK_WINDOW = 32;
 
 function unwrap<T>(result: Result<T>): T {
   if (!result.ok) throw result.error;
@@ -169,17 +174,32 @@ export function bulkRoutes(deps: BulkRouteDeps) {
       return result;
     }
 
+    const runnable = (op: BulkOperation) =>
+      [...referencesOf(op)].every((r) => !defined.has(r) || outcomes.has(r));
+    /** The resource an operation writes: operations on one resource never share a window. */
+    const target = (op: BulkOperation) =>
+      op.method === 'POST'
+        ? `${op.index}`
+        : resolvePath(op.path, outcomes as ReadonlyMap<string, string>).toLowerCase();
+    const record = (op: BulkOperation, result: Record<string, unknown>) => {
+      const ok = Number(result.status) < 400;
+      if (!ok) errors++;
+      if (op.bulkId !== undefined) {
+        const location = typeof result.location === 'string' ? result.location : '';
+        outcomes.set(op.bulkId, ok ? (location.split('/').pop() as string) : null);
+      }
+      results.set(op.index, result);
+    };
+
     const pending = [...request.operations];
     while (pending.length > 0) {
       if (request.failOnErrors !== undefined && errors >= request.failOnErrors) break;
       // The first operation whose references have all run (or can never run).
-      const next = pending.findIndex((op) =>
-        [...referencesOf(op)].every((r) => !defined.has(r) || outcomes.has(r)),
-      );
-      if (next < 0) {
+      const first = pending.findIndex(runnable);
+      if (first < 0) {
         for (const op of pending) {
-          results.set(
-            op.index,
+          record(
+            op,
             errorResult(
               op,
               409,
@@ -187,22 +207,25 @@ export function bulkRoutes(deps: BulkRouteDeps) {
               'circular bulkId references: these operations wait on each other',
             ),
           );
-          errors++;
         }
         break;
       }
-      const [op] = pending.splice(next, 1) as [BulkOperation];
-      const result = await run(op);
-      const ok = Number(result.status) < 400;
-      if (!ok) errors++;
-      if (op.bulkId !== undefined) {
-        const location = typeof result.location === 'string' ? result.location : '';
-        outcomes.set(
-          op.bulkId,
-          ok && op.method === 'POST' ? (location.split('/').pop() as string) : null,
-        );
+      // With it, the operations right after it that are runnable too and touch other
+      // resources: they run side by side, so their commits can share a disk flush. Started in
+      // request order, they queue for the database in that order. failOnErrors needs exact
+      // counting, so it runs one operation at a time.
+      const window = [pending[first] as BulkOperation];
+      const targets = new Set([target(window[0] as BulkOperation)]);
+      const limit = request.failOnErrors === undefined ? BULK_WINDOW : 1;
+      for (let i = first + 1; i < pending.length && window.length < limit; i++) {
+        const op = pending[i] as BulkOperation;
+        if (!runnable(op) || targets.has(target(op))) break;
+        targets.add(target(op));
+        window.push(op);
       }
-      results.set(op.index, result);
+      pending.splice(first, window.length);
+      const settled = await Promise.all(window.map(run));
+      window.forEach((op, i) => record(op, settled[i] as Record<string, unknown>));
     }
 
     return scimJson(c, {
