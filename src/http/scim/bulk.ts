@@ -225,7 +225,7 @@ export function bulkRoutes(deps: BulkRouteDeps) {
       }
       pending.splice(first, window.length);
       const settled = await Promise.all(window.map(run));
-      window.forEach((op, i) => record(op, settled[i] as Record<string, unknown>));
+      for (const [i, op] of window.entries()) record(op, settled[i] as Record<string, unknown>);
     }
 
     return scimJson(c, {
