@@ -141,6 +141,35 @@ export async function runGroups(quick: boolean): Promise<void> {
       );
       if (check.status !== 200) throw new Error(`group ${group.id} unreadable: ${check.status}`);
     }
+    // The same write on a user, for scale: what one PATCH costs in this run at all.
+    let u = 0;
+    const userPatch = await measure({
+      url: `${server.url}/scim/v2/Users`,
+      connections: CONNECTIONS,
+      warmupSeconds: warmup,
+      seconds,
+      method: 'PATCH',
+      headers,
+      next: () => {
+        const n = u++;
+        return {
+          path: `/scim/v2/Users/${seeded.spare[n % seeded.spare.length]}`,
+          body: JSON.stringify({
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+            Operations: [
+              {
+                op: 'replace',
+                path: 'active',
+                value: Math.floor(n / seeded.spare.length) % 2 === 1,
+              },
+            ],
+          }),
+        };
+      },
+    });
+    log(
+      `| (user PATCH replace active, for scale) | | ${fmt(userPatch.requestsPerSecond)} | ${fmt(userPatch.p50Ms, 1)} | ${fmt(userPatch.p99Ms, 1)} | ${userPatch.non2xx + userPatch.errors} |`,
+    );
     const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
     const smallest = mean(rates.get(sizes[0] as number) ?? []);
     log('\n| group size | mean req/s | ratio to the group of 10 |');
@@ -212,6 +241,16 @@ export async function runGroups(quick: boolean): Promise<void> {
     const median = (values: number[]) =>
       [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
     const bulk = median(results.bulk ?? []);
+    // Single creates as bench/run.ts measures them (autocannon, 50 connections, fixed time).
+    const singles = await measure({
+      url: `${server.url}/scim/v2/Users`,
+      connections: CONNECTIONS,
+      warmupSeconds: warmup,
+      seconds,
+      method: 'POST',
+      headers,
+      next: createUserRequests(`single${Date.now().toString(36)}`),
+    });
     log(`| how | seconds (median of ${rounds}) | users/s | ratio to Bulk |`);
     log('|---|---:|---:|---:|');
     for (const [label, key] of [
@@ -222,6 +261,10 @@ export async function runGroups(quick: boolean): Promise<void> {
       const s = median(results[key] ?? []);
       log(`| ${label} | ${fmt(s, 2)} | ${fmt(BULK_SIZE / s)} | ${fmt(s / bulk, 2)} |`);
     }
+    const autocannonSeconds = BULK_SIZE / singles.requestsPerSecond;
+    log(
+      `| single POSTs, ${CONNECTIONS} connections (autocannon, ${seconds} s) | ${fmt(autocannonSeconds, 2)} | ${fmt(singles.requestsPerSecond)} | ${fmt(autocannonSeconds / bulk, 2)} |`,
+    );
   } finally {
     await server.stop();
     rmSync(workdir, { recursive: true, force: true });
