@@ -81,6 +81,41 @@ async function seedGroups(database: string, sizes: readonly number[]): Promise<S
   }
 }
 
+/**
+ * One member added or removed through the directory (no HTTP, one at a time), round-robin over
+ * the groups, so whatever else the machine does slows every size alike. Microseconds per change.
+ */
+async function interleaved(
+  database: string,
+  seeded: Seeded,
+  rounds: number,
+): Promise<Map<number, number[]>> {
+  const store = createStore(database);
+  const timings = new Map<number, number[]>();
+  try {
+    const directory = createDirectory({ store });
+    const [account] = await store.accounts.list();
+    if (!account) throw new Error('no account');
+    for (let i = 0; i < rounds; i++) {
+      const userId = seeded.spare[i % seeded.spare.length] as string;
+      const add = Math.floor(i / seeded.spare.length) % 2 === 0;
+      for (const group of seeded.groups) {
+        const started = performance.now();
+        await directory.groups.update(account.id, group.id, (current) => ({
+          draft: { displayName: current.displayName, externalId: current.externalId },
+          membership: [{ kind: add ? 'add' : 'remove', userIds: [userId] }],
+        }));
+        const list = timings.get(group.size) ?? [];
+        list.push((performance.now() - started) * 1000);
+        timings.set(group.size, list);
+      }
+    }
+    return timings;
+  } finally {
+    await store.close();
+  }
+}
+
 /** Each request adds or removes one spare user, alternating per pass over the spares. */
 function membershipPatches(spare: readonly string[]) {
   let n = 0;
@@ -110,6 +145,26 @@ export async function runGroups(quick: boolean): Promise<void> {
   log(`Roster groups bench${quick ? ' (--quick)' : ''} — ${new Date().toISOString()}`);
   log(`Code: ${codeVersion()}; load average (1 min): ${loadavg()[0]?.toFixed(2)}`);
   const seeded = await seedGroups(database, sizes);
+
+  // First without HTTP or concurrency, interleaved, before the server opens the file.
+  const rounds = quick ? 200 : 1_000;
+  const timings = await interleaved(database, seeded, rounds);
+  const median = (values: readonly number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+  const p90 = (values: readonly number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.9)] as number;
+  const base = median(timings.get(sizes[0] as number) ?? []);
+  log(
+    `\nOne member added or removed through the directory, ${fmt(rounds)} rounds round-robin over the groups (SQLite, synchronous=FULL)`,
+  );
+  log('| group size | median µs | p90 µs | median ratio to the group of 10 |');
+  log('|---:|---:|---:|---:|');
+  for (const size of sizes) {
+    const list = timings.get(size) ?? [];
+    log(
+      `| ${fmt(size)} | ${fmt(median(list))} | ${fmt(p90(list))} | ${fmt(median(list) / base, 2)} |`,
+    );
+  }
   const server = await startServer({ name: 'roster', ...rosterServe(database), core: SERVER_CORE });
   const headers = {
     authorization: `Bearer ${BENCH_TOKEN}`,
@@ -238,8 +293,6 @@ export async function runGroups(quick: boolean): Promise<void> {
         }),
       );
     }
-    const median = (values: number[]) =>
-      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
     const bulk = median(results.bulk ?? []);
     // Single creates as bench/run.ts measures them (autocannon, 50 connections, fixed time).
     const singles = await measure({
