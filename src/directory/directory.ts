@@ -26,8 +26,8 @@ export function createDirectory({
     users: createUsers({
       store,
       clock,
-      leaveGroups: (session, accountId, userId) =>
-        groups.removeUserFromAll(session, accountId, userId),
+      leaveGroups: (session, accountId, userId, writeUser) =>
+        groups.removeUserFromAll(session, accountId, userId, writeUser),
     }),
     groups,
     provisioningLog: createProvisioningLog(store, log),

@@ -365,22 +365,35 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
     },
 
     /**
-     * Called when the IdP deletes a user (deprovision): the user leaves every group in the same
-     * transaction, each group held and its version bumped, so group ETags change with it.
+     * Called when the IdP deletes a user (deprovision): `writeUser` stores the deprovisioned
+     * user, and the user leaves every group in the same transaction, each group held and its
+     * version bumped, so group ETags change with it. The groups are held before the user's row,
+     * the order group writers use (group row, then the users they name), so the two never wait
+     * on each other in a cycle. A group that gained the user after the groups were read is
+     * noticed and the whole transaction is retried (`group.update_contended`).
      */
-    async removeUserFromAll(session: StoreSession, accountId: string, userId: string) {
+    async removeUserFromAll(
+      session: StoreSession,
+      accountId: string,
+      userId: string,
+      writeUser: () => Promise<boolean>,
+    ): Promise<boolean> {
       const memberships = await session.groupMembers.groupsOf(accountId, [userId]);
-      const groupIds = unique(memberships.map((m) => m.groupId)).sort();
-      if (groupIds.length === 0) return;
-      // Held in id order before the memberships go, the order every group writer uses.
-      const held: Group[] = [];
-      for (const groupId of groupIds) {
+      const held = new Map<string, Group>();
+      for (const groupId of unique(memberships.map((m) => m.groupId)).sort()) {
         const group = await session.groups.lock(accountId, groupId);
-        if (group) held.push(group);
+        if (group) held.set(groupId, group);
       }
-      await session.groupMembers.removeUser(accountId, userId);
+      if (!(await writeUser())) return false;
+      const left = await session.groupMembers.removeUser(accountId, userId);
+      assertThat(
+        left.every((groupId) => held.has(groupId)),
+        'group.update_contended',
+        `user '${userId}' joined a group while being deleted; retry`,
+      );
       const now = clock.now();
-      for (const group of held) {
+      for (const groupId of left) {
+        const group = held.get(groupId) as Group;
         await session.groups.update(
           {
             ...group,
@@ -391,6 +404,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
           group.version,
         );
       }
+      return true;
     },
 
     /**

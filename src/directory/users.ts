@@ -129,8 +129,16 @@ export function createUsers({
 }: {
   store: Store;
   clock: Clock;
-  /** Removes a deprovisioned user from every group, in the deprovisioning transaction. */
-  leaveGroups?: (session: StoreSession, accountId: string, userId: string) => Promise<void>;
+  /**
+   * Runs `writeUser` (which stores the deprovisioned user) and removes the user from every
+   * group, in the deprovisioning transaction; see `Groups.removeUserFromAll`.
+   */
+  leaveGroups?: (
+    session: StoreSession,
+    accountId: string,
+    userId: string,
+    writeUser: () => Promise<boolean>,
+  ) => Promise<boolean>;
 }) {
   // The built-in minimal set never changes once its account exists, so every instance may
   // remember its id.
@@ -326,11 +334,18 @@ export function createUsers({
         };
         // Deleted by the IdP, the user leaves its groups too (docs/idp-compatibility.md): a
         // later create restores the user, and the IdP re-adds the memberships it wants.
-        const written = await store.transaction(async (session) => {
-          if (!(await session.users.update(next, current.version))) return false;
-          await leaveGroups?.(session, accountId, id);
-          return true;
-        });
+        let written = false;
+        try {
+          written = await store.transaction((session) => {
+            const writeUser = () => session.users.update(next, current.version);
+            return leaveGroups ? leaveGroups(session, accountId, id, writeUser) : writeUser();
+          });
+        } catch (error) {
+          // A group gained the user meanwhile: everything rolled back; go again.
+          if (!(error instanceof DirectoryError && error.code === 'group.update_contended')) {
+            throw error;
+          }
+        }
         if (written) return next;
         await backOff(attempt);
       }

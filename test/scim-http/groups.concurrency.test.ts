@@ -88,4 +88,34 @@ describe.each(STORE_KINDS)('group membership under concurrency (%s)', (kind) => 
     const stored = await app.directory.store.groups.findById(app.accountId, group.id);
     expect(stored?.memberCount).toBe(members.length);
   });
+
+  it('users deleted while they are being added to groups end up in none; counts stay exact', async () => {
+    const app = getApp();
+    const users = await createUsers(app, 'gone', 16);
+    const first = await createGroup(app, unique('Deleted members A'), users.slice(0, 8));
+    const second = await createGroup(app, unique('Deleted members B'));
+    const doomed = users.filter((_, i) => i % 2 === 0);
+    const responses = await Promise.all(
+      [
+        ...users.map((value) =>
+          app.request('PATCH', `${SCIM}/Groups/${second.id}`, {
+            body: patchOp({ op: 'add', path: 'members', value: [{ value }] }),
+          }),
+        ),
+        ...users.slice(8).map((value) =>
+          app.request('PATCH', `${SCIM}/Groups/${first.id}`, {
+            body: patchOp({ op: 'add', path: 'members', value: [{ value }] }),
+          }),
+        ),
+        ...doomed.map((id) => app.request('DELETE', `${SCIM}/Users/${id}`)),
+      ].sort(() => Math.random() - 0.5),
+    );
+    for (const response of responses) expect([204]).toContain(response.status);
+    const kept = users.filter((_, i) => i % 2 === 1).sort();
+    for (const group of [first, second]) {
+      expect(await memberIds(app, group.id)).toEqual(kept);
+      const stored = await app.directory.store.groups.findById(app.accountId, group.id);
+      expect(stored?.memberCount).toBe(kept.length);
+    }
+  });
 });

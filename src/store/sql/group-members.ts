@@ -39,11 +39,16 @@ export function groupMemberStore({ db, quirks }: SqlContext): GroupMemberStore {
   return {
     async candidates(accountId, userIds) {
       const found: GroupMember[] = [];
+      // PostgreSQL: the rows stay shared-locked until the transaction ends, so a concurrent
+      // deprovisioning of one of them either waits for this membership (and then removes it)
+      // or commits first (and the user is no candidate: the row is checked again after the wait).
+      const lock =
+        quirks.dialect === 'postgres' && db.isTransaction ? sql.raw('for share') : sql.raw('');
       for (const ids of chunks(userIds)) {
         const { rows } = await run<MemberRow>(
           sql`select u.id as user_id, u.display_name, u.user_name from users u
               where u.account_id = ${accountId} and u.id in (${list(ids)})
-              and (u.managed_by = 'scim' or u.deprovisioned_at is null)`,
+              and (u.managed_by = 'scim' or u.deprovisioned_at is null) ${lock}`,
         );
         found.push(...rows.map(toMember));
       }
