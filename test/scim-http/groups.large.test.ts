@@ -61,12 +61,30 @@ describe.each(STORE_KINDS)('large groups (%s)', (kind) => {
     expect(members[0]?.display).toBe('Member 0');
     expect(response.body).toMatchObject({ id: group.id, displayName: group.displayName });
 
-    const excluded = await app.request(
-      'GET',
-      `${SCIM}/Groups/${group.id}?excludedAttributes=members`,
-    );
-    expect(excluded.body).not.toHaveProperty('members');
-    expect(excluded.text.length).toBeLessThan(1000);
+    // Member pages read, counted on the real store (calls pass through).
+    const memberStore = app.directory.store.groupMembers;
+    const page = memberStore.page;
+    let pagesRead = 0;
+    memberStore.page = (...args) => {
+      pagesRead++;
+      return page.apply(memberStore, args);
+    };
+    try {
+      const excluded = await app.request(
+        'GET',
+        `${SCIM}/Groups/${group.id}?excludedAttributes=members`,
+      );
+      expect(excluded.body).not.toHaveProperty('members');
+      expect(excluded.text.length).toBeLessThan(1000);
+      const named = await app.request('GET', `${SCIM}/Groups/${group.id}?attributes=displayName`);
+      expect(named.body).not.toHaveProperty('members');
+      expect(pagesRead).toBe(0);
+      await app.request('GET', `${SCIM}/Groups/${group.id}`);
+      // 2,500 members: three pages of at most 1,000, never the whole group at once.
+      expect(pagesRead).toBe(3);
+    } finally {
+      memberStore.page = page;
+    }
 
     const listed = await app.request(
       'GET',

@@ -119,6 +119,13 @@ describe.each(STORE_KINDS)('groups (%s)', (kind) => {
     expectListResponse(entraProbe);
     expect(entraProbe.body).toMatchObject({ totalResults: 0, itemsPerPage: 0, Resources: [] });
 
+    const searched = await app.request('POST', `${SCIM}/Groups/.search`, {
+      body: { filter: `displayName eq "${name}"`, excludedAttributes: ['members'] },
+    });
+    expectListResponse(searched);
+    expect(searched.body.Resources.map((g: { id: string }) => g.id)).toEqual([target.id]);
+    expect(searched.body.Resources[0]).not.toHaveProperty('members');
+
     expectScimError(await find('displayName eq'), 400, 'invalidFilter');
     expectScimError(await find('userName eq "x"'), 400, 'invalidFilter');
     expectScimError(await find('members[nope eq "x"]'), 400, 'invalidFilter');
