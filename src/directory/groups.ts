@@ -194,13 +194,13 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
       const { known, unknown: missing } = await resolve(session, accountId, ids);
       for (const id of missing) unknown.add(id);
       const knownIds = known.map((m) => m.userId);
-      const absent = track
+      const already = track
         ? new Set(await session.groupMembers.membersAmong(accountId, groupId, knownIds))
         : new Set<string>();
       const added = await session.groupMembers.add(accountId, groupId, knownIds);
       delta += added;
       affected += added;
-      note(knownIds.filter((id) => !absent.has(id)));
+      note(knownIds.filter((id) => !already.has(id)));
     };
 
     for (const step of steps) {
@@ -211,16 +211,17 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
         case 'remove':
           await removeIds(unique(step.userIds).filter(isPlausibleId));
           break;
-        case 'removeAll':
-          if (track)
-            for await (const page of walk(session, accountId, groupId))
+        case 'removeAll': {
+          if (track) {
+            for await (const page of walk(session, accountId, groupId)) {
               note(page.map((m) => m.userId));
-          {
-            const removed = await session.groupMembers.removeAll(accountId, groupId);
-            delta -= removed;
-            affected += removed;
+            }
           }
+          const removed = await session.groupMembers.removeAll(accountId, groupId);
+          delta -= removed;
+          affected += removed;
           break;
+        }
         case 'removeMatching':
         case 'replace': {
           // Walk the members once; deleting behind the walk's position never skips anyone.
