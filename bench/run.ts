@@ -3,6 +3,8 @@
  * SQLite, each as a ratio to a bare node:http server measured in the same run.
  * `npm run bench -- --postgres [--quick]`: the same scenarios on PostgreSQL with one and two
  * instances; see bench/postgres.ts.
+ * `npm run bench -- --groups [--quick]`: group membership PATCH on groups of 10 to 100,000
+ * members and /Bulk against single creates; see bench/groups.ts.
  *
  * The server runs pinned to core 0 and this process (autocannon) to core 1. Users are seeded
  * straight into the database file, first SMALL of them (a userName lookup is measured), then
@@ -16,6 +18,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createUserRequests } from './create-requests.ts';
 import { deepCursor } from './deep-cursor.ts';
+import { runGroups } from './groups.ts';
 import { type LoadResult, measure, type RequestShape } from './load.ts';
 import { runPostgres } from './postgres.ts';
 import {
@@ -295,6 +298,10 @@ async function main(): Promise<void> {
 
 if (args.has('--postgres')) {
   await runPostgres(quick);
+} else if (args.has('--groups')) {
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
+  await runGroups(quick);
 } else {
   // Interrupted: exit normally so the 'exit' hooks stop the servers this run started.
   process.on('SIGINT', () => process.exit(130));

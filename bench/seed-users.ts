@@ -37,7 +37,7 @@ export function userNameOf(n: number): string {
   return `user${n}@example.com`;
 }
 
-function seededUser(n: number, accountId: string, permissionSetId: string): User {
+export function seededUser(n: number, accountId: string, permissionSetId: string): User {
   const givenName = GIVEN[n % GIVEN.length] as string;
   const familyName = FAMILY[Math.floor(n / GIVEN.length) % FAMILY.length] as string;
   const displayName = `${givenName} ${familyName}`;

@@ -60,6 +60,10 @@ const configSchema = z.object({
   dnsTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** Seconds between re-checks of pending domains; 0 turns the periodic re-check off. */
   domainRecheckSeconds: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** Most operations one /Bulk request may carry (RFC 7644 §3.7.4 maxOperations). */
+  bulkMaxOperations: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Largest /Bulk request body, bytes (RFC 7644 §3.7.4 maxPayloadSize). */
+  bulkMaxPayloadBytes: z.coerce.number().int().min(1024).default(4_194_304),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -99,6 +103,8 @@ export function loadConfig(
     dnsResolver: env.ROSTER_DNS_RESOLVER,
     dnsTimeoutMs: env.ROSTER_DNS_TIMEOUT_MS,
     domainRecheckSeconds: env.ROSTER_DOMAIN_RECHECK_SECONDS,
+    bulkMaxOperations: env.ROSTER_BULK_MAX_OPERATIONS,
+    bulkMaxPayloadBytes: env.ROSTER_BULK_MAX_PAYLOAD_BYTES,
     logLevel: env.ROSTER_LOG_LEVEL,
   };
   // Empty strings in the environment mean "unset", as in most shells' `VAR= cmd`.

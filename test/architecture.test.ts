@@ -33,21 +33,51 @@ const files = sourceFiles(SRC).map((file) => ({
 
 /** Allowed target prefixes for each source prefix (the first matching rule applies). */
 const RULES: readonly [string, readonly string[]][] = [
-  ['store/', ['store/', 'directory/model.ts', 'directory/user-query.ts']],
+  [
+    'store/',
+    [
+      'store/',
+      'directory/model.ts',
+      'directory/query.ts',
+      'directory/user-query.ts',
+      'directory/group-query.ts',
+    ],
+  ],
   ['directory/', ['directory/', 'store/store.ts', 'store/errors.ts']],
-  ['scim/filter/', ['scim/filter/', 'scim/schemas/', 'scim/errors.ts', 'directory/user-query.ts']],
+  [
+    'scim/filter/',
+    [
+      'scim/filter/',
+      'scim/schemas/',
+      'scim/errors.ts',
+      'directory/query.ts',
+      'directory/user-query.ts',
+      'directory/group-query.ts',
+    ],
+  ],
   [
     'scim/patch/',
-    ['scim/patch/', 'scim/filter/', 'scim/schemas/', 'scim/resources/', 'scim/errors.ts'],
+    [
+      'scim/patch/',
+      'scim/filter/',
+      'scim/schemas/',
+      'scim/resources/',
+      'scim/errors.ts',
+      // Group PATCH plans membership steps in the directory's terms (types only).
+      'directory/model.ts',
+      'directory/groups.ts',
+    ],
   ],
-  // The directory's vocabulary SCIM translates into: records, user queries, drafts, role claims.
   [
     'scim/',
     [
       'scim/',
       'directory/model.ts',
+      'directory/query.ts',
       'directory/user-query.ts',
+      'directory/group-query.ts',
       'directory/users.ts',
+      'directory/groups.ts',
       'directory/role-sync.ts',
     ],
   ],

@@ -4,6 +4,7 @@ import { createAccounts } from './accounts.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { createDeprovisionBrake, type DeprovisionBrakePolicy } from './deprovision-brake.ts';
 import { createDomains } from './domains.ts';
+import { createGroups } from './groups.ts';
 import { createNodeTxtLookup } from './node-txt-lookup.ts';
 import { createProvisioningLog, type ProvisioningLogOptions } from './provisioning-log.ts';
 import { createScimApps } from './scim-apps.ts';
@@ -31,12 +32,20 @@ export function createDirectory({
 }) {
   const tokens = createTokens({ store, clock });
   const brake = createDeprovisionBrake({ clock, policy: deprovisionBrake });
+  const groups = createGroups({ store, clock });
   return {
     store,
     clock,
     tokens,
     accounts: createAccounts({ store, clock, tokens }),
-    users: createUsers({ store, clock, brake }),
+    users: createUsers({
+      store,
+      clock,
+      brake,
+      leaveGroups: (session, accountId, userId, writeUser) =>
+        groups.removeUserFromAll(session, accountId, userId, writeUser),
+    }),
+    groups,
     deprovisionBrake: brake,
     accountRoles: createAccountRoles({ store }),
     domains: createDomains({ store, clock, txtLookup }),

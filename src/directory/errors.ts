@@ -25,7 +25,14 @@ export type DirectoryErrorCode =
   | 'scim_app.contended'
   | 'token.not_found'
   | 'token.not_active'
-  | 'token.invalid_overlap';
+  | 'token.invalid_overlap'
+  | 'group.not_found'
+  | 'group.display_name_taken'
+  | 'group.display_name_missing'
+  | 'group.value_too_long'
+  | 'group.version_mismatch'
+  | 'group.update_contended'
+  | 'permission_set.not_found';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';

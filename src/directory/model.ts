@@ -68,6 +68,52 @@ export interface PermissionSet {
   readonly createdAt: string;
 }
 
+/**
+ * A SCIM group the IdP pushes (PRODUCT.md: "SCIM group"). It never becomes a team. Its members
+ * live in their own table, so the record carries only their count.
+ */
+export interface Group {
+  /** Opaque and unguessable; also the SCIM `id`. */
+  readonly id: string;
+  readonly accountId: string;
+  /** Unique per account, compared case-insensitively (Entra requires unique names). */
+  readonly displayName: string;
+  readonly externalId: string | null;
+  /** Number of members, kept with every membership change. */
+  readonly memberCount: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Incremented on every change, membership included; the SCIM ETag. */
+  readonly version: number;
+}
+
+/** One member of a group: a user of the same account. */
+export interface GroupMember {
+  readonly userId: string;
+  /** The user's displayName, else userName: what SCIM shows as the member's `display`. */
+  readonly display: string;
+}
+
+/** One group a user belongs to, for the User resource's read-only `groups`. */
+export interface Membership {
+  readonly userId: string;
+  readonly groupId: string;
+  readonly groupName: string;
+}
+
+/**
+ * An admin's explicit mapping of a group (by id, so renames cannot break it) to a permission
+ * set. Only mappings give groups any effect on permissions (see `groups.ts`).
+ */
+export interface GroupPermissionSet {
+  readonly accountId: string;
+  readonly groupId: string;
+  readonly permissionSetId: string;
+  /** Lower wins when a user is in several mapped groups. */
+  readonly priority: number;
+  readonly createdAt: string;
+}
+
 export type DomainState = 'pending' | 'verified' | 'failed';
 
 /** Why a domain check did not verify; `failureReason` says the same in words. */

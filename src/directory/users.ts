@@ -143,10 +143,21 @@ export function createUsers({
   store,
   clock,
   brake,
+  leaveGroups,
 }: {
   store: Store;
   clock: Clock;
   brake: DeprovisionBrake;
+  /**
+   * Runs `writeUser` (which stores the deprovisioned user) and removes the user from every
+   * group, in the deprovisioning transaction; see `Groups.removeUserFromAll`.
+   */
+  leaveGroups?: (
+    session: StoreSession,
+    accountId: string,
+    userId: string,
+    writeUser: () => Promise<boolean>,
+  ) => Promise<boolean>;
 }) {
   // The built-in minimal set never changes once its account exists, so every instance may
   // remember its id.
@@ -377,11 +388,25 @@ export function createUsers({
           updatedAt: now,
           version: current.version + 1,
         };
-        const written = await store.transaction(async (session) => {
-          const done = await session.users.update(next, current.version);
-          if (done && current.active) await brake.admit(session, accountId, id);
-          return done;
-        });
+        // Deleted by the IdP, the user leaves its groups too (docs/idp-compatibility.md): a
+        // later create restores the user, and the IdP re-adds the memberships it wants.
+        let written = false;
+        try {
+          written = await store.transaction(async (session) => {
+            const writeUser = () => session.users.update(next, current.version);
+            const done = await (leaveGroups
+              ? leaveGroups(session, accountId, id, writeUser)
+              : writeUser());
+            // After the write, in its transaction: a held deactivation rolls it all back.
+            if (done && current.active) await brake.admit(session, accountId, id);
+            return done;
+          });
+        } catch (error) {
+          // A group gained the user meanwhile: everything rolled back; go again.
+          if (!(error instanceof DirectoryError && error.code === 'group.update_contended')) {
+            throw error;
+          }
+        }
         if (written) return next;
         await backOff(attempt);
       }

@@ -49,6 +49,8 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
       cursors: createCursorCodec(cursorSecret, config.cursorTimeoutSeconds),
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,
+      bulkMaxOperations: config.bulkMaxOperations,
+      bulkMaxPayloadBytes: config.bulkMaxPayloadBytes,
       rateLimitPerSecond: config.rateLimitPerSecond,
       cursorTimeoutSeconds: config.cursorTimeoutSeconds,
       onInternalError: (error) => logger.error({ err: error }, 'unhandled error in SCIM request'),

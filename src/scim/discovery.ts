@@ -11,12 +11,17 @@ const SPC_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'
 const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
 const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
 
-export function serviceProviderConfig(baseUrl: string, cursorTimeoutSeconds: number) {
+export function serviceProviderConfig(
+  baseUrl: string,
+  cursorTimeoutSeconds: number,
+  bulk: { readonly maxOperations: number; readonly maxPayloadSize: number },
+) {
   return {
     schemas: [SPC_SCHEMA],
     documentationUri: 'https://github.com/roster-directory/roster#readme',
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    // RFC 7644 §3.7.4: past these a Bulk request is refused with 413 tooLarge.
+    bulk: { supported: true, ...bulk },
     filter: { supported: true, maxResults: MAX_PAGE_SIZE },
     changePassword: { supported: false },
     sort: { supported: true },

@@ -3,13 +3,14 @@
  * what a listing needs. Liberal where the RFCs allow it (startIndex < 1 means 1, negative
  * counts mean 0, counts above the cap are capped) and precise where they do not.
  */
-import type { UserCondition, UserSort } from '../directory/user-query.ts';
+import type { Condition, Field, Sort } from '../directory/query.ts';
+import type { UserColumn } from '../directory/user-query.ts';
 import { fail, invalidCount, invalidFilter, invalidValue, ok, type Result } from './errors.ts';
 import { parseFilter } from './filter/parser.ts';
-import { toUserCondition } from './filter/to-user-condition.ts';
+import { type ConditionSpec, toCondition } from './filter/to-condition.ts';
+import { userConditionSpec } from './filter/to-user-condition.ts';
 import { type Projection, parseAttributeList } from './resources/projection.ts';
 import { resolveAttribute } from './schemas/resolve-attribute.ts';
-import { userResourceType } from './schemas/resource-types.ts';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 200;
@@ -27,11 +28,17 @@ export interface RawListParameters {
   readonly excludedAttributes?: unknown;
 }
 
-export interface ListParameters {
-  readonly condition: UserCondition;
+/** What listing one resource type needs: its filter translation and its sortable columns. */
+export interface ListSpec<Column extends string> {
+  readonly condition: ConditionSpec<Column>;
+  readonly sortColumns: Readonly<Record<string, Field<Column>>>;
+}
+
+export interface ListParameters<Column extends string = UserColumn> {
+  readonly condition: Condition<Column>;
   /** The filter text, for the cursor fingerprint. */
   readonly filterText: string;
-  readonly sort: UserSort | undefined;
+  readonly sort: Sort<Column> | undefined;
   readonly page:
     | { readonly kind: 'index'; readonly startIndex: number; readonly count: number }
     | { readonly kind: 'cursor'; readonly cursor: string; readonly count: number };
@@ -56,7 +63,7 @@ function list(name: string, value: unknown): Result<string[]> {
   return fail(invalidValue(`${name} must be a comma-separated string or an array of strings`));
 }
 
-const SORT_COLUMNS: Readonly<Record<string, UserSort['field']>> = {
+const USER_SORT_COLUMNS: Readonly<Record<string, Field<UserColumn>>> = {
   id: { kind: 'column', column: 'id' },
   externalId: { kind: 'column', column: 'externalId' },
   userName: { kind: 'column', column: 'userName' },
@@ -71,7 +78,16 @@ const SORT_COLUMNS: Readonly<Record<string, UserSort['field']>> = {
   'emails.value': { kind: 'column', column: 'email' },
 };
 
-function sort(sortBy: unknown, sortOrder: unknown): Result<UserSort | undefined> {
+export const userListSpec: ListSpec<UserColumn> = {
+  condition: userConditionSpec,
+  sortColumns: USER_SORT_COLUMNS,
+};
+
+function sort<Column extends string>(
+  spec: ListSpec<Column>,
+  sortBy: unknown,
+  sortOrder: unknown,
+): Result<Sort<Column> | undefined> {
   if (sortOrder !== undefined && sortOrder !== '') {
     if (typeof sortOrder !== 'string' || !/^(ascending|descending)$/i.test(sortOrder)) {
       return fail(
@@ -86,7 +102,7 @@ function sort(sortBy: unknown, sortOrder: unknown): Result<UserSort | undefined>
   const colon = sortBy.lastIndexOf(':');
   const rest = colon >= 0 ? sortBy.slice(colon + 1) : sortBy;
   const [name = '', subAttribute] = rest.split('.', 2);
-  const resolved = resolveAttribute(userResourceType, {
+  const resolved = resolveAttribute(spec.condition.resourceType, {
     uri: colon >= 0 ? sortBy.slice(0, colon) : undefined,
     name,
     subAttribute,
@@ -96,8 +112,11 @@ function sort(sortBy: unknown, sortOrder: unknown): Result<UserSort | undefined>
   const definition = sub ?? attribute;
   const key = sub ? `${attribute.name}.${sub.name}` : attribute.name;
   const field =
-    (!isExtension ? SORT_COLUMNS[key] : undefined) ??
-    (!attribute.multiValued && definition.type !== 'complex' && attribute.name !== 'meta'
+    (!isExtension ? spec.sortColumns[key] : undefined) ??
+    (spec.condition.resourceType.id === 'User' &&
+    !attribute.multiValued &&
+    definition.type !== 'complex' &&
+    attribute.name !== 'meta'
       ? ({
           kind: 'profile',
           path: [
@@ -112,8 +131,11 @@ function sort(sortBy: unknown, sortOrder: unknown): Result<UserSort | undefined>
   return ok({ field, descending, caseExact: definition.caseExact });
 }
 
-export function parseListParameters(raw: RawListParameters): Result<ListParameters> {
-  let condition: UserCondition = { kind: 'all' };
+export function parseListParameters<Column extends string = UserColumn>(
+  raw: RawListParameters,
+  spec: ListSpec<Column> = userListSpec as unknown as ListSpec<Column>,
+): Result<ListParameters<Column>> {
+  let condition: Condition<Column> = { kind: 'all' };
   let filterText = '';
   if (raw.filter !== undefined) {
     if (typeof raw.filter !== 'string') return fail(invalidFilter('filter must be a string'));
@@ -123,7 +145,7 @@ export function parseListParameters(raw: RawListParameters): Result<ListParamete
     filterText = raw.filter;
     const parsed = parseFilter(raw.filter);
     if (!parsed.ok) return fail(invalidFilter(`invalid filter: ${parsed.error.message}`));
-    const translated = toUserCondition(parsed.value);
+    const translated = toCondition(parsed.value, spec.condition);
     if (!translated.ok) return translated;
     condition = translated.value;
   }
@@ -131,14 +153,14 @@ export function parseListParameters(raw: RawListParameters): Result<ListParamete
   if (!startIndex.ok) return startIndex;
   const count = integer('count', raw.count);
   if (!count.ok) return count;
-  const sorted = sort(raw.sortBy, raw.sortOrder);
+  const sorted = sort(spec, raw.sortBy, raw.sortOrder);
   if (!sorted.ok) return sorted;
   const attributes = list('attributes', raw.attributes);
   if (!attributes.ok) return attributes;
   const excludedAttributes = list('excludedAttributes', raw.excludedAttributes);
   if (!excludedAttributes.ok) return excludedAttributes;
 
-  let page: ListParameters['page'];
+  let page: ListParameters<Column>['page'];
   if (raw.cursor !== undefined) {
     if (typeof raw.cursor !== 'string') return fail(invalidValue('cursor must be a string'));
     const size = count.value ?? DEFAULT_PAGE_SIZE;

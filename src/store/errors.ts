@@ -29,6 +29,10 @@ const UNAVAILABLE_CODES = new Set([
   'ETIMEDOUT',
   'EPIPE',
   'SQLITE_BUSY',
+  // PostgreSQL aborted the transaction to break a deadlock or a serialization conflict: nothing
+  // was applied, and the same request succeeds when retried.
+  '40P01',
+  '40001',
 ]);
 
 /** Whether `error` says the database is unavailable, rather than that the request was wrong. */

@@ -8,12 +8,19 @@
  * - `users.update` is compare-and-set on `version`: it writes only when the stored version equals
  *   `expectedVersion`, and reports whether it did.
  * - Every method of a `StoreSession` obtained from `transaction` runs in that one transaction.
+ * - Group displayName is unique per account, case-insensitively (`ConflictError`
+ *   'group.displayName'). Membership writes touch only the members they name.
  */
+import type { GroupPage, GroupQuery } from '../directory/group-query.ts';
 import type {
   AccessToken,
   Account,
   Domain,
   DomainState,
+  Group,
+  GroupMember,
+  GroupPermissionSet,
+  Membership,
   PermissionSet,
   ProvisioningEvent,
   ScimApp,
@@ -43,10 +50,79 @@ export interface UserStore {
   ): Promise<User[]>;
   /** Compare-and-set on version; the stored row takes `user` as given (including its version). */
   update(user: User, expectedVersion: number): Promise<boolean>;
+  /**
+   * Gives the user `permissionSetId` unless they already have it, bumping version and
+   * updatedAt; returns whether it changed anything. A single-column write, so group membership
+   * changes need not read the user.
+   */
+  assignPermissionSet(
+    accountId: string,
+    id: string,
+    permissionSetId: string,
+    at: string,
+  ): Promise<boolean>;
   query(query: UserQuery): Promise<UserPage>;
   count(accountId: string): Promise<number>;
   /** Users of the account that are active (SCIM-managed or not). */
   countActive(accountId: string): Promise<number>;
+}
+
+export interface GroupStore {
+  insert(group: Group): Promise<void>;
+  findById(accountId: string, id: string): Promise<Group | undefined>;
+  /**
+   * `findById` that also holds the group's row until the transaction ends, so concurrent writers
+   * of one group (from any instance) run one after the other: PostgreSQL `FOR UPDATE`; SQLite
+   * runs one write transaction at a time anyway. Outside a transaction it is `findById`.
+   */
+  lock(accountId: string, id: string): Promise<Group | undefined>;
+  /** Compare-and-set on version; the stored row takes `group` as given. */
+  update(group: Group, expectedVersion: number): Promise<boolean>;
+  /** Deletes the group with its memberships and mapping; false when there was none. */
+  delete(accountId: string, id: string): Promise<boolean>;
+  query(query: GroupQuery): Promise<GroupPage>;
+}
+
+export interface GroupMemberStore {
+  /**
+   * The users among `userIds` that can be members: users of the account that SCIM can see
+   * (not deleted by the IdP), with their member `display`. Unknown ids are simply absent.
+   */
+  candidates(accountId: string, userIds: readonly string[]): Promise<GroupMember[]>;
+  /** Adds the memberships that do not exist yet; returns how many were added. */
+  add(accountId: string, groupId: string, userIds: readonly string[]): Promise<number>;
+  /** Removes the memberships that exist; returns how many were removed. */
+  remove(accountId: string, groupId: string, userIds: readonly string[]): Promise<number>;
+  /** Empties the group; returns how many memberships were removed. */
+  removeAll(accountId: string, groupId: string): Promise<number>;
+  /** Members after `afterUserId` (exclusive) in user id order, at most `limit`. */
+  page(
+    accountId: string,
+    groupId: string,
+    afterUserId: string | undefined,
+    limit: number,
+  ): Promise<GroupMember[]>;
+  /** Which of `userIds` are members of the group. */
+  membersAmong(accountId: string, groupId: string, userIds: readonly string[]): Promise<string[]>;
+  /** The groups of each of `userIds`, ordered by user then group name. */
+  groupsOf(accountId: string, userIds: readonly string[]): Promise<Membership[]>;
+  /** Removes the user from every group; returns the ids of the groups they left. */
+  removeUser(accountId: string, userId: string): Promise<string[]>;
+}
+
+export interface GroupPermissionSetStore {
+  /** Inserts or replaces the mapping of `mapping.groupId`. */
+  put(mapping: GroupPermissionSet): Promise<void>;
+  remove(accountId: string, groupId: string): Promise<boolean>;
+  list(accountId: string): Promise<GroupPermissionSet[]>;
+  /** Whether the account has any mapping at all: without one, groups never touch permissions. */
+  any(accountId: string): Promise<boolean>;
+  /**
+   * For each of `userIds`, the mapping that decides their permission set: of the mapped groups
+   * they belong to, the one with the lowest priority (then oldest). Users in no mapped group are
+   * absent from the map.
+   */
+  decisive(accountId: string, userIds: readonly string[]): Promise<Map<string, GroupPermissionSet>>;
 }
 
 export interface PermissionSetStore {
@@ -155,6 +231,9 @@ export interface StoreSession {
   readonly events: ProvisioningEventStore;
   readonly settings: SettingStore;
   readonly deprovisionBrake: DeprovisionBrakeStore;
+  readonly groups: GroupStore;
+  readonly groupMembers: GroupMemberStore;
+  readonly groupPermissionSets: GroupPermissionSetStore;
 }
 
 export interface Store extends StoreSession {

@@ -1,8 +1,7 @@
 /**
  * JumpCloud custom SCIM integration replayed against the real app (idp-behaviour.md §7, §1.2.8,
  * §11 items 16, 70). Test Connection creates a test user (at the "Test User Email", which must be
- * in a verified domain) and a test group, then deletes them. Roster does not provision groups
- * yet, so the group POST must get a clear 501 SCIM error while the user part succeeds. Updates
+ * in a verified domain) and a test group with the user in it, then deletes both. Updates
  * are one `replace` op per attribute, each with a path, `active` as a boolean.
  */
 import { PATCH_SCHEMA, SCIM, USER_SCHEMA } from '../helpers/create-test-app.ts';
@@ -62,7 +61,7 @@ replay('JumpCloud Test Connection (idp-behaviour.md §7)', [
     save: { testUserId: (r) => r.body.id },
   },
   {
-    step: 'create the test group → 501 (groups are not provisioned yet), a clear SCIM error',
+    step: 'create the test group with the test user in it → 201 with the member',
     method: 'POST',
     path: `${SCIM}/Groups`,
     body: {
@@ -70,7 +69,26 @@ replay('JumpCloud Test Connection (idp-behaviour.md §7)', [
       displayName: 'JumpCloud Test Group',
       members: [{ value: '{{testUserId}}' }],
     },
-    expect: { status: 501, body: { status: '501' }, detailMentions: 'group' },
+    expect: {
+      status: 201,
+      body: {
+        displayName: 'JumpCloud Test Group',
+        members: [{ value: '{{testUserId}}', type: 'User' }],
+      },
+    },
+    save: { testGroupId: (r) => r.body.id },
+  },
+  {
+    step: 'delete the test group → 204',
+    method: 'DELETE',
+    path: `${SCIM}/Groups/{{testGroupId}}`,
+    expect: { status: 204 },
+  },
+  {
+    step: 'the test group is gone: GET → 404',
+    method: 'GET',
+    path: `${SCIM}/Groups/{{testGroupId}}`,
+    expect: { status: 404 },
   },
   {
     step: 'delete the test user → 204',

@@ -125,6 +125,39 @@ function checkUser(user: Record<string, unknown>, where: string): void {
   }
 }
 
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+function isGroupResource(value: unknown): value is Record<string, unknown> {
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    Array.isArray((value as { schemas?: unknown }).schemas) &&
+    ((value as { schemas: unknown[] }).schemas as unknown[]).includes(GROUP_SCHEMA)
+  );
+}
+
+/** What every IdP relies on in a group representation (§2.4, §3.3, §4.3). */
+function checkGroup(group: Record<string, unknown>, where: string): void {
+  expect(typeof group.id, `${where}: id is a string`).toBe('string');
+  const meta = group.meta as Record<string, unknown> | undefined;
+  if (meta !== undefined) {
+    expect(meta.resourceType, `${where}: meta.resourceType`).toBe('Group');
+    expect(String(meta.location), `${where}: meta.location names the group`).toMatch(
+      new RegExp(`/scim/v2/Groups/${String(group.id).replace(/[^\w-]/g, '\\$&')}$`),
+    );
+  }
+  for (const [key, value] of Object.entries(group)) {
+    expect(value, `${where}: ${key} is omitted rather than null`).not.toBeNull();
+  }
+  if (group.members !== undefined) {
+    const members = group.members as Record<string, unknown>[];
+    expect(Array.isArray(members), `${where}: members is an array`).toBe(true);
+    expect(members.length, `${where}: an empty members list is omitted`).toBeGreaterThan(0);
+    const values = members.map((m) => m.value);
+    expect(new Set(values).size, `${where}: no member twice`).toBe(values.length);
+  }
+}
+
 /** The invariants of §2.2, §2.3, §2.5 and §11 items 6, 7, 11, 66, on any response. */
 export function checkInvariants(response: TestResponse, label: string): void {
   const { status, headers, body } = response;
@@ -155,7 +188,16 @@ export function checkInvariants(response: TestResponse, label: string): void {
     );
     body.Resources.forEach((resource: unknown, i: number) => {
       if (isUserResource(resource)) checkUser(resource, `${label}: Resources[${i}]`);
+      if (isGroupResource(resource)) checkGroup(resource, `${label}: Resources[${i}]`);
     });
+  }
+  if (isGroupResource(body)) {
+    checkGroup(body, label);
+    const etag = headers.get('etag');
+    if (etag !== null && body.meta)
+      expect(etag, `${label}: ETag equals meta.version`).toBe(
+        (body.meta as { version?: unknown }).version,
+      );
   }
   if (isUserResource(body)) {
     checkUser(body, label);

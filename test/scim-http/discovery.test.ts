@@ -52,7 +52,7 @@ describe.each(STORE_KINDS)('discovery (%s)', (kind) => {
     expect(spc.filter.maxResults).toBeGreaterThan(0);
     expect(spc.etag).toEqual({ supported: true });
     expect(spc.sort).toEqual({ supported: true });
-    expect(spc.bulk.supported).toBe(false);
+    expect(spc.bulk).toEqual({ supported: true, maxOperations: 1000, maxPayloadSize: 4_194_304 });
     expect(spc.changePassword.supported).toBe(false);
     expect(spc.authenticationSchemes).toEqual(
       expect.arrayContaining([expect.objectContaining({ type: 'oauthbearertoken' })]),
@@ -74,7 +74,7 @@ describe.each(STORE_KINDS)('discovery (%s)', (kind) => {
     expect(nullPaths(spc)).toEqual([]);
   });
 
-  it('#9 what ServiceProviderConfig advertises is true (etag, sort, page sizes, no bulk)', async () => {
+  it('#9 what ServiceProviderConfig advertises is true (etag, sort, page sizes, bulk)', async () => {
     const app = getApp();
     const { body: spc } = await app.request('GET', `${SCIM}/ServiceProviderConfig`);
     const a = await createUser(app, `aaa-${unique('spc')}`);
@@ -119,11 +119,12 @@ describe.each(STORE_KINDS)('discovery (%s)', (kind) => {
     );
     expect(atMax.status).toBe(200);
 
-    // bulk.supported false: there is no working /Bulk endpoint.
+    // bulk.supported: /Bulk answers; its limits are tested in bulk.test.ts.
     const bulk = await app.request('POST', `${SCIM}/Bulk`, {
       body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [] },
     });
-    expect([404, 405, 501]).toContain(bulk.status);
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.Operations).toEqual([]);
   });
 
   it('#9 ServiceProviderConfig with a filter is 403 (RFC 7644 §4)', async () => {
@@ -150,23 +151,23 @@ describe.each(STORE_KINDS)('discovery (%s)', (kind) => {
       schema: USER_SCHEMA,
       schemaExtensions: [{ schema: ENTERPRISE_SCHEMA, required: false }],
     });
-    // Groups are not provisioned yet, so they are not advertised.
-    expect(list.Resources.map((r: { id: string }) => r.id)).not.toContain('Group');
+    const group = list.Resources.find((r: { id: string }) => r.id === 'Group');
+    expect(group).toMatchObject({ name: 'Group', endpoint: '/Groups', schema: GROUP_SCHEMA });
+    expect(group.schemaExtensions).toEqual([]);
     expect(nullPaths(list)).toEqual([]);
     const single = await getApp().request('GET', `${SCIM}/ResourceTypes/User`);
     expect(single.status).toBe(200);
     expect(single.body.id).toBe('User');
   });
 
-  it('#10 Schemas is a ListResponse with User and EnterpriseUser, camelCase, no nulls', async () => {
+  it('#10 Schemas is a ListResponse with User, EnterpriseUser and Group, camelCase, no nulls', async () => {
     const response = await getApp().request('GET', `${SCIM}/Schemas`);
     expectListResponse(response);
     const list = response.body;
     expect(list.totalResults).toBe(list.Resources.length);
     expect(list.itemsPerPage).toBe(list.Resources.length);
     const ids = list.Resources.map((s: { id: string }) => s.id);
-    expect(ids).toEqual(expect.arrayContaining([USER_SCHEMA, ENTERPRISE_SCHEMA]));
-    expect(ids).not.toContain(GROUP_SCHEMA);
+    expect(ids).toEqual(expect.arrayContaining([USER_SCHEMA, ENTERPRISE_SCHEMA, GROUP_SCHEMA]));
     expect(nullPaths(list)).toEqual([]);
 
     for (const schema of list.Resources) {
@@ -213,15 +214,20 @@ describe.each(STORE_KINDS)('discovery (%s)', (kind) => {
     const enterprise = list.Resources.find((s: { id: string }) => s.id === ENTERPRISE_SCHEMA);
     const manager = new Map(flatten(enterprise.attributes)).get('manager');
     expect(manager?.type).toBe('complex');
+    const group = new Map(
+      flatten(list.Resources.find((s: { id: string }) => s.id === GROUP_SCHEMA).attributes),
+    );
+    expect(group.get('displayName')).toMatchObject({ required: true, uniqueness: 'server' });
+    expect(group.get('members')).toMatchObject({ multiValued: true, mutability: 'readWrite' });
   });
 
   it('#10 each schema can be read by its URN', async () => {
     const app = getApp();
-    for (const id of [USER_SCHEMA, ENTERPRISE_SCHEMA]) {
+    for (const id of [USER_SCHEMA, ENTERPRISE_SCHEMA, GROUP_SCHEMA]) {
       const response = await app.request('GET', `${SCIM}/Schemas/${id}`);
       expect(response.status, id).toBe(200);
       expect(response.body.id).toBe(id);
     }
-    expectScimError(await app.request('GET', `${SCIM}/Schemas/${GROUP_SCHEMA}`), 404);
+    expectScimError(await app.request('GET', `${SCIM}/Schemas/urn:example:NoSuchSchema`), 404);
   });
 });

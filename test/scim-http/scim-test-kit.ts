@@ -191,3 +191,37 @@ export async function createOtherTenant(
 }
 
 export { newUser, SCIM };
+
+export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+/** POSTs a group and returns its created representation; fails the test unless 201. */
+export async function createGroup(
+  app: TestApp,
+  displayName: string,
+  memberIds: readonly string[] = [],
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON response fields
+): Promise<any> {
+  const response = await app.request('POST', `${SCIM}/Groups`, {
+    body: {
+      schemas: [GROUP_SCHEMA],
+      displayName,
+      members: memberIds.map((value) => ({ value })),
+    },
+  });
+  expect(response.status, response.text).toBe(201);
+  return response.body;
+}
+
+/** The member ids of a group as GET /Groups/{id} returns them, sorted. */
+export async function memberIds(app: TestApp, groupId: string): Promise<string[]> {
+  const response = await app.request('GET', `${SCIM}/Groups/${groupId}`);
+  expect(response.status, response.text).toBe(200);
+  return ((response.body.members ?? []) as { value: string }[]).map((m) => m.value).sort();
+}
+
+/** `count` users created through SCIM; their ids, in creation order. */
+export async function createUsers(app: TestApp, prefix: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push((await createUser(app, unique(`${prefix}${i}`))).id);
+  return ids;
+}

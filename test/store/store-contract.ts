@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
 import { deprovisionBrakeContract } from './contract-deprovision-brake.ts';
 import { domainsAndAppsContract } from './contract-domains-and-apps.ts';
+import { groupsContract } from './contract-groups.ts';
 import { recordsContract } from './contract-records.ts';
 import { userPagingContract } from './contract-user-paging.ts';
 import { userQueryContract } from './contract-user-query.ts';
@@ -41,6 +42,7 @@ export function storeContract(name: string, openStore: () => Promise<OpenedStore
     userQueryContract(store);
     userPagingContract(store);
     deprovisionBrakeContract(store);
+    groupsContract(store);
 
     it('settings: the first stored value wins, also when instances race on an empty database', async () => {
       const key = `race-${Math.random()}`;

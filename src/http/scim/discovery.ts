@@ -12,7 +12,15 @@ import { resourceTypes } from '../../scim/schemas/resource-types.ts';
 import type { ScimEnv } from './scim-env.ts';
 import { scimJson } from './scim-response.ts';
 
-export function discoveryRoutes({ cursorTimeoutSeconds }: { cursorTimeoutSeconds: number }) {
+export function discoveryRoutes({
+  cursorTimeoutSeconds,
+  bulkMaxOperations,
+  bulkMaxPayloadBytes,
+}: {
+  cursorTimeoutSeconds: number;
+  bulkMaxOperations: number;
+  bulkMaxPayloadBytes: number;
+}) {
   const app = new Hono<ScimEnv>();
 
   app.get('/ServiceProviderConfig', (c) => {
@@ -21,7 +29,13 @@ export function discoveryRoutes({ cursorTimeoutSeconds }: { cursorTimeoutSeconds
     if (c.req.query('filter') !== undefined) {
       throw forbidden('/ServiceProviderConfig cannot be filtered');
     }
-    return scimJson(c, serviceProviderConfig(c.get('baseUrl'), cursorTimeoutSeconds));
+    return scimJson(
+      c,
+      serviceProviderConfig(c.get('baseUrl'), cursorTimeoutSeconds, {
+        maxOperations: bulkMaxOperations,
+        maxPayloadSize: bulkMaxPayloadBytes,
+      }),
+    );
   });
 
   app.get('/ResourceTypes', (c) => {

@@ -9,7 +9,10 @@ import { scimJson } from './scim-response.ts';
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 /** The directory errors SCIM requests can meet; domain, app and token errors are admin-only. */
-type ScimDirectoryErrorCode = Extract<DirectoryErrorCode, 'account.not_found' | `user.${string}`>;
+type ScimDirectoryErrorCode = Extract<
+  DirectoryErrorCode,
+  'account.not_found' | `user.${string}` | `group.${string}` | `permission_set.${string}`
+>;
 
 const DIRECTORY_ERRORS: Readonly<
   Record<ScimDirectoryErrorCode, (detail: string, error: DirectoryError) => ScimError>
@@ -30,6 +33,13 @@ const DIRECTORY_ERRORS: Readonly<
   // it towards disabling the app (Entra quarantines a job whose calls fail with 4xx/5xx).
   'user.deactivation_held': (d, e) =>
     new ScimError(429, undefined, d, { 'Retry-After': String(e.retryAfterSeconds ?? 60) }),
+  'group.not_found': (d) => new ScimError(404, undefined, d),
+  'group.display_name_taken': (d) => new ScimError(409, 'uniqueness', d),
+  'group.display_name_missing': (d) => new ScimError(400, 'invalidValue', d),
+  'group.value_too_long': (d) => new ScimError(400, 'invalidValue', d),
+  'group.version_mismatch': (d) => new ScimError(412, undefined, d),
+  'group.update_contended': (d) => new ScimError(503, undefined, d, { 'Retry-After': '1' }),
+  'permission_set.not_found': (d) => new ScimError(404, undefined, d),
 };
 
 /** Seconds an IdP should wait before retrying while the database is unreachable. */

@@ -4,6 +4,7 @@ import type { Directory } from '../../directory/directory.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import { notFound, tooManyRequests } from '../../scim/errors.ts';
 import { bearerAuth } from './bearer-auth.ts';
+import { bulkRoutes } from './bulk.ts';
 import { discoveryRoutes } from './discovery.ts';
 import { renderScimError, toScimError } from './error-response.ts';
 import { groupsRoutes } from './groups.ts';
@@ -17,6 +18,8 @@ export interface ScimRouterOptions {
   readonly cursors: CursorCodec;
   readonly publicUrl?: string | undefined;
   readonly maxBodyBytes: number;
+  readonly bulkMaxOperations: number;
+  readonly bulkMaxPayloadBytes: number;
   readonly rateLimitPerSecond: number;
   readonly cursorTimeoutSeconds: number;
   readonly onInternalError: (error: unknown) => void;
@@ -55,7 +58,8 @@ export function scimRouter(options: ScimRouterOptions) {
 
   scim.route('/', discoveryRoutes(options));
   scim.route('/Users', usersRoutes(options));
-  scim.route('/Groups', groupsRoutes());
+  scim.route('/Groups', groupsRoutes(options));
+  scim.route('/Bulk', bulkRoutes(options));
 
   // Registered last, so it answers only what no route above did (and is still logged).
   scim.all('*', (c) => {

@@ -1,7 +1,7 @@
 /** `/Users` (RFC 7644 §3.3–§3.6): thin handlers over the directory. */
 import { type Context, Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
-import type { User } from '../../directory/model.ts';
+import type { Membership, User } from '../../directory/model.ts';
 import type { UserChange, UserDraft } from '../../directory/users.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import { LIST_RESPONSE_SCHEMA } from '../../scim/discovery.ts';
@@ -14,7 +14,7 @@ import {
 import { applyPatch } from '../../scim/patch/apply-patch.ts';
 import { parsePatchBody } from '../../scim/patch/patch-operation.ts';
 import { checkRequired, normalizeResource } from '../../scim/resources/normalize-resource.ts';
-import { type Projection, project } from '../../scim/resources/projection.ts';
+import { type Projection, project, returnsAttribute } from '../../scim/resources/projection.ts';
 import { patchRoleClaim, roleClaim } from '../../scim/resources/role-claim.ts';
 import {
   formatVersion,
@@ -78,12 +78,45 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     user: User,
     projection: Projection,
     names: ReadonlyMap<string, string>,
+    memberships: readonly Membership[] = [],
   ) =>
     project(
-      toScimUser(user, c.get('baseUrl'), names.get(user.permissionSetId)),
+      toScimUser(user, c.get('baseUrl'), memberships, names.get(user.permissionSetId)),
       userResourceType,
       projection,
     );
+  /** The groups of each user, read only when the response shows `groups` (one statement). */
+  async function membershipsOf(
+    accountId: string,
+    users: readonly User[],
+    projection: Projection,
+  ): Promise<Map<string, Membership[]>> {
+    const byUser = new Map<string, Membership[]>();
+    if (users.length === 0 || !returnsAttribute(userResourceType, projection, 'groups')) {
+      return byUser;
+    }
+    const memberships = await directory.groups.groupsOf(
+      accountId,
+      users.map((u) => u.id),
+    );
+    for (const m of memberships) {
+      const list = byUser.get(m.userId);
+      if (list) list.push(m);
+      else byUser.set(m.userId, [m]);
+    }
+    return byUser;
+  }
+
+  /** One user with its groups and role, projected. */
+  async function renderOne(
+    c: Context<ScimEnv>,
+    user: User,
+    projection: Projection,
+    names?: ReadonlyMap<string, string>,
+  ) {
+    const groups = await membershipsOf(user.accountId, [user], projection);
+    return render(c, user, projection, names ?? (await roleNames(c)), groups.get(user.id));
+  }
 
   async function list(c: Context<ScimEnv>, accountId: string, parameters: ListParameters) {
     const { condition, sort, page, projection, filterText } = parameters;
@@ -103,6 +136,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
       const next = result.nextKey
         ? cursors.encode({ position: result.nextKey, total: result.total }, fingerprint, Date.now())
         : undefined;
+      const groups = await membershipsOf(accountId, result.users, projection);
       return scimJson(c, {
         schemas: [LIST_RESPONSE_SCHEMA],
         // RFC 9865 §2.2: the total as of the walk's first page.
@@ -110,19 +144,20 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
         itemsPerPage: result.users.length,
         // RFC 9865 §2.2: nextCursor on every page but the last.
         ...(next ? { nextCursor: next } : {}),
-        Resources: result.users.map((u) => render(c, u, projection, names)),
+        Resources: result.users.map((u) => render(c, u, projection, names, groups.get(u.id))),
       });
     }
     const result = await directory.users.query({
       ...query,
       page: { kind: 'index', offset: page.startIndex - 1, limit: page.count },
     });
+    const groups = await membershipsOf(accountId, result.users, projection);
     return scimJson(c, {
       schemas: [LIST_RESPONSE_SCHEMA],
       totalResults: result.total,
       startIndex: page.startIndex,
       itemsPerPage: result.users.length,
-      Resources: result.users.map((u) => render(c, u, projection, names)),
+      Resources: result.users.map((u) => render(c, u, projection, names, groups.get(u.id))),
     });
   }
 
@@ -166,12 +201,11 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     c.set('userId', user.id);
     if (warning) c.set('warning', warning);
     if (adopted) c.set('operation', 'adopt existing user');
-    const created = render(
-      c,
-      user,
-      projectionOf((n) => c.req.query(n)),
-      await roleNames(c),
-    );
+    const projection = projectionOf((n) => c.req.query(n));
+    // A new user belongs to no group yet; only an adopted one may.
+    const created = adopted
+      ? await renderOne(c, user, projection)
+      : render(c, user, projection, await roleNames(c));
     return scimJson(c, created, 201, {
       Location: `${c.get('baseUrl')}/Users/${user.id}`,
       ETag: formatVersion(user.version),
@@ -190,14 +224,16 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     }
     return scimJson(
       c,
-      render(
+      await renderOne(
         c,
         user,
         projectionOf((n) => c.req.query(n)),
         await roleNames(c),
       ),
       200,
-      { ETag: etag },
+      {
+        ETag: etag,
+      },
     );
   });
 
@@ -232,7 +268,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     if (warning) c.set('warning', warning);
     return scimJson(
       c,
-      render(
+      await renderOne(
         c,
         user,
         projectionOf((n) => c.req.query(n)),

@@ -153,3 +153,21 @@ function omit(value: unknown, sub: string): unknown {
   if (value && typeof value === 'object') return one(value);
   return value;
 }
+
+/**
+ * Whether `projection` returns the multi-valued attribute `name` at all, so a caller can skip
+ * reading it (`excludedAttributes=members`, `attributes=userName`).
+ */
+export function returnsAttribute(
+  resourceType: ResourceTypeDefinition,
+  projection: Projection,
+  name: string,
+): boolean {
+  const probe = project(
+    { schemas: [resourceType.schema.id], id: '', [name]: [{ value: '' }] },
+    resourceType,
+    projection,
+  );
+  const value = probe[name];
+  return Array.isArray(value) && value.length > 0;
+}

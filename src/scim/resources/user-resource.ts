@@ -1,5 +1,5 @@
 /** The SCIM User representation ⇄ the directory's user record. */
-import type { AttributeElement, User } from '../../directory/model.ts';
+import type { AttributeElement, Membership, User } from '../../directory/model.ts';
 import type { UserDraft } from '../../directory/users.ts';
 import { USER_SCHEMA, userSchema } from '../schemas/user.ts';
 import { rolesOf } from './role-claim.ts';
@@ -73,12 +73,18 @@ export function toUserDraft(resource: Resource, current?: User): UserDraft {
 }
 
 /**
- * The full SCIM representation of a user (RFC 7643 §4.1), before projection. `roleName`, the
- * name of the user's permission set, is shown as their one primary role (checklist 57); PATCH
- * applies to the representation without it, so what a PATCH writes to `roles` is exactly what
- * the IdP sent.
+ * The full SCIM representation of a user (RFC 7643 §4.1), before projection. `memberships` are
+ * the user's groups, shown as the read-only `groups` (RFC 7643 §4.1.2; all direct). `roleName`,
+ * the name of the user's permission set, is shown as their one primary role (checklist 57);
+ * PATCH applies to the representation without it, so what a PATCH writes to `roles` is exactly
+ * what the IdP sent.
  */
-export function toScimUser(user: User, baseUrl: string, roleName?: string): Resource {
+export function toScimUser(
+  user: User,
+  baseUrl: string,
+  memberships: readonly Membership[] = [],
+  roleName?: string,
+): Resource {
   const core: Resource = {};
   const extensions: Resource = {};
   for (const [key, value] of Object.entries(user.profile)) {
@@ -99,6 +105,16 @@ export function toScimUser(user: User, baseUrl: string, roleName?: string): Reso
     active: user.active,
     ...multiValued,
     ...(roleName !== undefined ? { roles: rolesOf(roleName) } : {}),
+    ...(memberships.length > 0
+      ? {
+          groups: memberships.map((m) => ({
+            value: m.groupId,
+            $ref: `${baseUrl}/Groups/${m.groupId}`,
+            display: m.groupName,
+            type: 'direct',
+          })),
+        }
+      : {}),
     ...extensions,
     meta: {
       resourceType: 'User',

@@ -1,6 +1,7 @@
 import type { SchemaDefinition } from './attribute.ts';
 import { commonAttributes } from './common.ts';
 import { enterpriseUserSchema } from './enterprise-user.ts';
+import { groupSchema } from './group.ts';
 import { userSchema } from './user.ts';
 
 export interface ResourceTypeDefinition {
@@ -21,7 +22,19 @@ export const userResourceType: ResourceTypeDefinition = {
   extensions: [{ schema: enterpriseUserSchema, required: false }],
 };
 
-export const resourceTypes: readonly ResourceTypeDefinition[] = [userResourceType];
+export const groupResourceType: ResourceTypeDefinition = {
+  id: 'Group',
+  name: 'Group',
+  endpoint: '/Groups',
+  description: 'Group',
+  schema: groupSchema,
+  extensions: [],
+};
+
+export const resourceTypes: readonly ResourceTypeDefinition[] = [
+  userResourceType,
+  groupResourceType,
+];
 
 /** Every schema a resource type's representation may carry, core first. */
 export function schemasOf(resourceType: ResourceTypeDefinition): readonly SchemaDefinition[] {

@@ -25,6 +25,11 @@ const rules: readonly UniqueRule[] = [
     index: 'permission_sets_name_unique',
     sqliteColumn: 'permission_sets.name',
   },
+  {
+    constraint: 'group.displayName',
+    index: 'groups_display_name_unique',
+    sqliteColumn: 'groups.display_name_lower',
+  },
   { constraint: 'domain.domain', index: 'domains_domain_unique', sqliteColumn: 'domains.domain' },
   // A column-level UNIQUE: PostgreSQL names it <table>_<column>_key.
   { constraint: 'token.hash', index: 'access_tokens_hash_key', sqliteColumn: 'access_tokens.hash' },

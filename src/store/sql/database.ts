@@ -128,6 +128,34 @@ export interface ProvisioningEventsTable {
   duration_ms: number;
 }
 
+export interface GroupsTable {
+  /** Creation order and keyset tie-breaker. */
+  seq: Generated<number | string>;
+  id: string;
+  account_id: string;
+  display_name: string;
+  display_name_lower: string;
+  external_id: string | null;
+  member_count: number;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+  account_id: string;
+}
+
+export interface GroupPermissionSetsTable {
+  group_id: string;
+  account_id: string;
+  permission_set_id: string;
+  priority: number;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -140,6 +168,9 @@ export interface Database {
   settings: SettingsTable;
   deactivations: DeactivationsTable;
   deprovision_brakes: DeprovisionBrakesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  group_permission_sets: GroupPermissionSetsTable;
 }
 
 export interface SettingsTable {

@@ -4,6 +4,9 @@ import { accountStore } from './accounts.ts';
 import type { SqlContext } from './context.ts';
 import { deprovisionBrakeStore } from './deprovision-brake.ts';
 import { domainStore } from './domains.ts';
+import { groupMemberStore } from './group-members.ts';
+import { groupPermissionSetStore } from './group-permission-sets.ts';
+import { groupStore } from './groups.ts';
 import { permissionSetStore } from './permission-sets.ts';
 import { provisioningEventStore } from './provisioning-events.ts';
 import { scimAppStore } from './scim-apps.ts';
@@ -22,5 +25,8 @@ export function sessionFor(ctx: SqlContext): StoreSession {
     events: provisioningEventStore(ctx),
     settings: settingStore(ctx),
     deprovisionBrake: deprovisionBrakeStore(ctx),
+    groups: groupStore(ctx),
+    groupMembers: groupMemberStore(ctx),
+    groupPermissionSets: groupPermissionSetStore(ctx),
   };
 }

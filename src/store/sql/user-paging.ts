@@ -4,10 +4,10 @@
  * A cursor is base64url JSON of the last row's sort value and seq, plus the sort it belongs to.
  */
 
-import type { UserSort } from '../../directory/user-query.ts';
+import type { Sort } from '../../directory/query.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
 import { type SqlFragment, sql } from './sql-fragment.ts';
-import { userColumns } from './user-columns.ts';
+import { type ColumnInfo, userColumns } from './user-columns.ts';
 
 /** A `nextKey` that this store did not issue for this sort. */
 export class InvalidCursorError extends Error {
@@ -25,12 +25,18 @@ export interface SortPlan {
   readonly key: string;
 }
 
-export function sortPlan(sort: UserSort | undefined, quirks: DialectQuirks): SortPlan {
+/** Users by default; groups pass their own columns and no profile. */
+export function sortPlan(
+  sort: Sort<string> | undefined,
+  quirks: DialectQuirks,
+  columns: Readonly<Record<string, ColumnInfo>> = userColumns,
+): SortPlan {
   if (sort === undefined) return { expr: undefined, descending: false, key: 'seq' };
   const key = JSON.stringify([sort.field, sort.descending, sort.caseExact]);
   const { field } = sort;
   if (field.kind === 'column') {
-    const info = userColumns[field.column];
+    const info = columns[field.column];
+    if (!info) return { expr: undefined, descending: false, key: 'seq' };
     if (info.kind !== 'text')
       return { expr: sql`${sql.ref(info.column)}`, descending: sort.descending, key };
     const value = sort.caseExact
@@ -76,9 +82,9 @@ function decodeCursor(plan: SortPlan, cursor: string): Position {
 }
 
 /** Rows strictly after the cursor's position in the plan's order. */
-export function afterCursor(plan: SortPlan, cursor: string): SqlFragment {
+export function afterCursor(plan: SortPlan, cursor: string, seqColumn = 'u.seq'): SqlFragment {
   const { v, s } = decodeCursor(plan, cursor);
-  const seq = sql.ref('u.seq');
+  const seq = sql.ref(seqColumn);
   const e = plan.expr;
   if (e === undefined) return sql`${seq} > ${s}`;
   // NULLs come last, after every value, in both directions.

@@ -112,6 +112,21 @@ export function userStore(ctx: SqlContext): UserStore {
         }),
       ),
 
+    async assignPermissionSet(accountId, id, permissionSetId, at) {
+      const result = await db
+        .updateTable('users')
+        .set((eb) => ({
+          permission_set_id: permissionSetId,
+          updated_at: at,
+          version: eb('version', '+', 1),
+        }))
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .where('permission_set_id', '<>', permissionSetId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
     async query(query: UserQuery): Promise<UserPage> {
       const condition = userConditionToSql(query.condition, query.accountId, quirks);
       const matching = sql`u.account_id = ${query.accountId} and ${condition}`;

@@ -1,0 +1,174 @@
+/**
+ * Groups as rows of `groups as g`. The row never holds members (see `group-members.ts`), so
+ * reading, renaming or bumping the version of a group costs the same at any size.
+ */
+import type { Selectable } from 'kysely';
+import type { GroupPage, GroupQuery } from '../../directory/group-query.ts';
+import type { Group } from '../../directory/model.ts';
+import type { GroupStore } from '../store.ts';
+import { type ConditionTable, conditionToSql } from './condition-to-sql.ts';
+import { mapConflicts } from './conflicts.ts';
+import { type SqlContext, storable } from './context.ts';
+import type { GroupsTable } from './database.ts';
+import { compile, type SqlFragment, sql } from './sql-fragment.ts';
+import type { ColumnInfo } from './user-columns.ts';
+import { afterCursor, encodeCursor, sortPlan } from './user-paging.ts';
+
+const MAX_PAGE_NUMBER = 2_147_483_647;
+
+const groupColumns: Readonly<Record<string, ColumnInfo>> = {
+  id: { column: 'g.id', kind: 'text' },
+  displayName: { column: 'g.display_name', kind: 'text', lower: 'g.display_name_lower' },
+  externalId: { column: 'g.external_id', kind: 'text' },
+  createdAt: { column: 'g.created_at', kind: 'text' },
+  updatedAt: { column: 'g.updated_at', kind: 'text' },
+};
+
+/** `members[...]` filters run on `group_members as m`, with the member's user as `mu`. */
+const groupTable: ConditionTable = {
+  columns: groupColumns,
+  profile: undefined,
+  elementColumns: {
+    value: { column: 'm.user_id', kind: 'text' },
+    display: { column: 'mu.display_name', kind: 'text' },
+  },
+  elementData: undefined,
+  some(attribute, inner, negated, accountId) {
+    if (attribute !== 'members') return sql.raw(negated ? '(1 = 1)' : '(1 = 0)');
+    const from = sql`group_members as m join users as mu on mu.id = m.user_id`;
+    const where = sql`m.account_id = ${accountId} and ${inner}`;
+    return negated
+      ? sql`(not exists (select 1 from ${from} where m.group_id = g.id and ${where}))`
+      : sql`(g.id in (select m.group_id from ${from} where ${where}))`;
+  },
+};
+
+function groupRow(group: Group) {
+  return {
+    id: group.id,
+    account_id: group.accountId,
+    display_name: group.displayName,
+    // JS lower-casing, as for userName: SQLite's lower() folds ASCII only.
+    display_name_lower: group.displayName.toLowerCase(),
+    external_id: group.externalId,
+    member_count: group.memberCount,
+    created_at: group.createdAt,
+    updated_at: group.updatedAt,
+    version: group.version,
+  };
+}
+
+function toGroup(row: Selectable<GroupsTable>): Group {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    displayName: row.display_name,
+    externalId: row.external_id,
+    memberCount: Number(row.member_count),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: Number(row.version),
+  };
+}
+
+export function groupStore(ctx: SqlContext): GroupStore {
+  const { db, quirks } = ctx;
+  const run = async <R>(fragment: SqlFragment) =>
+    (await db.executeQuery<R>(compile(fragment, quirks.dialect))).rows;
+  const select = async (where: SqlFragment, tail: SqlFragment = sql.raw('')) =>
+    (await run<Selectable<GroupsTable>>(sql`select g.* from groups g where ${where} ${tail}`)).map(
+      toGroup,
+    );
+
+  return {
+    async insert(group) {
+      await mapConflicts(() => db.insertInto('groups').values(groupRow(group)).execute());
+    },
+
+    async findById(accountId, id) {
+      if (!storable(id)) return undefined;
+      const [group] = await select(sql`g.account_id = ${accountId} and g.id = ${id}`);
+      return group;
+    },
+
+    async lock(accountId, id) {
+      if (!storable(id)) return undefined;
+      // SQLite has no FOR UPDATE: its transactions already run one at a time.
+      const tail =
+        quirks.dialect === 'postgres' && db.isTransaction ? sql.raw('for update') : sql.raw('');
+      const [group] = await select(sql`g.account_id = ${accountId} and g.id = ${id}`, tail);
+      return group;
+    },
+
+    update: (group, expectedVersion) =>
+      mapConflicts(async () => {
+        const { id, account_id, ...changes } = groupRow(group);
+        const result = await db
+          .updateTable('groups')
+          .set(changes)
+          .where('id', '=', id)
+          .where('account_id', '=', account_id)
+          .where('version', '=', expectedVersion)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) > 0;
+      }),
+
+    async delete(accountId, id) {
+      if (!storable(id)) return false;
+      const result = await db
+        .deleteFrom('groups')
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    async query(query: GroupQuery): Promise<GroupPage> {
+      const condition = conditionToSql(query.condition, query.accountId, quirks, groupTable);
+      const matching = sql`g.account_id = ${query.accountId} and ${condition}`;
+      const countAll = async () => {
+        const [row] = await run<{ total: unknown }>(
+          sql`select count(*) as total from groups g where ${matching}`,
+        );
+        return quirks.readInt(row?.total);
+      };
+      const { page } = query;
+      const limit = Math.min(Math.floor(page.limit), MAX_PAGE_NUMBER);
+      if (!(limit > 0)) return { groups: [], total: query.knownTotal ?? (await countAll()) };
+
+      const plan = sortPlan(query.sort, quirks, groupColumns);
+      const sortValue = plan.expr ? sql`, ${plan.expr} as sort_value` : sql.raw('');
+      const order = plan.expr
+        ? sql`${plan.expr} ${sql.raw(plan.descending ? 'desc' : 'asc')} nulls last, g.seq asc`
+        : sql.raw('g.seq asc');
+      const selectPage = (where: SqlFragment, tail: SqlFragment) =>
+        run<Selectable<GroupsTable> & { sort_value?: unknown }>(
+          sql`select g.*${sortValue} from groups g where ${where} order by ${order} ${tail}`,
+        );
+
+      if (page.kind === 'index') {
+        const offset = Math.min(Math.max(0, Math.floor(page.offset)), MAX_PAGE_NUMBER);
+        const rows = await selectPage(matching, sql`limit ${limit} offset ${offset}`);
+        const proven =
+          rows.length < limit && (rows.length > 0 || offset === 0)
+            ? offset + rows.length
+            : undefined;
+        return { groups: rows.map(toGroup), total: proven ?? (await countAll()) };
+      }
+      const where =
+        page.after === undefined
+          ? matching
+          : sql`${matching} and ${afterCursor(plan, page.after, 'g.seq')}`;
+      const rows = await selectPage(where, sql`limit ${limit + 1}`);
+      const pageRows = rows.slice(0, limit);
+      const last = pageRows.at(-1);
+      const nextKey =
+        rows.length > limit && last !== undefined
+          ? encodeCursor(plan, last.sort_value, quirks.readInt(last.seq))
+          : undefined;
+      const proven = page.after === undefined && nextKey === undefined ? rows.length : undefined;
+      const total = query.knownTotal ?? proven ?? (await countAll());
+      return { groups: pageRows.map(toGroup), total, nextKey };
+    },
+  };
+}
