@@ -1,7 +1,13 @@
 import type { Store } from '../store/store.ts';
 import { createAccounts } from './accounts.ts';
+import { createAdminKeys } from './admin-keys.ts';
+import { createAppUsers } from './app-users.ts';
+import { createAudit } from './audit.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { createPermissionSets } from './permission-sets.ts';
 import { createProvisioningLog, type ProvisioningLogOptions } from './provisioning-log.ts';
+import { createSeatPools } from './seat-pools.ts';
+import { createTeams } from './teams.ts';
 import { createTokens } from './tokens.ts';
 import { createUsers } from './users.ts';
 
@@ -23,6 +29,13 @@ export function createDirectory({
     accounts: createAccounts({ store, clock, tokens }),
     users: createUsers({ store, clock }),
     provisioningLog: createProvisioningLog(store, log),
+    // Administration (admin API, CLI).
+    adminKeys: createAdminKeys({ store, clock }),
+    audit: createAudit({ store, clock }),
+    appUsers: createAppUsers({ store, clock }),
+    permissionSets: createPermissionSets({ store, clock }),
+    teams: createTeams({ store, clock }),
+    seatPools: createSeatPools({ store }),
     async close(): Promise<void> {
       await this.provisioningLog.close();
       await store.close();

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
+import { administrationContract } from './contract-administration.ts';
 import { recordsContract } from './contract-records.ts';
 import { userPagingContract } from './contract-user-paging.ts';
 import { userQueryContract } from './contract-user-query.ts';
@@ -34,6 +35,7 @@ export function storeContract(name: string, openStore: () => Promise<OpenedStore
     });
 
     recordsContract(store);
+    administrationContract(store);
     usersContract(store);
     userQueryContract(store);
     userPagingContract(store);

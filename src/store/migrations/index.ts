@@ -6,11 +6,16 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../sql/dialect-quirks.ts';
 import { initialMigration } from './0001-initial.ts';
 import { settingsMigration } from './0002-settings.ts';
+import { administrationMigration } from './0004-administration.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { '0001-initial': initialMigration(dialect), '0002-settings': settingsMigration };
+      return {
+        '0001-initial': initialMigration(dialect),
+        '0002-settings': settingsMigration,
+        '0004-administration': administrationMigration(dialect),
+      };
     },
   };
 }
