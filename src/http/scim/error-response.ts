@@ -20,6 +20,24 @@ const DIRECTORY_ERRORS: Readonly<Record<DirectoryErrorCode, (detail: string) => 
   'user.domain_unverified': (d) => new ScimError(400, 'invalidValue', d),
   'user.version_mismatch': (d) => new ScimError(412, undefined, d),
   'user.update_contended': (d) => new ScimError(503, undefined, d, { 'Retry-After': '1' }),
+  // Administration rules; SCIM meets the seat and permission-set ones when roles are synced.
+  'account.scim_prerequisites_missing': (d) => new ScimError(403, undefined, d),
+  'admin_key.not_found': (d) => new ScimError(404, undefined, d),
+  'permission_set.not_found': (d) => new ScimError(404, undefined, d),
+  'permission_set.name_taken': (d) => new ScimError(409, 'uniqueness', d),
+  'permission_set.minimal_protected': (d) => new ScimError(400, 'invalidValue', d),
+  'permission_set.in_use': (d) => new ScimError(409, undefined, d),
+  'permission_set.paid_seat_classic_only': (d) => new ScimError(400, 'invalidValue', d),
+  'team.not_found': (d) => new ScimError(404, undefined, d),
+  'team.name_taken': (d) => new ScimError(409, 'uniqueness', d),
+  'seat.pool_full': (d) => new ScimError(400, 'invalidValue', d),
+  'seat.pool_below_assigned': (d) => new ScimError(400, 'invalidValue', d),
+  'seat.seats_model_only': (d) => new ScimError(400, 'invalidValue', d),
+  'user.managed_by_idp': (d) => new ScimError(400, 'mutability', d),
+  'user.role_sync_enabled': (d) => new ScimError(400, 'mutability', d),
+  'user.permission_set_unknown': (d) => new ScimError(400, 'invalidValue', d),
+  'user.team_unknown': (d) => new ScimError(400, 'invalidValue', d),
+  'provisioning_event.not_found': (d) => new ScimError(404, undefined, d),
 };
 
 /** Seconds an IdP should wait before retrying while the database is unreachable. */
