@@ -97,17 +97,15 @@ function omit(record: Readonly<Record<string, unknown>>, key: string): Record<st
   return rest;
 }
 
+/** App users sign in with their email, so a clash on either unique key is the email's. */
 function conflictToDirectoryError(error: unknown, email: string | undefined): never {
-  if (error instanceof ConflictError && error.constraint === 'user.email') {
+  if (
+    error instanceof ConflictError &&
+    (error.constraint === 'user.email' || error.constraint === 'user.userName')
+  ) {
     throw new DirectoryError(
       'user.email_taken',
-      `email '${email}' already belongs to another user of this account`,
-    );
-  }
-  if (error instanceof ConflictError && error.constraint === 'user.userName') {
-    throw new DirectoryError(
-      'user.user_name_taken',
-      `'${email}' is already the sign-in name of another user of this account`,
+      `'${email}' already belongs to another user of this account (as its email or sign-in name)`,
     );
   }
   throw error;
@@ -238,7 +236,7 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
         );
       }
       try {
-        return await store.transaction(async (session) => {
+        const written = await store.transaction(async (session) => {
           const account = await accountOf(session, accountId);
           if (
             fields.permissionSetId !== undefined &&
@@ -272,7 +270,7 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
             JSON.stringify([...secondary].sort()) !==
               JSON.stringify([...current.secondaryTeamIds].sort());
           const userChanges = JSON.stringify(next) !== JSON.stringify(user);
-          if (!userChanges && !seatChanges && !teamsChange) return current;
+          if (!userChanges && !seatChanges && !teamsChange) return false;
           next = { ...next, updatedAt: now, version: user.version + 1 };
           if (!(await session.users.update(next, user.version))) throw new Contended();
           if (teamsChange) {
@@ -282,8 +280,10 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
           if (seatChanges) {
             await moveSeat(session, accountId, id, current.seat, fields.seat ?? null);
           }
-          return { ...current, user: next };
+          return true;
         });
+        // Read back whole: the seat shown depends on the pricing model and permission set.
+        return written ? await get(accountId, id) : current;
       } catch (error) {
         if (!(error instanceof Contended)) conflictToDirectoryError(error, fields.email);
       }

@@ -31,6 +31,7 @@ export interface AppOptions {
 
 export function createApp({ directory, config, logger, cursorSecret }: AppOptions) {
   const app = new Hono({ getPath: normalisedPath });
+  const cursors = createCursorCodec(cursorSecret, config.cursorTimeoutSeconds);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -47,7 +48,7 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
     '/scim/v2',
     scimRouter({
       directory,
-      cursors: createCursorCodec(cursorSecret, config.cursorTimeoutSeconds),
+      cursors,
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,
       rateLimitPerSecond: config.rateLimitPerSecond,
@@ -60,6 +61,7 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
     '/api/v1',
     apiRouter({
       directory,
+      cursors,
       maxBodyBytes: config.maxBodyBytes,
       onInternalError: (error) => logger.error({ err: error }, 'unhandled error in admin request'),
     }),

@@ -5,6 +5,8 @@
  * the server refuses as `request.invalid` (and the other way round).
  */
 import { expect } from 'vitest';
+import { apiRoutes } from '../../src/http/api/router.ts';
+import { createCursorCodec } from '../../src/scim/cursor.ts';
 import {
   ADMIN_KEY,
   createTestApp,
@@ -122,4 +124,9 @@ export async function newAccount(
   const issued = await t.call('POST', `${API}/accounts/${id}/admin-keys`, { body: { name: 'ci' } });
   expect(issued.status, issued.text).toBe(201);
   return { id, key: issued.body.key, keyId: issued.body.id, body: created.body };
+}
+
+/** The server's own route table (declarations only; the codec is never used here). */
+export function routeTable(t: AdminTestApp) {
+  return apiRoutes(t.app.directory, createCursorCodec('route-table-only-secret', 600));
 }

@@ -4,9 +4,14 @@
  * account that does not exist), and an account key on an operator-only route (403).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../src/http/api/router.ts';
 import { STORE_KINDS } from '../helpers/create-test-app.ts';
-import { type AdminTestApp, API, createAdminTestApp, newAccount } from './admin-api-kit.ts';
+import {
+  type AdminTestApp,
+  API,
+  createAdminTestApp,
+  newAccount,
+  routeTable,
+} from './admin-api-kit.ts';
 
 const MISSING_ID = '01890000-0000-7000-8000-000000000000';
 
@@ -34,7 +39,7 @@ for (const kind of STORE_KINDS) {
     });
     afterAll(() => t?.cleanup());
 
-    const routes = () => (t ? apiRoutes(t.app.directory) : []);
+    const routes = () => (t ? routeTable(t) : []);
     const pathOf = (template: string, accountId: string) =>
       API +
       template.replace(/\{(\w+)\}/g, (_m, name: string) =>

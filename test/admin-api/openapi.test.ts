@@ -1,7 +1,6 @@
 /** The served OpenAPI document: complete, resolvable, and generated from the routes' own schemas. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../src/http/api/router.ts';
-import { type AdminTestApp, API, createAdminTestApp } from './admin-api-kit.ts';
+import { type AdminTestApp, API, createAdminTestApp, routeTable } from './admin-api-kit.ts';
 
 type Json = Record<string, unknown>;
 
@@ -25,7 +24,7 @@ describe('admin API OpenAPI document', () => {
   });
 
   it('describes every route the server declares, and nothing else', () => {
-    const routes = apiRoutes(t.app.directory);
+    const routes = routeTable(t);
     const declared = routes.map((r) => `${r.method} ${r.path}`).sort();
     const documented = Object.entries(t.document.paths as Record<string, Json>)
       .flatMap(([path, operations]) => Object.keys(operations).map((m) => `${m} ${path}`))

@@ -62,8 +62,12 @@ export function openApiDocument(routes: readonly ApiRoute[]): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const route of routes) {
     const parameters: Json[] = [];
-    for (const key of Object.keys((route.params as z.ZodObject | undefined)?.shape ?? {})) {
-      parameters.push({ name: key, in: 'path', required: true, schema: { type: 'string' } });
+    const pathShape = (route.params as z.ZodObject | undefined)?.shape ?? {};
+    for (const [key, schema] of Object.entries(pathShape)) {
+      const json = component(
+        z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' }),
+      );
+      parameters.push({ name: key, in: 'path', required: true, schema: json });
     }
     const queryShape = (route.query as z.ZodObject | undefined)?.shape ?? {};
     for (const [key, schema] of Object.entries(queryShape)) {

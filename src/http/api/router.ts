@@ -5,25 +5,36 @@
  */
 import { Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
+import type { CursorCodec } from '../../scim/cursor.ts';
 import { accountRoutes } from './accounts.ts';
 import { adminKeyRoutes } from './admin-keys.ts';
 import { type ApiRoute, defineRoute, mountRoutes } from './api-route.ts';
 import { auditRoutes } from './audit.ts';
 import { openApiDocument } from './openapi.ts';
+import { permissionSetRoutes } from './permission-sets.ts';
 import { ApiProblem, renderProblem, toApiProblem } from './problem-response.ts';
 import { routeRunner } from './run-route.ts';
+import { seatPoolRoutes } from './seat-pools.ts';
+import { teamRoutes } from './teams.ts';
+import { userRoutes } from './users.ts';
 
 export interface ApiRouterOptions {
   readonly directory: Directory;
+  /** Signs list cursors, as for SCIM. */
+  readonly cursors: CursorCodec;
   readonly maxBodyBytes: number;
   readonly onInternalError: (error: unknown) => void;
 }
 
 /** Every route of the admin API; other nouns (domains, SCIM app, tokens) add theirs here. */
-export function apiRoutes(directory: Directory): ApiRoute[] {
+export function apiRoutes(directory: Directory, cursors: CursorCodec): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...accountRoutes(directory),
     ...adminKeyRoutes(directory),
+    ...userRoutes(directory, cursors),
+    ...permissionSetRoutes(directory),
+    ...teamRoutes(directory),
+    ...seatPoolRoutes(directory),
     ...auditRoutes(directory),
   ];
   let document: unknown;
@@ -47,7 +58,7 @@ export function apiRoutes(directory: Directory): ApiRoute[] {
 
 export function apiRouter(options: ApiRouterOptions) {
   const api = new Hono();
-  const routes = apiRoutes(options.directory);
+  const routes = apiRoutes(options.directory, options.cursors);
   mountRoutes(api, routes, routeRunner(options));
 
   // Registered last: a path no route declares, or a method it does not take.

@@ -4,8 +4,14 @@ import type { z } from 'zod';
 import type { AdminCaller } from '../../directory/admin-keys.ts';
 import type { Directory } from '../../directory/directory.ts';
 import type { Account } from '../../directory/model.ts';
-import { accessibleAccount, authenticateCaller, requireOperator } from './admin-auth.ts';
+import {
+  accessibleAccount,
+  accountNotFound,
+  authenticateCaller,
+  requireOperator,
+} from './admin-auth.ts';
 import type { ApiRoute, RouteRunner } from './api-route.ts';
+import { idSchema } from './common-schemas.ts';
 import { ApiProblem, type FieldProblem, renderProblem, toApiProblem } from './problem-response.ts';
 import { readJsonBody } from './read-json-body.ts';
 
@@ -102,13 +108,17 @@ export function routeRunner({ directory, maxBodyBytes, onInternalError }: RunDep
         if (caller.kind === 'account') auditAccountId = caller.accountId;
         if (route.access === 'operator') requireOperator(caller);
       }
-      const params = parsePath(route, c);
-      targetId = Object.values(params).at(-1) ?? null;
+      // The account first: another account's resources must look exactly like missing ones,
+      // whatever else the path holds.
       let account: Account | undefined;
-      if (params.accountId !== undefined && caller) {
-        account = await accessibleAccount(caller, params.accountId, directory.accounts);
+      const accountId = c.req.param('accountId');
+      if (accountId !== undefined && caller) {
+        if (!idSchema.safeParse(accountId).success) throw accountNotFound(accountId);
+        account = await accessibleAccount(caller, accountId, directory.accounts);
         auditAccountId = account.id;
       }
+      const params = parsePath(route, c);
+      targetId = Object.values(params).at(-1) ?? null;
       const query = parseQuery(route, c);
       let body: unknown;
       if (route.body) {
