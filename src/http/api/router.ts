@@ -13,6 +13,7 @@ import { auditRoutes } from './audit.ts';
 import { openApiDocument } from './openapi.ts';
 import { permissionSetRoutes } from './permission-sets.ts';
 import { ApiProblem, renderProblem, toApiProblem } from './problem-response.ts';
+import { provisioningLogRoutes } from './provisioning-log.ts';
 import { routeRunner } from './run-route.ts';
 import { seatPoolRoutes } from './seat-pools.ts';
 import { teamRoutes } from './teams.ts';
@@ -35,6 +36,7 @@ export function apiRoutes(directory: Directory, cursors: CursorCodec): ApiRoute[
     ...permissionSetRoutes(directory),
     ...teamRoutes(directory),
     ...seatPoolRoutes(directory),
+    ...provisioningLogRoutes(directory),
     ...auditRoutes(directory),
   ];
   let document: unknown;
