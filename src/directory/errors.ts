@@ -25,7 +25,25 @@ export type DirectoryErrorCode =
   | 'scim_app.contended'
   | 'token.not_found'
   | 'token.not_active'
-  | 'token.invalid_overlap';
+  | 'token.invalid_overlap'
+  // Administration (admin API, CLI).
+  | 'account.scim_prerequisites_missing'
+  | 'admin_key.not_found'
+  | 'permission_set.not_found'
+  | 'permission_set.name_taken'
+  | 'permission_set.minimal_protected'
+  | 'permission_set.in_use'
+  | 'permission_set.paid_seat_classic_only'
+  | 'team.not_found'
+  | 'team.name_taken'
+  | 'seat.pool_full'
+  | 'seat.pool_below_assigned'
+  | 'seat.seats_model_only'
+  | 'user.managed_by_idp'
+  | 'user.role_sync_enabled'
+  | 'user.permission_set_unknown'
+  | 'user.team_unknown'
+  | 'provisioning_event.not_found';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';

@@ -1,13 +1,17 @@
 /** A `StoreSession` over a Kysely handle: the store itself, or one transaction of it. */
 import type { StoreSession } from '../store.ts';
 import { accountStore } from './accounts.ts';
+import { adminKeyStore } from './admin-keys.ts';
+import { auditStore } from './audit-entries.ts';
 import type { SqlContext } from './context.ts';
 import { deprovisionBrakeStore } from './deprovision-brake.ts';
 import { domainStore } from './domains.ts';
 import { permissionSetStore } from './permission-sets.ts';
 import { provisioningEventStore } from './provisioning-events.ts';
 import { scimAppStore } from './scim-apps.ts';
+import { seatPoolStore } from './seat-pools.ts';
 import { settingStore } from './settings.ts';
+import { teamStore } from './teams.ts';
 import { tokenStore } from './tokens.ts';
 import { userStore } from './users.ts';
 
@@ -22,5 +26,9 @@ export function sessionFor(ctx: SqlContext): StoreSession {
     events: provisioningEventStore(ctx),
     settings: settingStore(ctx),
     deprovisionBrake: deprovisionBrakeStore(ctx),
+    teams: teamStore(ctx),
+    seatPools: seatPoolStore(ctx),
+    adminKeys: adminKeyStore(ctx),
+    audit: auditStore(ctx),
   };
 }
