@@ -27,7 +27,6 @@ export type DirectoryErrorCode =
   | 'token.not_active'
   | 'token.invalid_overlap'
   // Administration (admin API, CLI).
-  | 'account.scim_prerequisites_missing'
   | 'admin_key.not_found'
   | 'permission_set.not_found'
   | 'permission_set.name_taken'

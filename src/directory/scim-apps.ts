@@ -22,12 +22,11 @@ import {
   type ProjectFiles,
   type ScimAppProject,
 } from './scim-app-project/project-files.ts';
+import { assertScimPrerequisites } from './scim-prerequisites.ts';
 import { mintToken, type TokenState, type Tokens, tokenState } from './tokens.ts';
 
 export const DEFAULT_ROTATION_OVERLAP_SECONDS = 24 * 60 * 60;
 export const MAX_ROTATION_OVERLAP_SECONDS = 30 * 24 * 60 * 60;
-/** Plans that include SCIM (PRODUCT.md: "SCIM needs professional or enterprise"). */
-const SCIM_TIERS: readonly Account['tier'][] = ['professional', 'enterprise'];
 /** Compare-and-set losers start over this many times before giving up with a retryable error. */
 const ATTEMPTS = 5;
 
@@ -58,20 +57,6 @@ export interface IssuedToken extends TenantUrls {
 export function tenantUrls(publicBase: string): TenantUrls {
   const tenantUrl = `${publicBase.replace(/\/+$/, '')}/scim/v2`;
   return { tenantUrl, entraTenantUrl: `${tenantUrl}?aadOptscim062020` };
-}
-
-/** The prerequisites the account lacks for SCIM, in words; empty when it has them all. */
-export function missingScimPrerequisites(account: Account): string[] {
-  const missing: string[] = [];
-  if (!SCIM_TIERS.includes(account.tier)) {
-    missing.push(
-      `the account is on the ${account.tier} plan; SCIM needs the professional or enterprise plan`,
-    );
-  }
-  if (!account.ssoEnabled) {
-    missing.push('single sign-on (SSO) is not enabled for the account; SCIM needs it');
-  }
-  return missing;
 }
 
 const addSeconds = (iso: string, seconds: number) =>
@@ -249,14 +234,7 @@ export function createScimApps({
     ): Promise<{ app: ScimApp; issued: IssuedToken; warnings: string[] }> {
       const result = await retrying(async (session) => {
         const acct = await account(session, accountId);
-        const missing = missingScimPrerequisites(acct);
-        if (missing.length > 0) {
-          throw new DirectoryError(
-            'scim_app.prerequisite_missing',
-            `the SCIM app cannot be installed: ${missing.join('; and ')}`,
-            missing,
-          );
-        }
+        assertScimPrerequisites(acct);
         const app = await uploadedApp(session, accountId);
         assertThat(
           app.installedAt === null,

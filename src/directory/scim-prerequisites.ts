@@ -1,7 +1,8 @@
 /**
  * What an account needs before a SCIM app can be installed: a Professional or Enterprise tier
  * and SSO enabled (seeds 002 and 003: "This feature requires a HubSpot Professional or
- * Enterprise account, and SSO must be enabled").
+ * Enterprise account, and SSO must be enabled"). The one check: the account view reports it,
+ * and installing the SCIM app enforces it.
  */
 import { DirectoryError } from './errors.ts';
 import type { Account, PlanTier } from './model.ts';
@@ -13,31 +14,32 @@ export interface MissingPrerequisite {
   readonly message: string;
 }
 
-/** Every prerequisite the account lacks; empty when SCIM may be installed. */
+/** Every prerequisite the account lacks, in words; empty when SCIM may be installed. */
 export function scimPrerequisites(account: Account): MissingPrerequisite[] {
   const missing: MissingPrerequisite[] = [];
   if (!SCIM_TIERS.includes(account.tier)) {
     missing.push({
       prerequisite: 'tier',
-      message: `SCIM requires the professional or enterprise tier; this account is on ${account.tier}`,
+      message: `the account is on the ${account.tier} plan; SCIM needs the professional or enterprise plan`,
     });
   }
   if (!account.ssoEnabled) {
     missing.push({
       prerequisite: 'sso',
-      message: 'SCIM requires single sign-on (SSO) to be enabled for the account',
+      message: 'single sign-on (SSO) is not enabled for the account; SCIM needs it',
     });
   }
   return missing;
 }
 
-/** Throws `account.scim_prerequisites_missing`, naming each missing prerequisite. */
+/** Throws `scim_app.prerequisite_missing`, naming each missing prerequisite (also in `details`). */
 export function assertScimPrerequisites(account: Account): void {
-  const missing = scimPrerequisites(account);
+  const missing = scimPrerequisites(account).map((m) => m.message);
   if (missing.length > 0) {
     throw new DirectoryError(
-      'account.scim_prerequisites_missing',
-      `SCIM cannot be installed: ${missing.map((m) => m.message).join('; ')}`,
+      'scim_app.prerequisite_missing',
+      `the SCIM app cannot be installed: ${missing.join('; and ')}`,
+      missing,
     );
   }
 }

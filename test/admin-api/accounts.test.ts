@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scimPrerequisites } from '../../src/directory/scim-prerequisites.ts';
+import { DirectoryError } from '../../src/directory/errors.ts';
+import {
+  assertScimPrerequisites,
+  scimPrerequisites,
+} from '../../src/directory/scim-prerequisites.ts';
 import { STORE_KINDS } from '../helpers/create-test-app.ts';
 import { type AdminTestApp, API, createAdminTestApp, newAccount, unique } from './admin-api-kit.ts';
 
@@ -47,7 +51,7 @@ for (const kind of STORE_KINDS) {
           {
             prerequisite: 'tier',
             message:
-              'SCIM requires the professional or enterprise tier; this account is on starter',
+              'the account is on the starter plan; SCIM needs the professional or enterprise plan',
           },
         ],
       });
@@ -132,5 +136,28 @@ describe('scimPrerequisites', () => {
         (m) => m.prerequisite,
       ),
     ).toEqual(['sso']);
+  });
+
+  it('is the one check install enforces: one code, every missing prerequisite in words', () => {
+    expect(() =>
+      assertScimPrerequisites({ ...base, tier: 'enterprise', ssoEnabled: true }),
+    ).not.toThrow();
+    let thrown: unknown;
+    try {
+      assertScimPrerequisites({ ...base, tier: 'starter', ssoEnabled: false });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DirectoryError);
+    const error = thrown as DirectoryError;
+    expect(error.code).toBe('scim_app.prerequisite_missing');
+    expect(error.details).toEqual(
+      scimPrerequisites({ ...base, tier: 'starter', ssoEnabled: false }).map((m) => m.message),
+    );
+    expect(error.message).toBe(
+      'the SCIM app cannot be installed: the account is on the starter plan; SCIM needs the ' +
+        'professional or enterprise plan; and single sign-on (SSO) is not enabled for the ' +
+        'account; SCIM needs it',
+    );
   });
 });

@@ -42,7 +42,6 @@ const DIRECTORY_STATUS: Readonly<Record<DirectoryErrorCode, number>> = {
   'user.domain_unverified': 400,
   'user.version_mismatch': 412,
   'user.update_contended': 503,
-  'account.scim_prerequisites_missing': 409,
   'admin_key.not_found': 404,
   'permission_set.not_found': 404,
   'permission_set.name_taken': 409,
