@@ -63,6 +63,7 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
       directory,
       cursors,
       maxBodyBytes: config.maxBodyBytes,
+      publicUrl: config.publicUrl,
       onInternalError: (error) => logger.error({ err: error }, 'unhandled error in admin request'),
     }),
   );

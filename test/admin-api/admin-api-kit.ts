@@ -12,6 +12,7 @@ import {
   createTestApp,
   type StoreKind,
   type TestApp,
+  type TestAppOptions,
   type TestResponse,
 } from '../helpers/create-test-app.ts';
 import { SchemaResolver } from './json-schema-check.ts';
@@ -76,8 +77,11 @@ function conform(
   }
 }
 
-export async function createAdminTestApp(kind: StoreKind): Promise<AdminTestApp | undefined> {
-  const app = await createTestApp(kind);
+export async function createAdminTestApp(
+  kind: StoreKind,
+  options: TestAppOptions = {},
+): Promise<AdminTestApp | undefined> {
+  const app = await createTestApp(kind, options);
   if (!app) return undefined;
   const served = await app.request('GET', `${API}/openapi.json`, { token: null });
   const document = served.body as Json;
@@ -127,6 +131,13 @@ export async function newAccount(
 }
 
 /** The server's own route table (declarations only; the codec is never used here). */
+/** The actions of the account's audit trail, newest first. */
+export async function auditActions(t: AdminTestApp, accountId: string): Promise<string[]> {
+  const trail = await t.call('GET', `${API}/accounts/${accountId}/audit?limit=200`);
+  expect(trail.status, trail.text).toBe(200);
+  return trail.body.items.map((e: { action: string; status: number }) => `${e.action} ${e.status}`);
+}
+
 export function routeTable(t: AdminTestApp) {
   return apiRoutes(t.app.directory, createCursorCodec('route-table-only-secret', 600));
 }

@@ -41,5 +41,16 @@ export const problemSchema = z.object({
   status: z.number().int(),
   code: z.string(),
   detail: z.string(),
-  errors: z.array(z.object({ pointer: z.string(), message: z.string() })).optional(),
+  errors: z
+    .array(
+      z.object({
+        pointer: z.string().describe('JSON Pointer (RFC 6901) into the request body or query'),
+        message: z.string(),
+        file: z.string().optional().describe('Project uploads: the file with the problem'),
+        path: z.string().optional().describe('Project uploads: the JSON path inside the file'),
+        line: z.number().int().optional().describe('Project uploads: where a syntax error is'),
+        column: z.number().int().optional(),
+      }),
+    )
+    .optional(),
 });

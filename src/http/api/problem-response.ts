@@ -13,6 +13,12 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export interface FieldProblem {
   readonly pointer: string;
   readonly message: string;
+  /** A project file carried in the body: the file (`scim/scim-hsmeta.json`)... */
+  readonly file?: string;
+  /** ...and the JSON path inside it (`$.config.roleSyncEnabled`), or the line and column. */
+  readonly path?: string;
+  readonly line?: number;
+  readonly column?: number;
 }
 
 export class ApiProblem extends Error {

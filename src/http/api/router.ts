@@ -10,11 +10,14 @@ import { accountRoutes } from './accounts.ts';
 import { adminKeyRoutes } from './admin-keys.ts';
 import { type ApiRoute, defineRoute, mountRoutes } from './api-route.ts';
 import { auditRoutes } from './audit.ts';
+import { deprovisionBrakeRoutes } from './deprovision-brake.ts';
+import { domainRoutes } from './domains.ts';
 import { openApiDocument } from './openapi.ts';
 import { permissionSetRoutes } from './permission-sets.ts';
 import { ApiProblem, renderProblem, toApiProblem } from './problem-response.ts';
 import { provisioningLogRoutes } from './provisioning-log.ts';
 import { routeRunner } from './run-route.ts';
+import { scimAppRoutes } from './scim-app.ts';
 import { seatPoolRoutes } from './seat-pools.ts';
 import { teamRoutes } from './teams.ts';
 import { userRoutes } from './users.ts';
@@ -24,11 +27,17 @@ export interface ApiRouterOptions {
   /** Signs list cursors, as for SCIM. */
   readonly cursors: CursorCodec;
   readonly maxBodyBytes: number;
+  /** ROSTER_PUBLIC_URL: the base of the tenant URLs handed out; else the request's origin. */
+  readonly publicUrl?: string | undefined;
   readonly onInternalError: (error: unknown) => void;
 }
 
-/** Every route of the admin API; other nouns (domains, SCIM app, tokens) add theirs here. */
-export function apiRoutes(directory: Directory, cursors: CursorCodec): ApiRoute[] {
+/** Every route of the admin API. */
+export function apiRoutes(
+  directory: Directory,
+  cursors: CursorCodec,
+  publicUrl?: string | undefined,
+): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...accountRoutes(directory),
     ...adminKeyRoutes(directory),
@@ -36,6 +45,9 @@ export function apiRoutes(directory: Directory, cursors: CursorCodec): ApiRoute[
     ...permissionSetRoutes(directory),
     ...teamRoutes(directory),
     ...seatPoolRoutes(directory),
+    ...domainRoutes(directory),
+    ...scimAppRoutes(directory, publicUrl),
+    ...deprovisionBrakeRoutes(directory),
     ...provisioningLogRoutes(directory),
     ...auditRoutes(directory),
   ];
@@ -60,7 +72,7 @@ export function apiRoutes(directory: Directory, cursors: CursorCodec): ApiRoute[
 
 export function apiRouter(options: ApiRouterOptions) {
   const api = new Hono();
-  const routes = apiRoutes(options.directory, options.cursors);
+  const routes = apiRoutes(options.directory, options.cursors, options.publicUrl);
   mountRoutes(api, routes, routeRunner(options));
 
   // Registered last: a path no route declares, or a method it does not take.
