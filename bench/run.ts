@@ -200,6 +200,29 @@ async function main(): Promise<void> {
       load(server, () => ({ path: `/scim/v2/Users/${ids[random(ids.length)]}` })),
     );
     await atLarge('GET filter userName eq', () => load(server, filterByUserName(LARGE)));
+    // The floor of this stack for the same lookup (bench/floor-server.ts), on the same file and
+    // core while Roster idles: how much of the lookup's cost is Hono, node-server and SQLite.
+    for (const withLog of [false, true]) {
+      const floor = await startServer({
+        name: 'floor',
+        args: [
+          'bench/floor-server.ts',
+          '--database',
+          database,
+          '--token',
+          TOKEN,
+          ...(withLog ? ['--log'] : []),
+        ],
+        core: SERVER_CORE,
+      });
+      try {
+        const result = await load(floor, filterByUserName(LARGE));
+        const scenario = `floor: Hono + one SQLite lookup${withLog ? ' + log insert' : ''}`;
+        report({ scenario, users: LARGE, connections: CONNECTIONS, result });
+      } finally {
+        await floor.stop();
+      }
+    }
     await atLarge(
       'GET index page, startIndex=1',
       () => load(server, () => ({ path: '/scim/v2/Users?startIndex=1&count=100' }), paged),

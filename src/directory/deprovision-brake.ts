@@ -27,6 +27,8 @@ export const DEFAULT_DEPROVISION_BRAKE: DeprovisionBrakePolicy = {
   retryAfterSeconds: 300,
 };
 
+const ACTIVE_COUNT_TTL_MS = 60_000;
+
 export interface DeprovisionBrakeStatus {
   /** Deactivations counted in the current window (since the window start or the last release). */
   readonly deactivations: number;
@@ -44,6 +46,20 @@ export function createDeprovisionBrake({
   clock: Clock;
   policy?: DeprovisionBrakePolicy;
 }) {
+  // Counting an account's active users scans its users (a million rows on a large account), so
+  // the count is remembered for a minute (and forgotten on release). A minute-old count is off by
+  // that minute's changes: users added since lower it, users deactivated since are counted twice.
+  // The limit moves by a tenth of that, so a burst is still held.
+  const activeCounts = new Map<string, { at: number; count: number }>();
+  async function activeUsers(session: StoreSession, accountId: string, nowMs: number) {
+    const known = activeCounts.get(accountId);
+    if (known && nowMs - known.at < ACTIVE_COUNT_TTL_MS) return known.count;
+    const count = await session.users.countActive(accountId);
+    if (activeCounts.size >= 10_000) activeCounts.clear();
+    activeCounts.set(accountId, { at: nowMs, count });
+    return count;
+  }
+
   async function status(session: StoreSession, accountId: string): Promise<DeprovisionBrakeStatus> {
     const now = Date.parse(clock.now());
     const windowStart = new Date(now - policy.windowMinutes * 60_000).toISOString();
@@ -61,8 +77,8 @@ export function createDeprovisionBrake({
       };
     }
     // Counting active users costs a scan, so it is paid only when the brake could engage. The
-    // base is the account as it was when the window opened: active now plus those just lost.
-    const active = await session.users.countActive(accountId);
+    // base is the account as it was when the window opened: active then plus those lost since.
+    const active = await activeUsers(session, accountId, now);
     const limit = Math.max(policy.minUsers, Math.floor(policy.share * (active + deactivations)));
     return {
       deactivations,
@@ -106,6 +122,7 @@ export function createDeprovisionBrake({
     /** An admin's release: deactivations counted so far no longer hold the next ones. */
     async release(session: StoreSession, accountId: string): Promise<void> {
       await session.deprovisionBrake.release(accountId, clock.now());
+      activeCounts.delete(accountId);
     },
   };
 }

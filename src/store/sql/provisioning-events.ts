@@ -1,11 +1,15 @@
 import { type Selectable, sql } from 'kysely';
 import type { ProvisioningEvent, ProvisioningOutcome } from '../../directory/model.ts';
 import type { ProvisioningEventStore } from '../store.ts';
+import { bulkInserter } from './bulk-insert.ts';
 import { type SqlContext, storable, withTransaction } from './context.ts';
 import type { ProvisioningEventsTable } from './database.ts';
 
-/** Rows per INSERT: 16 parameters each stays far below both dialects' parameter limits. */
-const CHUNK = 1000;
+/**
+ * Rows per INSERT, largest first: 15 parameters each stays far below both dialects' parameter
+ * limits, and the last size of 1 takes whatever is left.
+ */
+const CHUNK_SIZES = [256, 32, 4, 1] as const;
 
 /** Whole, non-negative and within what both databases bind as an integer. */
 const rowLimit = (limit: number) =>
@@ -52,11 +56,15 @@ export function provisioningEventStore(ctx: SqlContext): ProvisioningEventStore 
     async insertMany(events) {
       if (events.length === 0) return;
       await withTransaction(ctx, async ({ db }) => {
-        for (let i = 0; i < events.length; i += CHUNK) {
-          await db
-            .insertInto('provisioning_events')
-            .values(events.slice(i, i + CHUNK).map(toRow))
-            .execute();
+        const insert = bulkInserter(db, ctx.quirks.dialect);
+        const rows = events.map(toRow);
+        // Batches come in every size; cutting them into a few fixed sizes keeps the number of
+        // distinct statements (each compiled once, then reused by its text) small.
+        let at = 0;
+        for (const size of CHUNK_SIZES) {
+          const whole = Math.floor((rows.length - at) / size) * size;
+          if (whole > 0) await insert('provisioning_events', rows.slice(at, at + whole), size);
+          at += whole;
         }
       });
     },
