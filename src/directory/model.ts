@@ -65,7 +65,10 @@ export interface PermissionSet {
   /** The built-in set every account has and every unmatched user falls back to. */
   readonly isMinimal: boolean;
   readonly permissions: readonly string[];
-  /** Classic pricing model only: the paid seat this set gives its users, if any. */
+  /**
+   * The paid seat that goes with the set, if any: on the classic pricing model the set gives it
+   * to its users; on the seats model its users must already hold it (PRODUCT.md behaviour 4).
+   */
   readonly paidSeat?: SeatType | null;
   readonly createdAt: string;
 }
@@ -201,7 +204,9 @@ export interface AdminKey {
 /** Who made an admin API call: the operator key, or one account's admin key. */
 export type AuditActor =
   | { readonly kind: 'operator' }
-  | { readonly kind: 'admin-key'; readonly keyId: string; readonly prefix: string };
+  | { readonly kind: 'admin-key'; readonly keyId: string; readonly prefix: string }
+  /** The installed SCIM app, acting for the IdP (adoptions). */
+  | { readonly kind: 'scim-app'; readonly appId: string };
 
 /** One mutating admin call, as kept in the audit trail. */
 export interface AuditEntry {

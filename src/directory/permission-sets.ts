@@ -28,18 +28,6 @@ function nameTaken(error: unknown, name: string): never {
 }
 
 export function createPermissionSets({ store, clock }: { store: Store; clock: Clock }) {
-  async function assertPaidSeatAllowed(accountId: string, paidSeat: SeatType | null | undefined) {
-    if (paidSeat === undefined || paidSeat === null) return;
-    const account = await store.accounts.findById(accountId);
-    assertThat(account, 'account.not_found', `no account with id '${accountId}'`);
-    assertThat(
-      account.pricingModel === 'classic',
-      'permission_set.paid_seat_classic_only',
-      'a permission set carries a paid seat only on the classic pricing model; on the seats ' +
-        "model, assign seats to users directly (PATCH the user's seat)",
-    );
-  }
-
   async function get(accountId: string, id: string): Promise<PermissionSet> {
     const set = await store.permissionSets.findById(accountId, id);
     assertThat(set, 'permission_set.not_found', `no permission set with id '${id}'`);
@@ -53,7 +41,6 @@ export function createPermissionSets({ store, clock }: { store: Store; clock: Cl
     },
 
     async create(accountId: string, input: PermissionSetInput): Promise<PermissionSet> {
-      await assertPaidSeatAllowed(accountId, input.paidSeat);
       const set: PermissionSet = {
         id: newId(),
         accountId,
@@ -82,7 +69,6 @@ export function createPermissionSets({ store, clock }: { store: Store; clock: Cl
         'permission_set.minimal_protected',
         `the built-in permission set '${current.name}' cannot be renamed`,
       );
-      await assertPaidSeatAllowed(accountId, changes.paidSeat);
       const next: PermissionSet = {
         ...current,
         name: changes.name ?? current.name,

@@ -85,7 +85,7 @@ for (const kind of STORE_KINDS) {
       expect(gone.body.code).toBe('permission_set.not_found');
     });
 
-    it('allows a paid seat only on the classic pricing model', async (ctx) => {
+    it('carries a paid seat on both pricing models (classic: given; seats: required)', async (ctx) => {
       if (!t) return ctx.skip();
       const classic = await newAccount(t, { pricingModel: 'classic' });
       const seats = await newAccount(t, { pricingModel: 'seats' });
@@ -95,12 +95,12 @@ for (const kind of STORE_KINDS) {
       });
       expect(paid.status).toBe(201);
       expect(paid.body.paidSeat).toBe('sales');
-      const refused = await t.call('POST', `${API}/accounts/${seats.id}/permission-sets`, {
+      const required = await t.call('POST', `${API}/accounts/${seats.id}/permission-sets`, {
         key: seats.key,
         body: { name: 'Sales', paidSeat: 'sales' },
       });
-      expect(refused.status).toBe(409);
-      expect(refused.body.code).toBe('permission_set.paid_seat_classic_only');
+      expect(required.status).toBe(201);
+      expect(required.body.paidSeat).toBe('sales');
       const unknownSeat = await t.call('POST', `${API}/accounts/${classic.id}/permission-sets`, {
         key: classic.key,
         body: { name: 'Gold', paidSeat: 'gold' },

@@ -14,6 +14,9 @@ const auditEntrySchema = named(
     actor: z.union([
       z.object({ kind: z.literal('operator') }),
       z.object({ kind: z.literal('admin-key'), keyId: z.string(), prefix: z.string() }),
+      z
+        .object({ kind: z.literal('scim-app'), appId: z.string() })
+        .describe('The installed SCIM app, for the IdP (adoptions)'),
     ]),
     action: z.string(),
     target: z.object({ type: z.string().nullable(), id: z.string().nullable() }),

@@ -14,7 +14,11 @@ const permissionSetSchema = named(
     name: z.string().describe('Matched exactly by role sync: case and spaces matter'),
     isMinimal: z.boolean().describe('The built-in set; it cannot be renamed or deleted'),
     permissions: z.array(z.string()),
-    paidSeat: seatTypeSchema.nullable().describe('Classic pricing model: the seat it gives'),
+    paidSeat: seatTypeSchema
+      .nullable()
+      .describe(
+        'The seat that goes with the set: on the classic pricing model the set gives it; on the seats model its users must already hold it (an IdP role cannot assign seats)',
+      ),
     createdAt: z.string(),
   }),
 );

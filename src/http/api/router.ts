@@ -18,6 +18,7 @@ import { ApiProblem, renderProblem, toApiProblem } from './problem-response.ts';
 import { provisioningLogRoutes } from './provisioning-log.ts';
 import { routeRunner } from './run-route.ts';
 import { scimAppRoutes } from './scim-app.ts';
+import { scimPreviewRoutes } from './scim-preview.ts';
 import { seatPoolRoutes } from './seat-pools.ts';
 import { teamRoutes } from './teams.ts';
 import { userRoutes } from './users.ts';
@@ -47,6 +48,7 @@ export function apiRoutes(
     ...seatPoolRoutes(directory),
     ...domainRoutes(directory),
     ...scimAppRoutes(directory, publicUrl),
+    ...scimPreviewRoutes(directory),
     ...deprovisionBrakeRoutes(directory),
     ...provisioningLogRoutes(directory),
     ...auditRoutes(directory),

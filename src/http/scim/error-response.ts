@@ -29,6 +29,7 @@ const DIRECTORY_ERRORS: Readonly<
   'user.version_mismatch': (d) => new ScimError(412, undefined, d),
   'user.update_contended': (d) => new ScimError(503, undefined, d, { 'Retry-After': '1' }),
   'user.role_ambiguous': (d) => new ScimError(400, 'invalidValue', d),
+  'user.seat_required': (d) => new ScimError(400, 'invalidValue', d),
   // 429 + Retry-After: Okta and Entra both pause and retry the request later, and neither counts
   // it towards disabling the app (Entra quarantines a job whose calls fail with 4xx/5xx).
   'user.deactivation_held': (d, e) =>
@@ -38,7 +39,6 @@ const DIRECTORY_ERRORS: Readonly<
   'permission_set.name_taken': (d) => new ScimError(409, 'uniqueness', d),
   'permission_set.minimal_protected': (d) => new ScimError(400, 'invalidValue', d),
   'permission_set.in_use': (d) => new ScimError(409, undefined, d),
-  'permission_set.paid_seat_classic_only': (d) => new ScimError(400, 'invalidValue', d),
   'seat.pool_full': (d) => new ScimError(400, 'invalidValue', d),
   'seat.pool_below_assigned': (d) => new ScimError(400, 'invalidValue', d),
   'seat.seats_model_only': (d) => new ScimError(400, 'invalidValue', d),

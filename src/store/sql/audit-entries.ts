@@ -8,9 +8,18 @@ const rowLimit = (limit: number) =>
   Number.isNaN(limit) ? 0 : Math.max(0, Math.min(Math.floor(limit), 10_000));
 
 function toActor(row: Selectable<AuditEntriesTable>): AuditActor {
-  return row.actor_kind === 'admin-key'
-    ? { kind: 'admin-key', keyId: row.actor_key_id ?? '', prefix: row.actor_prefix ?? '' }
-    : { kind: 'operator' };
+  if (row.actor_kind === 'admin-key') {
+    return { kind: 'admin-key', keyId: row.actor_key_id ?? '', prefix: row.actor_prefix ?? '' };
+  }
+  if (row.actor_kind === 'scim-app') return { kind: 'scim-app', appId: row.actor_key_id ?? '' };
+  return { kind: 'operator' };
+}
+
+/** The key (or app) id column of an actor. */
+function actorId(actor: AuditActor): string | null {
+  if (actor.kind === 'admin-key') return actor.keyId;
+  if (actor.kind === 'scim-app') return actor.appId;
+  return null;
 }
 
 const toEntry = (row: Selectable<AuditEntriesTable>): AuditEntry => ({
@@ -37,7 +46,7 @@ export function auditStore({ db }: SqlContext): AuditStore {
           account_id: entry.accountId,
           at: entry.at,
           actor_kind: entry.actor.kind,
-          actor_key_id: entry.actor.kind === 'admin-key' ? entry.actor.keyId : null,
+          actor_key_id: actorId(entry.actor),
           actor_prefix: entry.actor.kind === 'admin-key' ? entry.actor.prefix : null,
           action: entry.action,
           target_type: entry.targetType,
