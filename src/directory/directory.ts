@@ -36,6 +36,9 @@ export function createDirectory({
   txtLookup?: TxtLookup;
 }) {
   const tokens = createTokens({ store, clock });
+  const accountRoles = createAccountRoles({ store });
+  const forgetRoles = (accountId: string) => accountRoles.forget(accountId);
+  const apps = createScimApps({ store, clock, tokens });
   const brake = createDeprovisionBrake({ clock, policy: deprovisionBrake });
   return {
     store,
@@ -44,15 +47,23 @@ export function createDirectory({
     accounts: createAccounts({ store, clock, tokens }),
     users: createUsers({ store, clock, brake }),
     deprovisionBrake: brake,
-    accountRoles: createAccountRoles({ store }),
+    accountRoles,
     domains: createDomains({ store, clock, txtLookup }),
-    scimApps: createScimApps({ store, clock, tokens }),
+    scimApps: {
+      ...apps,
+      // An upload may turn role sync on or off: this instance's SCIM reads see it at once.
+      async upload(...args: Parameters<typeof apps.upload>) {
+        const uploaded = await apps.upload(...args);
+        forgetRoles(args[0]);
+        return uploaded;
+      },
+    },
     provisioningLog: createProvisioningLog(store, log),
     // Administration (admin API, CLI).
     adminKeys: createAdminKeys({ store, clock }),
     audit: createAudit({ store, clock }),
     appUsers: createAppUsers({ store, clock }),
-    permissionSets: createPermissionSets({ store, clock }),
+    permissionSets: createPermissionSets({ store, clock, onChange: forgetRoles }),
     teams: createTeams({ store, clock }),
     seatPools: createSeatPools({ store }),
     async close(): Promise<void> {

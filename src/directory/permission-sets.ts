@@ -27,7 +27,16 @@ function nameTaken(error: unknown, name: string): never {
   throw error;
 }
 
-export function createPermissionSets({ store, clock }: { store: Store; clock: Clock }) {
+export function createPermissionSets({
+  store,
+  clock,
+  onChange = () => {},
+}: {
+  store: Store;
+  clock: Clock;
+  /** Told after a set is renamed or deleted (the SCIM role names this instance caches). */
+  onChange?: (accountId: string) => void;
+}) {
   async function get(accountId: string, id: string): Promise<PermissionSet> {
     const set = await store.permissionSets.findById(accountId, id);
     assertThat(set, 'permission_set.not_found', `no permission set with id '${id}'`);
@@ -81,6 +90,7 @@ export function createPermissionSets({ store, clock }: { store: Store; clock: Cl
       } catch (error) {
         nameTaken(error, next.name);
       }
+      onChange(accountId);
       return next;
     },
 
@@ -103,6 +113,7 @@ export function createPermissionSets({ store, clock }: { store: Store; clock: Cl
         );
         await session.permissionSets.delete(accountId, id);
       });
+      onChange(accountId);
     },
   };
 }
