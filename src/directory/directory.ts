@@ -38,7 +38,6 @@ export function createDirectory({
   const tokens = createTokens({ store, clock });
   const accountRoles = createAccountRoles({ store });
   const forgetRoles = (accountId: string) => accountRoles.forget(accountId);
-  const apps = createScimApps({ store, clock, tokens });
   const brake = createDeprovisionBrake({ clock, policy: deprovisionBrake });
   return {
     store,
@@ -49,15 +48,7 @@ export function createDirectory({
     deprovisionBrake: brake,
     accountRoles,
     domains: createDomains({ store, clock, txtLookup }),
-    scimApps: {
-      ...apps,
-      // An upload may turn role sync on or off: this instance's SCIM reads see it at once.
-      async upload(...args: Parameters<typeof apps.upload>) {
-        const uploaded = await apps.upload(...args);
-        forgetRoles(args[0]);
-        return uploaded;
-      },
-    },
+    scimApps: createScimApps({ store, clock, tokens, onChange: forgetRoles }),
     provisioningLog: createProvisioningLog(store, log),
     // Administration (admin API, CLI).
     adminKeys: createAdminKeys({ store, clock }),

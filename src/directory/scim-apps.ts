@@ -66,10 +66,13 @@ export function createScimApps({
   store,
   clock,
   tokens,
+  onChange = () => {},
 }: {
   store: Store;
   clock: Clock;
   tokens: Tokens;
+  /** Told after an upload, which may turn role sync on or off (the role view SCIM reads cache). */
+  onChange?: (accountId: string) => void;
 }) {
   const view = (token: AccessToken, now = clock.now()): TokenView => ({
     id: token.id,
@@ -157,6 +160,60 @@ export function createScimApps({
     );
   }
 
+  async function uploadProject(
+    accountId: string,
+    project: ReturnType<typeof parse>,
+  ): Promise<{ app: ScimApp; created: boolean; changes: string[] }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await retrying(async (session) => {
+          await account(session, accountId);
+          const existing = await session.scimApps.findByAccount(accountId);
+          const now = clock.now();
+          if (!existing) {
+            const app: ScimApp = {
+              id: newId(),
+              accountId,
+              uid: project.app.uid,
+              name: project.app.name,
+              description: project.app.description,
+              scimUid: project.scim.uid,
+              roleSyncEnabled: project.scim.roleSyncEnabled,
+              installedAt: null,
+              createdAt: now,
+              updatedAt: now,
+              version: 1,
+            };
+            await session.scimApps.insert(app);
+            return { app, created: true, changes: [] };
+          }
+          if (existing.uid !== project.app.uid) {
+            throw new DirectoryError(
+              'scim_app.limit_reached',
+              `this account already has a SCIM app, '${existing.uid}', and an account can have ` +
+                `only one. To change it, upload its project again with uid '${existing.uid}' ` +
+                `in app-hsmeta.json; to replace it, uninstall and remove '${existing.uid}' first`,
+            );
+          }
+          const changes = describeChanges(existing, project);
+          if (changes.length === 0) return { app: existing, created: false, changes };
+          const app = await write(session, existing, {
+            ...existing,
+            name: project.app.name,
+            description: project.app.description,
+            scimUid: project.scim.uid,
+            roleSyncEnabled: project.scim.roleSyncEnabled,
+          });
+          return { app, created: false, changes };
+        });
+      } catch (error) {
+        // Two first uploads raced: the loser now finds the winner's app and compares uids.
+        if (error instanceof ConflictError && attempt < ATTEMPTS) continue;
+        throw error;
+      }
+    }
+  }
+
   return {
     /** The account's SCIM app, if one was uploaded. */
     async find(accountId: string): Promise<ScimApp | undefined> {
@@ -172,55 +229,9 @@ export function createScimApps({
       accountId: string,
       files: ProjectFiles,
     ): Promise<{ app: ScimApp; created: boolean; changes: string[] }> {
-      const project = parse(files);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await retrying(async (session) => {
-            await account(session, accountId);
-            const existing = await session.scimApps.findByAccount(accountId);
-            const now = clock.now();
-            if (!existing) {
-              const app: ScimApp = {
-                id: newId(),
-                accountId,
-                uid: project.app.uid,
-                name: project.app.name,
-                description: project.app.description,
-                scimUid: project.scim.uid,
-                roleSyncEnabled: project.scim.roleSyncEnabled,
-                installedAt: null,
-                createdAt: now,
-                updatedAt: now,
-                version: 1,
-              };
-              await session.scimApps.insert(app);
-              return { app, created: true, changes: [] };
-            }
-            if (existing.uid !== project.app.uid) {
-              throw new DirectoryError(
-                'scim_app.limit_reached',
-                `this account already has a SCIM app, '${existing.uid}', and an account can have ` +
-                  `only one. To change it, upload its project again with uid '${existing.uid}' ` +
-                  `in app-hsmeta.json; to replace it, uninstall and remove '${existing.uid}' first`,
-              );
-            }
-            const changes = describeChanges(existing, project);
-            if (changes.length === 0) return { app: existing, created: false, changes };
-            const app = await write(session, existing, {
-              ...existing,
-              name: project.app.name,
-              description: project.app.description,
-              scimUid: project.scim.uid,
-              roleSyncEnabled: project.scim.roleSyncEnabled,
-            });
-            return { app, created: false, changes };
-          });
-        } catch (error) {
-          // Two first uploads raced: the loser now finds the winner's app and compares uids.
-          if (error instanceof ConflictError && attempt < ATTEMPTS) continue;
-          throw error;
-        }
-      }
+      const uploaded = await uploadProject(accountId, parse(files));
+      onChange(accountId);
+      return uploaded;
     },
 
     /**

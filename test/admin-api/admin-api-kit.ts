@@ -5,6 +5,7 @@
  * the server refuses as `request.invalid` (and the other way round).
  */
 import { expect } from 'vitest';
+import { scimAppProjectTemplate } from '../../src/directory/scim-app-project/project-template.ts';
 import { apiRoutes } from '../../src/http/api/router.ts';
 import { createCursorCodec } from '../../src/scim/cursor.ts';
 import {
@@ -140,4 +141,15 @@ export async function auditActions(t: AdminTestApp, accountId: string): Promise<
 
 export function routeTable(t: AdminTestApp) {
   return apiRoutes(t.app.directory, createCursorCodec('route-table-only-secret', 600));
+}
+
+/** The template project's files, as `roster project upload` sends them, with role sync as asked. */
+export function projectFiles(name = 'scim-app', roleSyncEnabled = false) {
+  const result = scimAppProjectTemplate({ name });
+  if (!result.ok) throw new Error(result.error);
+  const [app, scim] = result.value;
+  return {
+    'app-hsmeta.json': app?.contents ?? '',
+    'scim/scim-hsmeta.json': (scim?.contents ?? '').replace('false', String(roleSyncEnabled)),
+  };
 }

@@ -4,26 +4,15 @@
  * update from the IdP applies its role.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scimAppProjectTemplate } from '../../src/directory/scim-app-project/project-template.ts';
 import { newUser, SCIM, STORE_KINDS } from '../helpers/create-test-app.ts';
 import {
   type AdminTestApp,
   API,
   auditActions,
   createAdminTestApp,
+  projectFiles,
   unique,
 } from './admin-api-kit.ts';
-
-/** The demo account's project (uid scim-app) with role sync set as asked. */
-function files(roleSyncEnabled: boolean) {
-  const result = scimAppProjectTemplate({ name: 'scim-app' });
-  if (!result.ok) throw new Error(result.error);
-  const [app, scim] = result.value;
-  return {
-    'app-hsmeta.json': app?.contents ?? '',
-    'scim/scim-hsmeta.json': (scim?.contents ?? '').replace('false', String(roleSyncEnabled)),
-  };
-}
 
 for (const kind of STORE_KINDS) {
   describe(`turning role sync on and off (${kind})`, () => {
@@ -49,7 +38,9 @@ for (const kind of STORE_KINDS) {
         (await t?.app.request('GET', `${SCIM}/Users/${created.body.id}`))?.body;
       const minimal = [{ value: 'Minimal', display: 'Minimal', primary: true }];
 
-      const on = await t.call('PUT', `${base}/scim-app`, { body: { files: files(true) } });
+      const on = await t.call('PUT', `${base}/scim-app`, {
+        body: { files: projectFiles('scim-app', true) },
+      });
       expect(on.status, on.text).toBe(200);
       expect(on.body.changes).toEqual(['roleSyncEnabled: false → true']);
       // Nothing re-evaluated: the role sent while sync was off was not applied after the fact.
@@ -63,7 +54,9 @@ for (const kind of STORE_KINDS) {
         { value: 'Sales Rep', display: 'Sales Rep', primary: true },
       ]);
 
-      const off = await t.call('PUT', `${base}/scim-app`, { body: { files: files(false) } });
+      const off = await t.call('PUT', `${base}/scim-app`, {
+        body: { files: projectFiles('scim-app', false) },
+      });
       expect(off.body.changes).toEqual(['roleSyncEnabled: true → false']);
       const after = await read();
       expect(after).not.toHaveProperty('roles');

@@ -4,7 +4,6 @@
  * rotate with an overlap, revoke), uninstall. Tokens are proven with real SCIM requests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scimAppProjectTemplate } from '../../src/directory/scim-app-project/project-template.ts';
 import { createTestApp, STORE_KINDS } from '../helpers/create-test-app.ts';
 import {
   type AdminTestApp,
@@ -12,18 +11,8 @@ import {
   auditActions,
   createAdminTestApp,
   newAccount,
+  projectFiles,
 } from './admin-api-kit.ts';
-
-/** The template project's files, as `roster project upload` sends them. */
-function files(name = 'scim-app', roleSyncEnabled = false) {
-  const result = scimAppProjectTemplate({ name });
-  if (!result.ok) throw new Error(result.error);
-  const [app, scim] = result.value;
-  return {
-    'app-hsmeta.json': app?.contents ?? '',
-    'scim/scim-hsmeta.json': (scim?.contents ?? '').replace('false', String(roleSyncEnabled)),
-  };
-}
 
 for (const kind of STORE_KINDS) {
   describe(`admin API SCIM app and tokens (${kind})`, () => {
@@ -71,14 +60,14 @@ for (const kind of STORE_KINDS) {
       ]);
       const missing = await t.call('PUT', `${API}/accounts/${id}/scim-app`, {
         key,
-        body: { files: { 'app-hsmeta.json': files()['app-hsmeta.json'] } },
+        body: { files: { 'app-hsmeta.json': projectFiles()['app-hsmeta.json'] } },
       });
       expect(missing.body.errors.map((e: { file: string }) => e.file)).toEqual([
         'scim/scim-hsmeta.json',
       ]);
       const unknownFile = await t.call('PUT', `${API}/accounts/${id}/scim-app`, {
         key,
-        body: { files: { ...files(), 'extra.json': '{}' } },
+        body: { files: { ...projectFiles(), 'extra.json': '{}' } },
       });
       expect(unknownFile.body.code).toBe('request.invalid');
       expect((await t.call('GET', `${API}/accounts/${id}/scim-app`, { key })).status).toBe(404);
@@ -88,20 +77,23 @@ for (const kind of STORE_KINDS) {
       if (!t) return ctx.skip();
       const { id, key } = await newAccount(t);
       const path = `${API}/accounts/${id}/scim-app`;
-      const first = await t.call('PUT', path, { key, body: { files: files() } });
+      const first = await t.call('PUT', path, { key, body: { files: projectFiles() } });
       expect(first.status).toBe(200);
       expect(first.body).toMatchObject({
         created: true,
         changes: [],
         app: { uid: 'scim-app', name: 'scim app', roleSyncEnabled: false, installed: false },
       });
-      const resync = await t.call('PUT', path, { key, body: { files: files('scim-app', true) } });
+      const resync = await t.call('PUT', path, {
+        key,
+        body: { files: projectFiles('scim-app', true) },
+      });
       expect(resync.body).toMatchObject({
         created: false,
         changes: ['roleSyncEnabled: false → true'],
         app: { id: first.body.app.id, roleSyncEnabled: true },
       });
-      const second = await t.call('PUT', path, { key, body: { files: files('other-app') } });
+      const second = await t.call('PUT', path, { key, body: { files: projectFiles('other-app') } });
       expect(second.status).toBe(409);
       expect(second.body.code).toBe('scim_app.limit_reached');
       expect(second.body.detail).toContain("already has a SCIM app, 'scim-app'");
@@ -117,7 +109,10 @@ for (const kind of STORE_KINDS) {
     it('installs only with the plan and SSO, naming each missing prerequisite', async (ctx) => {
       if (!t) return ctx.skip();
       const { id, key } = await newAccount(t, { tier: 'starter', ssoEnabled: false });
-      await t.call('PUT', `${API}/accounts/${id}/scim-app`, { key, body: { files: files() } });
+      await t.call('PUT', `${API}/accounts/${id}/scim-app`, {
+        key,
+        body: { files: projectFiles() },
+      });
       const refused = await t.call('POST', `${API}/accounts/${id}/scim-app/install`, { key });
       expect(refused.status).toBe(409);
       expect(refused.body.code).toBe('scim_app.prerequisite_missing');
@@ -135,7 +130,7 @@ for (const kind of STORE_KINDS) {
       const tokens = `${API}/accounts/${id}/tokens`;
       const notYet = await t.call('POST', `${app}/install`, { key });
       expect(notYet.body.code).toBe('scim_app.not_found');
-      await t.call('PUT', app, { key, body: { files: files() } });
+      await t.call('PUT', app, { key, body: { files: projectFiles() } });
 
       const installed = await t.call('POST', `${app}/install`, { key });
       expect(installed.status).toBe(201);
@@ -204,9 +199,9 @@ for (const kind of STORE_KINDS) {
       const again = await t.call('POST', `${app}/uninstall`, { key });
       expect(again.body.code).toBe('scim_app.not_installed');
       expect((await t.call('DELETE', app, { key })).status).toBe(204);
-      expect((await t.call('PUT', app, { key, body: { files: files('other-app') } })).status).toBe(
-        200,
-      );
+      expect(
+        (await t.call('PUT', app, { key, body: { files: projectFiles('other-app') } })).status,
+      ).toBe(200);
 
       expect(await auditActions(t, id)).toEqual(
         expect.arrayContaining([
@@ -227,7 +222,7 @@ for (const kind of STORE_KINDS) {
       const b = await newAccount(t);
       await t.call('PUT', `${API}/accounts/${b.id}/scim-app`, {
         key: b.key,
-        body: { files: files() },
+        body: { files: projectFiles() },
       });
       const installed = await t.call('POST', `${API}/accounts/${b.id}/scim-app/install`, {
         key: b.key,
@@ -235,7 +230,7 @@ for (const kind of STORE_KINDS) {
       const tokenId = installed.body.tokenRecord.id;
       for (const [method, path, body] of [
         ['GET', '/scim-app', undefined],
-        ['PUT', '/scim-app', { files: files('taken') }],
+        ['PUT', '/scim-app', { files: projectFiles('taken') }],
         ['POST', '/scim-app/uninstall', undefined],
         ['GET', '/tokens', undefined],
         ['POST', '/tokens/rotate', {}],
@@ -279,7 +274,7 @@ describe('admin API tenant URLs with ROSTER_PUBLIC_URL', () => {
         tier: 'enterprise',
         ssoEnabled: true,
       });
-      await call('PUT', `/accounts/${account.body.id}/scim-app`, { files: files() });
+      await call('PUT', `/accounts/${account.body.id}/scim-app`, { files: projectFiles() });
       const installed = await call('POST', `/accounts/${account.body.id}/scim-app/install`);
       expect(installed.status, installed.text).toBe(201);
       expect(installed.body.tenantUrl).toBe('https://roster.example.com/scim/v2');

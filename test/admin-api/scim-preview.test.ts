@@ -5,8 +5,8 @@
  * cannot give a seat, so a set needing one is refused until the admin assigns the seat.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../helpers/create-test-app.ts';
 import { newUser, PATCH_SCHEMA, SCIM, STORE_KINDS } from '../helpers/create-test-app.ts';
+import { setRoleSync } from '../scim-http/scim-test-kit.ts';
 import {
   type AdminTestApp,
   API,
@@ -14,15 +14,6 @@ import {
   createAdminTestApp,
   unique,
 } from './admin-api-kit.ts';
-
-async function setRoleSync(app: TestApp, enabled: boolean): Promise<void> {
-  const { store } = app.directory;
-  const scimApp = await store.scimApps.findByAccount(app.accountId);
-  if (!scimApp) throw new Error('the demo account has no SCIM app');
-  const next = { ...scimApp, roleSyncEnabled: enabled, version: scimApp.version + 1 };
-  expect(await store.scimApps.update(next, scimApp.version)).toBe(true);
-  app.directory.accountRoles.forget(app.accountId);
-}
 
 for (const kind of STORE_KINDS) {
   describe(`adoption preview (${kind})`, () => {
