@@ -29,6 +29,11 @@ const configSchema = z.object({
   databasePoolSize: z.coerce.number().int().min(1).max(1000).default(10),
   /** The exact token the demo account accepts, for scripts and tests. */
   demoToken: z.string().min(16, 'the demo token must be at least 16 characters').optional(),
+  /**
+   * The operator key of the admin API (acts on every account). Unset: one is generated on first
+   * start, kept hashed in the database and printed once.
+   */
+  adminKey: z.string().min(24, 'the admin key must be at least 24 characters').optional(),
   /** Public base URL used in `meta.location` and `Location`; defaults to the request's origin. */
   publicUrl: z.url().optional(),
   /** Signs RFC 9865 cursors. Instances behind one load balancer must share it. */
@@ -91,6 +96,7 @@ export function loadConfig(
     databaseUrl: flags.database ?? env.ROSTER_DATABASE_URL,
     databasePoolSize: env.ROSTER_DATABASE_POOL_SIZE,
     demoToken: flags.demoToken ?? env.ROSTER_DEMO_TOKEN,
+    adminKey: env.ROSTER_ADMIN_KEY,
     publicUrl: env.ROSTER_PUBLIC_URL,
     cursorSecret: env.ROSTER_CURSOR_SECRET,
     cursorTimeoutSeconds: env.ROSTER_CURSOR_TIMEOUT_SECONDS,

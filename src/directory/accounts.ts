@@ -1,6 +1,7 @@
 import { ConflictError } from '../store/errors.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import { assertThat } from './errors.ts';
 import { newId } from './ids.ts';
 import type { Account, PlanTier, PricingModel } from './model.ts';
 import type { Tokens } from './tokens.ts';
@@ -16,6 +17,12 @@ export interface NewAccount {
   readonly tier: PlanTier;
   readonly pricingModel: PricingModel;
   readonly ssoEnabled: boolean;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, inner]) => inner !== undefined),
+  ) as Partial<T>;
 }
 
 export function createAccounts({
@@ -95,6 +102,23 @@ export function createAccounts({
 
     findById(id: string): Promise<Account | undefined> {
       return store.accounts.findById(id);
+    },
+
+    list(): Promise<Account[]> {
+      return store.accounts.list();
+    },
+
+    /** Changes the given fields; the account must exist. */
+    async update(id: string, changes: Partial<NewAccount>): Promise<Account> {
+      const current = await store.accounts.findById(id);
+      assertThat(current, 'account.not_found', `no account with id '${id}'`);
+      const next: Account = { ...current, ...stripUndefined(changes) };
+      assertThat(
+        await store.accounts.update(next),
+        'account.not_found',
+        `no account with id '${id}'`,
+      );
+      return next;
     },
 
     /**

@@ -1,13 +1,19 @@
 import type { Store } from '../store/store.ts';
 import { createAccountRoles } from './account-roles.ts';
 import { createAccounts } from './accounts.ts';
+import { createAdminKeys } from './admin-keys.ts';
+import { createAppUsers } from './app-users.ts';
+import { createAudit } from './audit.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { createDeprovisionBrake, type DeprovisionBrakePolicy } from './deprovision-brake.ts';
 import { createDomains } from './domains.ts';
 import { createGroups } from './groups.ts';
 import { createNodeTxtLookup } from './node-txt-lookup.ts';
+import { createPermissionSets } from './permission-sets.ts';
 import { createProvisioningLog, type ProvisioningLogOptions } from './provisioning-log.ts';
 import { createScimApps } from './scim-apps.ts';
+import { createSeatPools } from './seat-pools.ts';
+import { createTeams } from './teams.ts';
 import { createTokens } from './tokens.ts';
 import type { TxtLookup } from './txt-lookup.ts';
 import { createUsers } from './users.ts';
@@ -31,6 +37,8 @@ export function createDirectory({
   txtLookup?: TxtLookup;
 }) {
   const tokens = createTokens({ store, clock });
+  const accountRoles = createAccountRoles({ store });
+  const forgetRoles = (accountId: string) => accountRoles.forget(accountId);
   const brake = createDeprovisionBrake({ clock, policy: deprovisionBrake });
   const groups = createGroups({ store, clock });
   return {
@@ -47,10 +55,17 @@ export function createDirectory({
     }),
     groups,
     deprovisionBrake: brake,
-    accountRoles: createAccountRoles({ store }),
+    accountRoles,
     domains: createDomains({ store, clock, txtLookup }),
-    scimApps: createScimApps({ store, clock, tokens }),
+    scimApps: createScimApps({ store, clock, tokens, onChange: forgetRoles }),
     provisioningLog: createProvisioningLog(store, log),
+    // Administration (admin API, CLI).
+    adminKeys: createAdminKeys({ store, clock }),
+    audit: createAudit({ store, clock }),
+    appUsers: createAppUsers({ store, clock }),
+    permissionSets: createPermissionSets({ store, clock, onChange: forgetRoles }),
+    teams: createTeams({ store, clock }),
+    seatPools: createSeatPools({ store }),
     async close(): Promise<void> {
       await this.provisioningLog.close();
       await store.close();

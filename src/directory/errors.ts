@@ -12,6 +12,7 @@ export type DirectoryErrorCode =
   | 'user.update_contended'
   | 'user.role_ambiguous'
   | 'user.deactivation_held'
+  | 'user.seat_required'
   | 'domain.invalid_name'
   | 'domain.exists'
   | 'domain.not_found'
@@ -32,7 +33,22 @@ export type DirectoryErrorCode =
   | 'group.value_too_long'
   | 'group.version_mismatch'
   | 'group.update_contended'
-  | 'permission_set.not_found';
+  // Administration (admin API, CLI).
+  | 'admin_key.not_found'
+  | 'permission_set.not_found'
+  | 'permission_set.name_taken'
+  | 'permission_set.minimal_protected'
+  | 'permission_set.in_use'
+  | 'team.not_found'
+  | 'team.name_taken'
+  | 'seat.pool_full'
+  | 'seat.pool_below_assigned'
+  | 'seat.seats_model_only'
+  | 'user.managed_by_idp'
+  | 'user.role_sync_enabled'
+  | 'user.permission_set_unknown'
+  | 'user.team_unknown'
+  | 'provisioning_event.not_found';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';

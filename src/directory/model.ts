@@ -65,6 +65,11 @@ export interface PermissionSet {
   /** The built-in set every account has and every unmatched user falls back to. */
   readonly isMinimal: boolean;
   readonly permissions: readonly string[];
+  /**
+   * The paid seat that goes with the set, if any: on the classic pricing model the set gives it
+   * to its users; on the seats model its users must already hold it (PRODUCT.md behaviour 4).
+   */
+  readonly paidSeat?: SeatType | null;
   readonly createdAt: string;
 }
 
@@ -197,4 +202,74 @@ export interface ProvisioningEvent {
   readonly requestBody: string | null;
   readonly responseBody: string | null;
   readonly durationMs: number;
+}
+
+/** Seat types on the seats pricing model (PRODUCT.md, "Seat"). */
+export const SEAT_TYPES = ['core', 'sales', 'service', 'view-only'] as const;
+export type SeatType = (typeof SEAT_TYPES)[number];
+
+export interface Team {
+  readonly id: string;
+  readonly accountId: string;
+  /** Unique per account, compared exactly. */
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+/** A user's place in a team: at most one team per user is primary. */
+export interface TeamMembership {
+  readonly teamId: string;
+  readonly userId: string;
+  readonly accountId: string;
+  readonly isPrimary: boolean;
+}
+
+/** Seats of one type bought by an account on the seats model, and how many are in use. */
+export interface SeatPool {
+  readonly accountId: string;
+  readonly seatType: SeatType;
+  readonly purchased: number;
+  readonly assigned: number;
+}
+
+/** An account-scoped admin API key. The key itself is shown once and never stored. */
+export interface AdminKey {
+  readonly id: string;
+  readonly accountId: string;
+  /** What the admin called it, to tell keys apart. */
+  readonly name: string;
+  /** First characters of the key. */
+  readonly prefix: string;
+  /** SHA-256 of the key, hex. */
+  readonly hash: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+/** Who made an admin API call: the operator key, or one account's admin key. */
+export type AuditActor =
+  | { readonly kind: 'operator' }
+  | { readonly kind: 'admin-key'; readonly keyId: string; readonly prefix: string }
+  /** The installed SCIM app, acting for the IdP (adoptions). */
+  | { readonly kind: 'scim-app'; readonly appId: string };
+
+/** One mutating admin call, as kept in the audit trail. */
+export interface AuditEntry {
+  readonly id: string;
+  /** The account acted on (or, for a refused call, the caller's own); null for operator calls
+   * that reached no account. */
+  readonly accountId: string | null;
+  readonly at: string;
+  readonly actor: AuditActor;
+  /** A stable name for the action: 'account.update', 'user.deactivate'... */
+  readonly action: string;
+  readonly targetType: string | null;
+  readonly targetId: string | null;
+  readonly status: number;
+  readonly outcome: 'success' | 'failure';
+  /** The error code of a failed call. */
+  readonly errorCode: string | null;
+  /** The request body as JSON text, bounded, or null. */
+  readonly request: string | null;
 }

@@ -60,6 +60,11 @@ export function createProvisioningLog(store: Store, options: ProvisioningLogOpti
       await flush();
       return store.events.list(filter);
     },
+    /** One event of the account, with its redacted bodies. */
+    async get(accountId: string, id: string): Promise<ProvisioningEvent | undefined> {
+      await flush();
+      return store.events.findById(accountId, id);
+    },
     close: flush,
   };
 }

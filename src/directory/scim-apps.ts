@@ -22,12 +22,11 @@ import {
   type ProjectFiles,
   type ScimAppProject,
 } from './scim-app-project/project-files.ts';
+import { assertScimPrerequisites } from './scim-prerequisites.ts';
 import { mintToken, type TokenState, type Tokens, tokenState } from './tokens.ts';
 
 export const DEFAULT_ROTATION_OVERLAP_SECONDS = 24 * 60 * 60;
 export const MAX_ROTATION_OVERLAP_SECONDS = 30 * 24 * 60 * 60;
-/** Plans that include SCIM (PRODUCT.md: "SCIM needs professional or enterprise"). */
-const SCIM_TIERS: readonly Account['tier'][] = ['professional', 'enterprise'];
 /** Compare-and-set losers start over this many times before giving up with a retryable error. */
 const ATTEMPTS = 5;
 
@@ -60,20 +59,6 @@ export function tenantUrls(publicBase: string): TenantUrls {
   return { tenantUrl, entraTenantUrl: `${tenantUrl}?aadOptscim062020` };
 }
 
-/** The prerequisites the account lacks for SCIM, in words; empty when it has them all. */
-export function missingScimPrerequisites(account: Account): string[] {
-  const missing: string[] = [];
-  if (!SCIM_TIERS.includes(account.tier)) {
-    missing.push(
-      `the account is on the ${account.tier} plan; SCIM needs the professional or enterprise plan`,
-    );
-  }
-  if (!account.ssoEnabled) {
-    missing.push('single sign-on (SSO) is not enabled for the account; SCIM needs it');
-  }
-  return missing;
-}
-
 const addSeconds = (iso: string, seconds: number) =>
   new Date(Date.parse(iso) + seconds * 1000).toISOString();
 
@@ -81,10 +66,13 @@ export function createScimApps({
   store,
   clock,
   tokens,
+  onChange = () => {},
 }: {
   store: Store;
   clock: Clock;
   tokens: Tokens;
+  /** Told after an upload, which may turn role sync on or off (the role view SCIM reads cache). */
+  onChange?: (accountId: string) => void;
 }) {
   const view = (token: AccessToken, now = clock.now()): TokenView => ({
     id: token.id,
@@ -172,6 +160,60 @@ export function createScimApps({
     );
   }
 
+  async function uploadProject(
+    accountId: string,
+    project: ReturnType<typeof parse>,
+  ): Promise<{ app: ScimApp; created: boolean; changes: string[] }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await retrying(async (session) => {
+          await account(session, accountId);
+          const existing = await session.scimApps.findByAccount(accountId);
+          const now = clock.now();
+          if (!existing) {
+            const app: ScimApp = {
+              id: newId(),
+              accountId,
+              uid: project.app.uid,
+              name: project.app.name,
+              description: project.app.description,
+              scimUid: project.scim.uid,
+              roleSyncEnabled: project.scim.roleSyncEnabled,
+              installedAt: null,
+              createdAt: now,
+              updatedAt: now,
+              version: 1,
+            };
+            await session.scimApps.insert(app);
+            return { app, created: true, changes: [] };
+          }
+          if (existing.uid !== project.app.uid) {
+            throw new DirectoryError(
+              'scim_app.limit_reached',
+              `this account already has a SCIM app, '${existing.uid}', and an account can have ` +
+                `only one. To change it, upload its project again with uid '${existing.uid}' ` +
+                `in app-hsmeta.json; to replace it, uninstall and remove '${existing.uid}' first`,
+            );
+          }
+          const changes = describeChanges(existing, project);
+          if (changes.length === 0) return { app: existing, created: false, changes };
+          const app = await write(session, existing, {
+            ...existing,
+            name: project.app.name,
+            description: project.app.description,
+            scimUid: project.scim.uid,
+            roleSyncEnabled: project.scim.roleSyncEnabled,
+          });
+          return { app, created: false, changes };
+        });
+      } catch (error) {
+        // Two first uploads raced: the loser now finds the winner's app and compares uids.
+        if (error instanceof ConflictError && attempt < ATTEMPTS) continue;
+        throw error;
+      }
+    }
+  }
+
   return {
     /** The account's SCIM app, if one was uploaded. */
     async find(accountId: string): Promise<ScimApp | undefined> {
@@ -187,55 +229,9 @@ export function createScimApps({
       accountId: string,
       files: ProjectFiles,
     ): Promise<{ app: ScimApp; created: boolean; changes: string[] }> {
-      const project = parse(files);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await retrying(async (session) => {
-            await account(session, accountId);
-            const existing = await session.scimApps.findByAccount(accountId);
-            const now = clock.now();
-            if (!existing) {
-              const app: ScimApp = {
-                id: newId(),
-                accountId,
-                uid: project.app.uid,
-                name: project.app.name,
-                description: project.app.description,
-                scimUid: project.scim.uid,
-                roleSyncEnabled: project.scim.roleSyncEnabled,
-                installedAt: null,
-                createdAt: now,
-                updatedAt: now,
-                version: 1,
-              };
-              await session.scimApps.insert(app);
-              return { app, created: true, changes: [] };
-            }
-            if (existing.uid !== project.app.uid) {
-              throw new DirectoryError(
-                'scim_app.limit_reached',
-                `this account already has a SCIM app, '${existing.uid}', and an account can have ` +
-                  `only one. To change it, upload its project again with uid '${existing.uid}' ` +
-                  `in app-hsmeta.json; to replace it, uninstall and remove '${existing.uid}' first`,
-              );
-            }
-            const changes = describeChanges(existing, project);
-            if (changes.length === 0) return { app: existing, created: false, changes };
-            const app = await write(session, existing, {
-              ...existing,
-              name: project.app.name,
-              description: project.app.description,
-              scimUid: project.scim.uid,
-              roleSyncEnabled: project.scim.roleSyncEnabled,
-            });
-            return { app, created: false, changes };
-          });
-        } catch (error) {
-          // Two first uploads raced: the loser now finds the winner's app and compares uids.
-          if (error instanceof ConflictError && attempt < ATTEMPTS) continue;
-          throw error;
-        }
-      }
+      const uploaded = await uploadProject(accountId, parse(files));
+      onChange(accountId);
+      return uploaded;
     },
 
     /**
@@ -249,14 +245,7 @@ export function createScimApps({
     ): Promise<{ app: ScimApp; issued: IssuedToken; warnings: string[] }> {
       const result = await retrying(async (session) => {
         const acct = await account(session, accountId);
-        const missing = missingScimPrerequisites(acct);
-        if (missing.length > 0) {
-          throw new DirectoryError(
-            'scim_app.prerequisite_missing',
-            `the SCIM app cannot be installed: ${missing.join('; and ')}`,
-            missing,
-          );
-        }
+        assertScimPrerequisites(acct);
         const app = await uploadedApp(session, accountId);
         assertThat(
           app.installedAt === null,

@@ -5,7 +5,7 @@ import type { Clock } from './clock.ts';
 import type { DeprovisionBrake } from './deprovision-brake.ts';
 import { assertThat, DirectoryError } from './errors.ts';
 import { newId } from './ids.ts';
-import type { User } from './model.ts';
+import type { PermissionSet, User } from './model.ts';
 import { decidePermissionSet, type RoleClaim, type RoleDecision } from './role-sync.ts';
 import type { UserPage, UserQuery } from './user-query.ts';
 
@@ -25,6 +25,35 @@ export type UserDraft = Pick<
 
 /** A draft plus the role the IdP sent with it, if any (role sync; `role-sync.ts`). */
 export type UserChange = UserDraft & { readonly roleClaim?: RoleClaim | undefined };
+
+type ProvisionPlan =
+  | {
+      readonly kind: 'adopt';
+      readonly match: User;
+      readonly permissionSetId: string;
+      readonly warning?: string | undefined;
+      readonly appId?: string | undefined;
+    }
+  | {
+      readonly kind: 'create';
+      readonly permissionSetId: string;
+      readonly warning?: string | undefined;
+    };
+
+/** What a SCIM create of one user would do (the adoption preview). */
+export interface ProvisioningPreview {
+  readonly userName: string;
+  readonly email: string | null;
+  readonly outcome: 'create' | 'adopt' | 'refused';
+  /** The app user that would be adopted. */
+  readonly existingUserId: string | null;
+  /** Adoption: the permission set the user holds now. */
+  readonly permissionSetBefore: string | null;
+  /** The permission set the user would end up with (its name). */
+  readonly permissionSet: string | null;
+  readonly warning: string | null;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
 
 /** What a SCIM write did, with a warning for the provisioning log when there is one. */
 export interface ProvisionResult {
@@ -208,15 +237,113 @@ export function createUsers({
     session: StoreSession,
     accountId: string,
     claim: RoleClaim | undefined,
+    user: User | undefined,
     always = false,
-  ): Promise<{ enabled: boolean; decision?: RoleDecision | undefined }> {
+  ): Promise<{ enabled: boolean; decision?: RoleDecision | undefined; appId?: string }> {
     const claimed = claim !== undefined && claim.kind !== 'unchanged';
     if (!claimed && !always) return { enabled: false };
     const app = await session.scimApps.findByAccount(accountId);
-    if (!app?.roleSyncEnabled) return { enabled: false };
-    if (!claimed) return { enabled: true };
+    if (!app?.roleSyncEnabled) return { enabled: false, appId: app?.id };
+    if (!claimed) return { enabled: true, appId: app.id };
     const sets = await session.permissionSets.list(accountId);
-    return { enabled: true, decision: decidePermissionSet(claim, sets) };
+    const decision = decidePermissionSet(claim, sets);
+    if (decision) await assertSeatHeld(session, accountId, decision.permissionSet, user);
+    return { enabled: true, decision, appId: app.id };
+  }
+
+  /**
+   * PRODUCT.md behaviour 4 on the seats pricing model: a role cannot give a seat, so a permission
+   * set that needs one can only go to a user who already holds it (seats are assigned in the app).
+   * On the classic model the set's paid seat comes with it, and nothing is checked here.
+   */
+  async function assertSeatHeld(
+    session: StoreSession,
+    accountId: string,
+    set: PermissionSet,
+    user: User | undefined,
+  ): Promise<void> {
+    if (!set.paidSeat) return;
+    const account = await session.accounts.findById(accountId);
+    if (account?.pricingModel !== 'seats') return;
+    const held = user
+      ? (await session.seatPools.seatsOf(accountId, [user.id])).get(user.id)
+      : undefined;
+    if (held === set.paidSeat) return;
+    const who = user ? `user '${user.userName}'` : 'a new user';
+    throw new DirectoryError(
+      'user.seat_required',
+      `permission set '${set.name}' needs a ${set.paidSeat} seat, and ${who} ` +
+        `${held ? `has a ${held} seat` : 'has no seat'}. On the seats pricing model an IdP role ` +
+        `cannot assign seats: an admin must ${user ? "change the user's seat" : 'create the user and assign the seat'} ` +
+        'in Roster first; the next update from the IdP then applies the role',
+    );
+  }
+
+  /** The draft of a SCIM create, checked before anything is read. */
+  function validated(change: UserChange): { draft: UserDraft } {
+    const { roleClaim: _claim, ...draft } = change;
+    assertIndexable(draft);
+    assertThat(
+      draft.email,
+      'user.email_missing',
+      'Roster identifies users by email: send a work email in emails[].value, or an email ' +
+        'address as userName',
+    );
+    return { draft };
+  }
+
+  /**
+   * What a SCIM create of `change` will do: create a user, or adopt the existing app user with
+   * the same userName or email (PRODUCT.md items 5, 7), with which permission set; or a
+   * DirectoryError saying why it cannot. Reads only, so the adoption preview runs it as is.
+   */
+  async function planProvision(
+    session: StoreSession,
+    accountId: string,
+    change: UserChange,
+  ): Promise<ProvisionPlan> {
+    const { roleClaim, ...draft } = change;
+    await assertDomainsVerified(session, accountId, draft);
+    const matches = await session.users.findByIdentity(accountId, {
+      userName: draft.userName,
+      email: draft.email ?? undefined,
+    });
+    const managed = matches.find((m) => m.managedBy === 'scim');
+    if (managed) {
+      const sameName = managed.userName.toLowerCase() === draft.userName.toLowerCase();
+      throw new DirectoryError(
+        sameName ? 'user.user_name_taken' : 'user.email_taken',
+        sameName
+          ? `userName '${draft.userName}' is already provisioned (user ${managed.id})`
+          : `email '${draft.email}' is already provisioned (user ${managed.id})`,
+      );
+    }
+    const [match, other] = matches;
+    if (match) {
+      assertThat(
+        !other,
+        'user.identity_ambiguous',
+        `userName '${draft.userName}' and email '${draft.email}' belong to two different ` +
+          `existing users (${match.id}, ${other?.id}); change one of them in the app first`,
+      );
+      // PRODUCT.md item 7: with role sync on, the role names the set (or minimal); with it off,
+      // the adopted user keeps the permissions they had.
+      const roles = await roleSync(session, accountId, roleClaim, match, true);
+      const permissionSetId = roles.enabled
+        ? (roles.decision?.permissionSet.id ?? (await minimalPermissionSetId(session, accountId)))
+        : match.permissionSetId;
+      return {
+        kind: 'adopt',
+        match,
+        permissionSetId,
+        warning: roles.decision?.warning,
+        appId: roles.appId,
+      };
+    }
+    const roles = await roleSync(session, accountId, roleClaim, undefined);
+    const permissionSetId =
+      roles.decision?.permissionSet.id ?? (await minimalPermissionSetId(session, accountId));
+    return { kind: 'create', permissionSetId, warning: roles.decision?.warning };
   }
 
   function applyDraft(user: User, draft: UserDraft, now: string): User {
@@ -245,66 +372,48 @@ export function createUsers({
      * data and becomes SCIM-managed (PRODUCT.md items 5, 7). A SCIM-managed one is a conflict.
      */
     async provision(accountId: string, change: UserChange): Promise<ProvisionResult> {
-      const { roleClaim, ...draft } = change;
-      assertIndexable(draft);
-      assertThat(
-        draft.email,
-        'user.email_missing',
-        'Roster identifies users by email: send a work email in emails[].value, or an email ' +
-          'address as userName',
-      );
+      const { draft } = validated(change);
       try {
         return await store.transaction(async (session) => {
-          await assertDomainsVerified(session, accountId, draft);
-          const matches = await session.users.findByIdentity(accountId, {
-            userName: draft.userName,
-            email: draft.email ?? undefined,
-          });
-          const managed = matches.find((m) => m.managedBy === 'scim');
-          if (managed) {
-            const sameName = managed.userName.toLowerCase() === draft.userName.toLowerCase();
-            throw new DirectoryError(
-              sameName ? 'user.user_name_taken' : 'user.email_taken',
-              sameName
-                ? `userName '${draft.userName}' is already provisioned (user ${managed.id})`
-                : `email '${draft.email}' is already provisioned (user ${managed.id})`,
-            );
-          }
+          const plan = await planProvision(session, accountId, change);
           const now = clock.now();
-          const [match, other] = matches;
-          if (match) {
-            assertThat(
-              !other,
-              'user.identity_ambiguous',
-              `userName '${draft.userName}' and email '${draft.email}' belong to two different ` +
-                `existing users (${match.id}, ${other?.id}); change one of them in the app first`,
-            );
-            // PRODUCT.md item 7: with role sync on, the role names the set (or minimal); with
-            // it off, the adopted user keeps the permissions they had.
-            const roles = await roleSync(session, accountId, roleClaim, true);
-            const permissionSetId = roles.enabled
-              ? (roles.decision?.permissionSet.id ??
-                (await minimalPermissionSetId(session, accountId)))
-              : match.permissionSetId;
+          if (plan.kind === 'adopt') {
+            const { match } = plan;
             const adopted: User = {
               ...applyDraft(match, draft, now),
-              permissionSetId,
+              permissionSetId: plan.permissionSetId,
               managedBy: 'scim',
               deprovisionedAt: null,
             };
             const written = await session.users.update(adopted, match.version);
             assertThat(written, 'user.update_contended', 'the user changed during adoption; retry');
-            return { user: adopted, adopted: true, warning: roles.decision?.warning };
+            // Issue 4: every adoption is in the audit trail, written with the adoption itself.
+            await session.audit.insert({
+              id: newId(),
+              accountId,
+              at: now,
+              actor: { kind: 'scim-app', appId: plan.appId ?? '' },
+              action: 'user.adopt',
+              targetType: 'user',
+              targetId: match.id,
+              status: 201,
+              outcome: 'success',
+              errorCode: null,
+              request: JSON.stringify({
+                userName: draft.userName,
+                email: draft.email,
+                permissionSetBefore: match.permissionSetId,
+                permissionSetAfter: plan.permissionSetId,
+              }),
+            });
+            return { user: adopted, adopted: true, warning: plan.warning };
           }
-          const roles = await roleSync(session, accountId, roleClaim);
-          const permissionSetId =
-            roles.decision?.permissionSet.id ?? (await minimalPermissionSetId(session, accountId));
           const user: User = {
             ...draft,
             id: newId(),
             accountId,
             superAdmin: false,
-            permissionSetId,
+            permissionSetId: plan.permissionSetId,
             managedBy: 'scim',
             deprovisionedAt: null,
             createdAt: now,
@@ -312,11 +421,54 @@ export function createUsers({
             version: 1,
           };
           await session.users.insert(user);
-          return { user, adopted: false, warning: roles.decision?.warning };
+          return { user, adopted: false, warning: plan.warning };
         });
       } catch (error) {
         return conflictToDirectoryError(error, draft);
       }
+    },
+
+    /**
+     * What creating each of these users through SCIM would do, without doing it: the same plan
+     * `provision` follows (issue 4's adoption preview), read-only.
+     */
+    async previewProvisioning(
+      accountId: string,
+      changes: readonly UserChange[],
+    ): Promise<ProvisioningPreview[]> {
+      const sets = new Map(
+        (await store.permissionSets.list(accountId)).map((set) => [set.id, set.name]),
+      );
+      const previews: ProvisioningPreview[] = [];
+      for (const change of changes) {
+        const identity = { userName: change.userName, email: change.email };
+        try {
+          validated(change);
+          const plan = await planProvision(store, accountId, change);
+          previews.push({
+            ...identity,
+            outcome: plan.kind,
+            existingUserId: plan.kind === 'adopt' ? plan.match.id : null,
+            permissionSetBefore:
+              plan.kind === 'adopt' ? (sets.get(plan.match.permissionSetId) ?? null) : null,
+            permissionSet: sets.get(plan.permissionSetId) ?? plan.permissionSetId,
+            warning: plan.warning ?? null,
+            error: null,
+          });
+        } catch (error) {
+          if (!(error instanceof DirectoryError)) throw error;
+          previews.push({
+            ...identity,
+            outcome: 'refused',
+            existingUserId: null,
+            permissionSetBefore: null,
+            permissionSet: null,
+            warning: null,
+            error: { code: error.code, message: error.message },
+          });
+        }
+      }
+      return previews;
     },
 
     /**
@@ -337,7 +489,7 @@ export function createUsers({
         const { roleClaim, ...draft } = await change(current);
         assertIndexable(draft);
         // Decided before the write: the compare-and-set below rejects it if the user moved on.
-        const { decision } = await roleSync(store, accountId, roleClaim);
+        const { decision } = await roleSync(store, accountId, roleClaim, current);
         const next: User = {
           ...applyDraft(current, draft, clock.now()),
           managedBy: 'scim',

@@ -1,9 +1,10 @@
-/** The HTTP application: SCIM at /scim/v2, health probes. */
+/** The HTTP application: SCIM at /scim/v2, the admin API at /api/v1, health probes. */
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Directory } from '../directory/directory.ts';
 import { createCursorCodec } from '../scim/cursor.ts';
+import { apiRouter } from './api/router.ts';
 import { scimRouter } from './scim/router.ts';
 
 /**
@@ -30,6 +31,7 @@ export interface AppOptions {
 
 export function createApp({ directory, config, logger, cursorSecret }: AppOptions) {
   const app = new Hono({ getPath: normalisedPath });
+  const cursors = createCursorCodec(cursorSecret, config.cursorTimeoutSeconds);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -46,7 +48,7 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
     '/scim/v2',
     scimRouter({
       directory,
-      cursors: createCursorCodec(cursorSecret, config.cursorTimeoutSeconds),
+      cursors,
       publicUrl: config.publicUrl,
       maxBodyBytes: config.maxBodyBytes,
       bulkMaxOperations: config.bulkMaxOperations,
@@ -54,6 +56,17 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
       rateLimitPerSecond: config.rateLimitPerSecond,
       cursorTimeoutSeconds: config.cursorTimeoutSeconds,
       onInternalError: (error) => logger.error({ err: error }, 'unhandled error in SCIM request'),
+    }),
+  );
+
+  app.route(
+    '/api/v1',
+    apiRouter({
+      directory,
+      cursors,
+      maxBodyBytes: config.maxBodyBytes,
+      publicUrl: config.publicUrl,
+      onInternalError: (error) => logger.error({ err: error }, 'unhandled error in admin request'),
     }),
   );
 

@@ -15,6 +15,8 @@ import type { GroupPage, GroupQuery } from '../directory/group-query.ts';
 import type {
   AccessToken,
   Account,
+  AdminKey,
+  AuditEntry,
   Domain,
   DomainState,
   Group,
@@ -23,7 +25,12 @@ import type {
   Membership,
   PermissionSet,
   ProvisioningEvent,
+  ProvisioningOutcome,
   ScimApp,
+  SeatPool,
+  SeatType,
+  Team,
+  TeamMembership,
   User,
 } from '../directory/model.ts';
 import type { UserPage, UserQuery } from '../directory/user-query.ts';
@@ -33,6 +40,8 @@ export interface AccountStore {
   findById(id: string): Promise<Account | undefined>;
   /** All accounts, oldest first. */
   list(): Promise<Account[]>;
+  /** Writes name, tier, pricing model and SSO; false when the account does not exist. */
+  update(account: Account): Promise<boolean>;
 }
 
 export interface UserStore {
@@ -65,6 +74,10 @@ export interface UserStore {
   count(accountId: string): Promise<number>;
   /** Users of the account that are active (SCIM-managed or not). */
   countActive(accountId: string): Promise<number>;
+  /** Deletes the user and what hangs off it (elements, team memberships, seat assignment). */
+  delete(accountId: string, id: string): Promise<boolean>;
+  /** How many users of the account hold the permission set. */
+  countWithPermissionSet(accountId: string, permissionSetId: string): Promise<number>;
 }
 
 export interface GroupStore {
@@ -130,6 +143,72 @@ export interface PermissionSetStore {
   findById(accountId: string, id: string): Promise<PermissionSet | undefined>;
   findMinimal(accountId: string): Promise<PermissionSet | undefined>;
   list(accountId: string): Promise<PermissionSet[]>;
+  /** Writes name, permissions and paid seat; false when the set does not exist. */
+  update(permissionSet: PermissionSet): Promise<boolean>;
+  delete(accountId: string, id: string): Promise<boolean>;
+}
+
+export interface TeamStore {
+  insert(team: Team): Promise<void>;
+  /** Renames; false when the team does not exist. */
+  update(team: Team): Promise<boolean>;
+  /** Deletes the team and its memberships. */
+  delete(accountId: string, id: string): Promise<boolean>;
+  findById(accountId: string, id: string): Promise<Team | undefined>;
+  list(accountId: string): Promise<Team[]>;
+  /** Members per team id (teams without members are absent). */
+  memberCounts(accountId: string): Promise<Map<string, number>>;
+  membershipsOf(accountId: string, userIds: readonly string[]): Promise<TeamMembership[]>;
+  /** Replaces every membership of the user with `memberships`. */
+  setMemberships(
+    accountId: string,
+    userId: string,
+    memberships: readonly TeamMembership[],
+  ): Promise<void>;
+}
+
+/**
+ * Seat pools and who holds their seats. `take` and `release` are single conditional statements,
+ * so concurrent assignments can never hand out more seats than were purchased.
+ */
+export interface SeatPoolStore {
+  list(accountId: string): Promise<SeatPool[]>;
+  /**
+   * Sets the purchased count, creating the pool if needed. False (nothing written) when more
+   * seats than `purchased` are already assigned.
+   */
+  setPurchased(accountId: string, seatType: SeatType, purchased: number): Promise<boolean>;
+  /** Takes one seat if one is free; false when the pool is full or does not exist. */
+  take(accountId: string, seatType: SeatType): Promise<boolean>;
+  release(accountId: string, seatType: SeatType): Promise<void>;
+  /** Seat types held, per user id (users without a seat are absent). */
+  seatsOf(accountId: string, userIds: readonly string[]): Promise<Map<string, SeatType>>;
+  /** Records the user's seat (null: none). Pool counts are the caller's business (take/release). */
+  setSeat(accountId: string, userId: string, seatType: SeatType | null, at: string): Promise<void>;
+}
+
+export interface AdminKeyStore {
+  insert(key: AdminKey): Promise<void>;
+  findByHash(hash: string): Promise<AdminKey | undefined>;
+  list(accountId: string): Promise<AdminKey[]>;
+  touch(id: string, at: string): Promise<void>;
+  /** False when the account has no such key; revoking twice keeps the first time. */
+  revoke(accountId: string, id: string, at: string): Promise<boolean>;
+}
+
+export interface AuditFilter {
+  /** Undefined: every account's entries and those of no account. */
+  readonly accountId?: string | undefined;
+  /** Entries strictly older than this entry, for paging backwards. */
+  readonly before?: string | undefined;
+  readonly action?: string | undefined;
+  readonly limit: number;
+}
+
+export interface AuditStore {
+  insert(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  list(filter: AuditFilter): Promise<AuditEntry[]>;
 }
 
 export interface DomainStore {
@@ -182,6 +261,13 @@ export interface ProvisioningEventFilter {
   readonly accountId?: string | undefined;
   /** Events strictly older than this event id's time/sequence, for paging backwards. */
   readonly before?: string | undefined;
+  /** Inclusive lower and exclusive upper bound on `at` (ISO 8601). */
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly idp?: string | undefined;
+  readonly operation?: string | undefined;
+  readonly outcome?: ProvisioningOutcome | undefined;
+  readonly userId?: string | undefined;
   readonly limit: number;
 }
 
@@ -189,6 +275,7 @@ export interface ProvisioningEventStore {
   insertMany(events: readonly ProvisioningEvent[]): Promise<void>;
   /** Newest first. */
   list(filter: ProvisioningEventFilter): Promise<ProvisioningEvent[]>;
+  findById(accountId: string, id: string): Promise<ProvisioningEvent | undefined>;
 }
 
 export interface SettingStore {
@@ -234,6 +321,10 @@ export interface StoreSession {
   readonly groups: GroupStore;
   readonly groupMembers: GroupMemberStore;
   readonly groupPermissionSets: GroupPermissionSetStore;
+  readonly teams: TeamStore;
+  readonly seatPools: SeatPoolStore;
+  readonly adminKeys: AdminKeyStore;
+  readonly audit: AuditStore;
 }
 
 export interface Store extends StoreSession {

@@ -4,6 +4,7 @@
  * reads show it back as the one primary role, so neither IdP sees a perpetual difference.
  */
 import { PATCH_SCHEMA, SCIM, type TestApp, USER_SCHEMA } from '../helpers/create-test-app.ts';
+import { setRoleSync } from '../scim-http/scim-test-kit.ts';
 import { encodedFilter, replay, resourceOf, type SetupStep } from './replay.ts';
 
 const role = (name: string) => [{ value: name, display: name, primary: true }];
@@ -25,11 +26,7 @@ const enableRoleSync: SetupStep = {
         createdAt: new Date().toISOString(),
       });
     }
-    const scimApp = await store.scimApps.findByAccount(app.accountId);
-    if (!scimApp) throw new Error('the demo account has no SCIM app');
-    const next = { ...scimApp, roleSyncEnabled: true, version: scimApp.version + 1 };
-    if (!(await store.scimApps.update(next, scimApp.version))) throw new Error('lost the race');
-    app.directory.accountRoles.forget(app.accountId);
+    await setRoleSync(app, true);
   },
 };
 

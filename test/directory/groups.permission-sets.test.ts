@@ -11,6 +11,7 @@ import {
   createUsers,
   patchOp,
   SCIM,
+  setRoleSync,
   unique,
   useTestApp,
 } from '../scim-http/scim-test-kit.ts';
@@ -26,14 +27,6 @@ async function permissionSet(app: TestApp, name: string): Promise<PermissionSet>
   };
   await app.directory.store.permissionSets.insert(set);
   return set;
-}
-
-async function setRoleSync(app: TestApp, enabled: boolean): Promise<void> {
-  const scimApp = await app.directory.store.scimApps.findByAccount(app.accountId);
-  if (!scimApp) throw new Error('the demo account has no SCIM app');
-  const next = { ...scimApp, roleSyncEnabled: enabled, version: scimApp.version + 1 };
-  await app.directory.store.scimApps.update(next, scimApp.version);
-  app.directory.accountRoles.forget(app.accountId);
 }
 
 async function setOf(app: TestApp, userId: string): Promise<string | undefined> {

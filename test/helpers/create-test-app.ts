@@ -13,6 +13,8 @@ export type StoreKind = 'sqlite' | 'postgres';
 export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'postgres'];
 
 export const DEMO_TOKEN = 'test-token-0123456789abcdef';
+/** The admin API operator key of every test app. */
+export const ADMIN_KEY = 'test-operator-key-0123456789abcdef';
 export const CURSOR_SECRET = 'test-cursor-secret-0123456789';
 export const SCIM = '/scim/v2';
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -64,7 +66,7 @@ export async function createTestApp(
   if (!opened) return undefined;
   const config = loadConfig(
     { demoToken: DEMO_TOKEN },
-    { ROSTER_RATE_LIMIT_PER_SECOND: '100000', ...options.env },
+    { ROSTER_RATE_LIMIT_PER_SECOND: '100000', ROSTER_ADMIN_KEY: ADMIN_KEY, ...options.env },
   );
   const directory = createDirectory({
     store: opened.store,
@@ -73,6 +75,7 @@ export async function createTestApp(
     // ROSTER_DNS_RESOLVER in options.env points domain verification at a test DNS server.
     dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
   });
+  await directory.adminKeys.ensureOperatorKey(config.adminKey);
   const { account } = await directory.accounts.ensureDemoAccount(DEMO_TOKEN);
   if (!account) throw new Error('demo account was not created');
   const app = createApp({

@@ -127,6 +127,21 @@ export async function listAllIds(app: TestApp, query = ''): Promise<string[]> {
   }
 }
 
+/**
+ * Turns the demo account's role sync on or off, as re-uploading its project would, and drops
+ * the role view the app caches so the next SCIM request sees the change.
+ */
+export async function setRoleSync(app: TestApp, enabled: boolean): Promise<void> {
+  const { store } = app.directory;
+  const scimApp = await store.scimApps.findByAccount(app.accountId);
+  if (!scimApp) throw new Error('the demo account has no SCIM app');
+  if (scimApp.roleSyncEnabled !== enabled) {
+    const next = { ...scimApp, roleSyncEnabled: enabled, version: scimApp.version + 1 };
+    expect(await store.scimApps.update(next, scimApp.version)).toBe(true);
+  }
+  app.directory.accountRoles.forget(app.accountId);
+}
+
 /** An app-managed user (created in the app, not through SCIM) straight into the store. */
 export async function insertAppUser(
   app: TestApp,

@@ -10,25 +10,16 @@ import { STORE_KINDS } from '../helpers/create-test-app.ts';
 import {
   createUser,
   expectScimError,
+  insertAppUser,
   newUser,
   patchOp,
   SCIM,
+  setRoleSync,
   unique,
   useTestApp,
 } from './scim-test-kit.ts';
 
 const SETS = ['Sales Rep', 'Support', 'Sales Manager'];
-
-async function setRoleSync(app: TestApp, enabled: boolean): Promise<void> {
-  const { store } = app.directory;
-  const scimApp = await store.scimApps.findByAccount(app.accountId);
-  if (!scimApp) throw new Error('the demo account has no SCIM app');
-  if (scimApp.roleSyncEnabled !== enabled) {
-    const next = { ...scimApp, roleSyncEnabled: enabled, version: scimApp.version + 1 };
-    expect(await store.scimApps.update(next, scimApp.version)).toBe(true);
-  }
-  app.directory.accountRoles.forget(app.accountId);
-}
 
 async function permissionSetOf(app: TestApp, id: string): Promise<string> {
   const user = await app.directory.store.users.findById(app.accountId, id);
@@ -230,26 +221,9 @@ describe.each(STORE_KINDS)('roles and permission sets (%s)', (kind) => {
       const sets = await store.permissionSets.list(app.accountId);
       const support = sets.find((set) => set.name === 'Support');
       // An app-managed user holding Support, adopted by an IdP that says Sales Rep.
-      const now = new Date().toISOString();
-      await store.users.insert({
+      await insertAppUser(app, `${local}@example.com`, {
         id: `app-${local}`,
-        accountId: app.accountId,
-        userName: `${local}@example.com`,
-        externalId: null,
-        email: `${local}@example.com`,
-        displayName: null,
-        givenName: null,
-        familyName: null,
-        active: true,
-        superAdmin: false,
         permissionSetId: support?.id as string,
-        managedBy: 'app',
-        deprovisionedAt: null,
-        profile: {},
-        multiValued: {},
-        createdAt: now,
-        updatedAt: now,
-        version: 1,
       });
       const adopted = await createUser(app, local, { roles: ['Sales Rep'] });
       expect(adopted.id).toBe(`app-${local}`);

@@ -45,6 +45,7 @@ export function recordsContract(store: () => Store): void {
         name: 'Minimal',
         isMinimal: true,
         permissions: [],
+        paidSeat: null,
         createdAt: tick(),
       };
       const admins = {
@@ -53,6 +54,7 @@ export function recordsContract(store: () => Store): void {
         name: 'Admins',
         isMinimal: false,
         permissions: ['users:write', 'users:read'],
+        paidSeat: 'sales' as const,
         createdAt: tick(),
       };
       await store().permissionSets.insert(minimal);

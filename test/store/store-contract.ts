@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.ts';
+import { administrationContract } from './contract-administration.ts';
 import { deprovisionBrakeContract } from './contract-deprovision-brake.ts';
 import { domainsAndAppsContract } from './contract-domains-and-apps.ts';
 import { groupsContract } from './contract-groups.ts';
@@ -38,6 +39,7 @@ export function storeContract(name: string, openStore: () => Promise<OpenedStore
 
     recordsContract(store);
     domainsAndAppsContract(store);
+    administrationContract(store);
     usersContract(store);
     userQueryContract(store);
     userPagingContract(store);

@@ -22,6 +22,7 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
   });
   const demo = await directory.accounts.ensureDemoAccount(config.demoToken);
+  const operator = await directory.adminKeys.ensureOperatorKey(config.adminKey);
   // One secret per deployment, kept in the database, so every instance accepts the cursors of
   // every other; ROSTER_CURSOR_SECRET overrides it.
   const cursorSecret =
@@ -46,6 +47,10 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
       config.publicUrl ??
       `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`;
     const lines = [`Roster is listening on ${origin} (database: ${store.dialect})`];
+    if (operator.freshKey) {
+      lines.push(`Admin API: ${origin}/api/v1 (OpenAPI document: ${origin}/api/v1/openapi.json)`);
+      lines.push(`  Operator key (shown once, store it now): ${operator.freshKey}`);
+    }
     if (demo.account) {
       lines.push(`Demo account SCIM tenant URL: ${origin}/scim/v2`);
       lines.push(`  Microsoft Entra ID tenant URL: ${origin}/scim/v2?aadOptscim062020`);

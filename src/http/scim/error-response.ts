@@ -11,7 +11,11 @@ const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 /** The directory errors SCIM requests can meet; domain, app and token errors are admin-only. */
 type ScimDirectoryErrorCode = Extract<
   DirectoryErrorCode,
-  'account.not_found' | `user.${string}` | `group.${string}` | `permission_set.${string}`
+  | 'account.not_found'
+  | `user.${string}`
+  | `group.${string}`
+  | `seat.${string}`
+  | `permission_set.${string}`
 >;
 
 const DIRECTORY_ERRORS: Readonly<
@@ -29,6 +33,7 @@ const DIRECTORY_ERRORS: Readonly<
   'user.version_mismatch': (d) => new ScimError(412, undefined, d),
   'user.update_contended': (d) => new ScimError(503, undefined, d, { 'Retry-After': '1' }),
   'user.role_ambiguous': (d) => new ScimError(400, 'invalidValue', d),
+  'user.seat_required': (d) => new ScimError(400, 'invalidValue', d),
   // 429 + Retry-After: Okta and Entra both pause and retry the request later, and neither counts
   // it towards disabling the app (Entra quarantines a job whose calls fail with 4xx/5xx).
   'user.deactivation_held': (d, e) =>
@@ -39,7 +44,18 @@ const DIRECTORY_ERRORS: Readonly<
   'group.value_too_long': (d) => new ScimError(400, 'invalidValue', d),
   'group.version_mismatch': (d) => new ScimError(412, undefined, d),
   'group.update_contended': (d) => new ScimError(503, undefined, d, { 'Retry-After': '1' }),
+  // Administration rules; SCIM meets the seat and permission-set ones when roles are synced.
   'permission_set.not_found': (d) => new ScimError(404, undefined, d),
+  'permission_set.name_taken': (d) => new ScimError(409, 'uniqueness', d),
+  'permission_set.minimal_protected': (d) => new ScimError(400, 'invalidValue', d),
+  'permission_set.in_use': (d) => new ScimError(409, undefined, d),
+  'seat.pool_full': (d) => new ScimError(400, 'invalidValue', d),
+  'seat.pool_below_assigned': (d) => new ScimError(400, 'invalidValue', d),
+  'seat.seats_model_only': (d) => new ScimError(400, 'invalidValue', d),
+  'user.managed_by_idp': (d) => new ScimError(400, 'mutability', d),
+  'user.role_sync_enabled': (d) => new ScimError(400, 'mutability', d),
+  'user.permission_set_unknown': (d) => new ScimError(400, 'invalidValue', d),
+  'user.team_unknown': (d) => new ScimError(400, 'invalidValue', d),
 };
 
 /** Seconds an IdP should wait before retrying while the database is unreachable. */

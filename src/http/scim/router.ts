@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import { notFound, tooManyRequests } from '../../scim/errors.ts';
+import { publicBase } from '../public-base.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { bulkRoutes } from './bulk.ts';
 import { discoveryRoutes } from './discovery.ts';
@@ -27,12 +28,6 @@ export interface ScimRouterOptions {
 
 const DISCOVERY = /^\/scim\/v2\/(ServiceProviderConfigs?|ResourceTypes|Schemas)(\/|$)/;
 
-/** `http://host:port` of a request URL (string work: this runs on every request). */
-function originOf(url: string): string {
-  const slash = url.indexOf('/', url.indexOf('://') + 3);
-  return slash < 0 ? url : url.slice(0, slash);
-}
-
 export function scimRouter(options: ScimRouterOptions) {
   const { directory } = options;
   const scim = new Hono<ScimEnv>();
@@ -41,8 +36,7 @@ export function scimRouter(options: ScimRouterOptions) {
 
   scim.use(provisioningRecorder(directory.provisioningLog));
   scim.use(async (c, next) => {
-    const origin = options.publicUrl ?? originOf(c.req.url);
-    c.set('baseUrl', `${origin.replace(/\/$/, '')}/scim/v2`);
+    c.set('baseUrl', `${publicBase(c.req.url, options.publicUrl)}/scim/v2`);
     if (DISCOVERY.test(c.req.path)) return next();
     await authenticate(c, async () => {
       const wait = limiter.take(c.get('accountId') as string, Date.now());

@@ -2,7 +2,7 @@
 import { type Context, Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
 import type { Membership, User } from '../../directory/model.ts';
-import type { UserChange, UserDraft } from '../../directory/users.ts';
+import type { UserChange } from '../../directory/users.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import { LIST_RESPONSE_SCHEMA } from '../../scim/discovery.ts';
 import { invalidSyntax, methodNotAllowed, type Result } from '../../scim/errors.ts';
@@ -13,16 +13,11 @@ import {
 } from '../../scim/list-query.ts';
 import { applyPatch } from '../../scim/patch/apply-patch.ts';
 import { parsePatchBody } from '../../scim/patch/patch-operation.ts';
-import { checkRequired, normalizeResource } from '../../scim/resources/normalize-resource.ts';
+import { normalizeResource } from '../../scim/resources/normalize-resource.ts';
 import { type Projection, project, returnsAttribute } from '../../scim/resources/projection.ts';
-import { patchRoleClaim, roleClaim } from '../../scim/resources/role-claim.ts';
-import {
-  formatVersion,
-  primaryEmail,
-  type Resource,
-  toScimUser,
-  toUserDraft,
-} from '../../scim/resources/user-resource.ts';
+import { patchRoleClaim } from '../../scim/resources/role-claim.ts';
+import { userChangeOf } from '../../scim/resources/user-change.ts';
+import { formatVersion, toScimUser } from '../../scim/resources/user-resource.ts';
 import { userResourceType } from '../../scim/schemas/resource-types.ts';
 import { parseEntityTags } from './etag.ts';
 import { readJsonBody } from './read-body.ts';
@@ -39,17 +34,6 @@ export interface UsersRouteDeps {
 function unwrap<T>(result: Result<T>): T {
   if (!result.ok) throw result.error;
   return result.value;
-}
-
-/** A normalised body as a draft; userName falls back to the email when a client leaves it out. */
-function draftFrom(resource: Resource, current?: User): UserDraft {
-  let complete = resource;
-  if (complete.userName === undefined) {
-    const email = primaryEmail(complete);
-    if (email) complete = { ...complete, userName: email };
-  }
-  unwrap(checkRequired(userResourceType, complete));
-  return toUserDraft(complete, current);
 }
 
 /** The verb the provisioning log shows for a change. */
@@ -196,7 +180,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     const resource = unwrap(normalizeResource(userResourceType, body));
     const { user, adopted, warning } = await directory.users.provision(
       c.get('accountId') as string,
-      { ...draftFrom(resource), roleClaim: roleClaim(resource.roles) },
+      unwrap(userChangeOf(resource)),
     );
     c.set('userId', user.id);
     if (warning) c.set('warning', warning);
@@ -286,10 +270,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     c.set('operation', 'replace user');
     const body = await readJsonBody(c, maxBodyBytes);
     const resource = unwrap(normalizeResource(userResourceType, body));
-    return update(c, 'replace user', (current) => ({
-      ...draftFrom(resource, current),
-      roleClaim: roleClaim(resource.roles),
-    }));
+    return update(c, 'replace user', (current) => unwrap(userChangeOf(resource, current)));
   });
 
   // RFC 7644 §3.5.2: the operations apply, all or none, to the current representation.
@@ -301,7 +282,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
       const scim = toScimUser(current, c.get('baseUrl'));
       const patched = unwrap(applyPatch(userResourceType, scim, body));
       return {
-        ...draftFrom(patched.resource, current),
+        ...unwrap(userChangeOf(patched.resource, current)),
         roleClaim: patchRoleClaim(
           operations,
           patched.resource.roles,

@@ -7,6 +7,7 @@ import type { Dialect } from '../sql/dialect-quirks.ts';
 import { initialMigration } from './0001-initial.ts';
 import { settingsMigration } from './0002-settings.ts';
 import { groupsMigration } from './0003-groups.ts';
+import { administrationMigration } from './0004-administration.ts';
 import { domainsAndAppsMigration } from './0005-domains-and-apps.ts';
 import { deprovisionBrakeMigration } from './0006-deprovision-brake.ts';
 
@@ -17,6 +18,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0001-initial': initialMigration(dialect),
         '0002-settings': settingsMigration,
         '0003-groups': groupsMigration(dialect),
+        '0004-administration': administrationMigration(dialect),
         '0005-domains-and-apps': domainsAndAppsMigration,
         '0006-deprovision-brake': deprovisionBrakeMigration,
       };

@@ -45,5 +45,18 @@ export function accountStore({ db, quirks }: SqlContext): AccountStore {
         .execute();
       return rows.map(toAccount);
     },
+    async update(account) {
+      const result = await db
+        .updateTable('accounts')
+        .set({
+          name: account.name,
+          tier: account.tier,
+          pricing_model: account.pricingModel,
+          sso_enabled: quirks.bool(account.ssoEnabled),
+        })
+        .where('id', '=', account.id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
   };
 }

@@ -38,6 +38,8 @@ const rules: readonly UniqueRule[] = [
     index: 'scim_apps_account_unique',
     sqliteColumn: 'scim_apps.account_id',
   },
+  { constraint: 'team.name', index: 'teams_name_unique', sqliteColumn: 'teams.name' },
+  { constraint: 'adminKey.hash', index: 'admin_keys_hash_unique', sqliteColumn: 'admin_keys.hash' },
 ];
 
 function ruleFor(error: unknown): UniqueRule | undefined {

@@ -64,6 +64,8 @@ export interface PermissionSetsTable {
   name: string;
   is_minimal: DbBool;
   permissions: DbJson;
+  /** Added by 0004; null: no paid seat. */
+  paid_seat: string | null;
   created_at: string;
 }
 
@@ -171,6 +173,12 @@ export interface Database {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   group_permission_sets: GroupPermissionSetsTable;
+  admin_keys: AdminKeysTable;
+  audit_entries: AuditEntriesTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  seat_pools: SeatPoolsTable;
+  seat_assignments: SeatAssignmentsTable;
 }
 
 export interface SettingsTable {
@@ -188,4 +196,60 @@ export interface DeactivationsTable {
 export interface DeprovisionBrakesTable {
   account_id: string;
   released_at: string;
+}
+
+export interface AdminKeysTable {
+  id: string;
+  account_id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditEntriesTable {
+  seq: Generated<number | string>;
+  id: string;
+  account_id: string | null;
+  at: string;
+  actor_kind: string;
+  actor_key_id: string | null;
+  actor_prefix: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  status: number;
+  outcome: string;
+  error_code: string | null;
+  request: string | null;
+}
+
+export interface TeamsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
+  account_id: string;
+  is_primary: DbBool;
+}
+
+export interface SeatPoolsTable {
+  account_id: string;
+  seat_type: string;
+  purchased: number;
+  assigned: number;
+}
+
+export interface SeatAssignmentsTable {
+  user_id: string;
+  account_id: string;
+  seat_type: string;
+  assigned_at: string;
 }

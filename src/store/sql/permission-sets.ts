@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { PermissionSet } from '../../directory/model.ts';
+import type { PermissionSet, SeatType } from '../../directory/model.ts';
 import type { PermissionSetStore } from '../store.ts';
 import { mapConflicts } from './conflicts.ts';
 import { type SqlContext, storable } from './context.ts';
@@ -12,6 +12,7 @@ export function permissionSetStore({ db, quirks }: SqlContext): PermissionSetSto
     name: row.name,
     isMinimal: quirks.readBool(row.is_minimal),
     permissions: quirks.readJson(row.permissions) as string[],
+    paidSeat: row.paid_seat as SeatType | null,
     createdAt: row.created_at,
   });
   const ofAccount = (accountId: string) =>
@@ -27,6 +28,7 @@ export function permissionSetStore({ db, quirks }: SqlContext): PermissionSetSto
             name: set.name,
             is_minimal: quirks.bool(set.isMinimal),
             permissions: JSON.stringify(set.permissions),
+            paid_seat: set.paidSeat ?? null,
             created_at: set.createdAt,
           })
           .execute(),
@@ -48,6 +50,30 @@ export function permissionSetStore({ db, quirks }: SqlContext): PermissionSetSto
     async list(accountId) {
       const rows = await ofAccount(accountId).orderBy('created_at').orderBy('id').execute();
       return rows.map(toPermissionSet);
+    },
+    async update(set) {
+      const result = await mapConflicts(() =>
+        db
+          .updateTable('permission_sets')
+          .set({
+            name: set.name,
+            permissions: JSON.stringify(set.permissions),
+            paid_seat: set.paidSeat ?? null,
+          })
+          .where('account_id', '=', set.accountId)
+          .where('id', '=', set.id)
+          .executeTakeFirst(),
+      );
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async delete(accountId, id) {
+      if (!storable(id)) return false;
+      const result = await db
+        .deleteFrom('permission_sets')
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
     },
   };
 }

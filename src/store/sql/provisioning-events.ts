@@ -68,9 +68,20 @@ export function provisioningEventStore(ctx: SqlContext): ProvisioningEventStore 
         }
       });
     },
-    async list({ accountId, before, limit }) {
+    async list(filter) {
+      const { accountId, before, limit } = filter;
       let query = ctx.db.selectFrom('provisioning_events as e').selectAll('e');
       if (accountId !== undefined) query = query.where('e.account_id', '=', accountId);
+      if (filter.from !== undefined) query = query.where('e.at', '>=', filter.from);
+      if (filter.to !== undefined) query = query.where('e.at', '<', filter.to);
+      if (filter.idp !== undefined) query = query.where('e.idp', '=', filter.idp);
+      if (filter.operation !== undefined) {
+        query = query.where('e.operation', '=', filter.operation);
+      }
+      if (filter.outcome !== undefined) query = query.where('e.outcome', '=', filter.outcome);
+      if (filter.userId !== undefined) query = query.where('e.user_id', '=', filter.userId);
+      const texts = [filter.from, filter.to, filter.idp, filter.operation, filter.userId];
+      if (texts.some((text) => text !== undefined && !storable(text))) return [];
       if (before !== undefined && !storable(before)) return [];
       if (before !== undefined) {
         // Strictly older than the `before` event in (at, seq) order; an unknown id matches nothing.
@@ -89,6 +100,16 @@ export function provisioningEventStore(ctx: SqlContext): ProvisioningEventStore 
         .limit(rowLimit(limit))
         .execute();
       return rows.map(toEvent);
+    },
+    async findById(accountId, id) {
+      if (!storable(id)) return undefined;
+      const row = await ctx.db
+        .selectFrom('provisioning_events')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && toEvent(row);
     },
   };
 }

@@ -1,6 +1,8 @@
 /** A `StoreSession` over a Kysely handle: the store itself, or one transaction of it. */
 import type { StoreSession } from '../store.ts';
 import { accountStore } from './accounts.ts';
+import { adminKeyStore } from './admin-keys.ts';
+import { auditStore } from './audit-entries.ts';
 import type { SqlContext } from './context.ts';
 import { deprovisionBrakeStore } from './deprovision-brake.ts';
 import { domainStore } from './domains.ts';
@@ -10,7 +12,9 @@ import { groupStore } from './groups.ts';
 import { permissionSetStore } from './permission-sets.ts';
 import { provisioningEventStore } from './provisioning-events.ts';
 import { scimAppStore } from './scim-apps.ts';
+import { seatPoolStore } from './seat-pools.ts';
 import { settingStore } from './settings.ts';
+import { teamStore } from './teams.ts';
 import { tokenStore } from './tokens.ts';
 import { userStore } from './users.ts';
 
@@ -28,5 +32,9 @@ export function sessionFor(ctx: SqlContext): StoreSession {
     groups: groupStore(ctx),
     groupMembers: groupMemberStore(ctx),
     groupPermissionSets: groupPermissionSetStore(ctx),
+    teams: teamStore(ctx),
+    seatPools: seatPoolStore(ctx),
+    adminKeys: adminKeyStore(ctx),
+    audit: auditStore(ctx),
   };
 }

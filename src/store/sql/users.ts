@@ -195,5 +195,29 @@ export function userStore(ctx: SqlContext): UserStore {
       );
       return quirks.readInt(row?.total);
     },
+
+    delete(accountId, id) {
+      if (!storable(id)) return Promise.resolve(false);
+      // SQLite does not enforce foreign keys here, so dependent rows go explicitly, first.
+      return withTransaction(ctx, async (trx) => {
+        const owned = await run<{ id: string }>(
+          sql`select id from users where account_id = ${accountId} and id = ${id}`,
+          trx.db,
+        );
+        if (owned.length === 0) return false;
+        await run(sql`delete from user_values where user_id = ${id}`, trx.db);
+        await run(sql`delete from team_members where user_id = ${id}`, trx.db);
+        await run(sql`delete from seat_assignments where user_id = ${id}`, trx.db);
+        await run(sql`delete from users where account_id = ${accountId} and id = ${id}`, trx.db);
+        return true;
+      });
+    },
+
+    async countWithPermissionSet(accountId, permissionSetId) {
+      const [row] = await run<{ total: unknown }>(
+        sql`select count(*) as total from users u where u.account_id = ${accountId} and u.permission_set_id = ${permissionSetId}`,
+      );
+      return quirks.readInt(row?.total);
+    },
   };
 }

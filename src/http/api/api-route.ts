@@ -1,0 +1,96 @@
+/**
+ * One declaration per route: method, path, who may call it, and the zod schemas that validate its
+ * parameters, query and body. `mountRoutes` runs every route through the same steps (auth →
+ * access → path → query → body → handler → audit), and `openapi.ts` describes the very same
+ * declarations, so the document cannot drift from what the server accepts.
+ */
+import type { Context, Hono } from 'hono';
+import type { z } from 'zod';
+import type { AdminCaller } from '../../directory/admin-keys.ts';
+import type { Account } from '../../directory/model.ts';
+
+/**
+ * - public: no key (the OpenAPI document);
+ * - operator: the operator key only;
+ * - account: the operator key, or an admin key of the account in the path (`{accountId}`);
+ * - any: any valid key (routes that scope themselves by caller).
+ */
+export type Access = 'public' | 'operator' | 'account' | 'any';
+
+export interface RouteInput<P, Q, B> {
+  readonly c: Context;
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+  readonly caller: AdminCaller;
+  /** The account named by `{accountId}`, once the caller's access to it is checked. */
+  readonly account: Account;
+}
+
+export interface RouteResult {
+  readonly status?: 200 | 201 | 204;
+  readonly body?: unknown;
+  /** For the audit trail: the id of what the call acted on, when the path does not name it. */
+  readonly targetId?: string;
+  /** For the audit trail: the account acted on, when the path does not name it (creation). */
+  readonly accountId?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface ApiRoute<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI form, relative to /api/v1: '/accounts/{accountId}/users/{userId}'. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: string;
+  readonly access: Access;
+  readonly params?: P;
+  readonly query?: Q;
+  readonly body?: B;
+  readonly success: {
+    readonly status: 200 | 201 | 204;
+    readonly description: string;
+    readonly schema?: z.ZodType;
+  };
+  /** Statuses the route itself may answer besides the common ones (400, 401, 403, 404...). */
+  readonly errors?: readonly number[];
+  /** Mutating routes: the audit action ('user.deactivate') and the kind of target. */
+  readonly audit?: { readonly action: string; readonly targetType: string };
+  readonly handler: (
+    input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>,
+  ) => Promise<RouteResult>;
+}
+
+/** Keeps the schema types for the handler, then erases them for the route table. */
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  route: ApiRoute<P, Q, B>,
+): ApiRoute {
+  return route as unknown as ApiRoute;
+}
+
+/** '/accounts/{accountId}' → '/accounts/:accountId' */
+export const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+export type RouteRunner = (route: ApiRoute, c: Context) => Promise<Response>;
+
+export function mountRoutes(app: Hono, routes: readonly ApiRoute[], run: RouteRunner): void {
+  for (const route of routes) {
+    app.on(route.method.toUpperCase(), honoPath(route.path), (c) => run(route, c));
+  }
+}
+
+const schemaNames = new WeakMap<z.ZodType, string>();
+
+/** Names a schema's component in the OpenAPI document ('Account', 'UserList'). */
+export function named<S extends z.ZodType>(name: string, schema: S): S {
+  schemaNames.set(schema, name);
+  return schema;
+}
+
+export const schemaName = (schema: z.ZodType): string | undefined => schemaNames.get(schema);

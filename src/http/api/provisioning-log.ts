@@ -1,0 +1,149 @@
+/**
+ * `/accounts/{accountId}/provisioning-log`: one event per SCIM request (what the IdP did and how
+ * it ended), filtered by time, IdP, operation, outcome and user; one event with its request and
+ * response bodies, secrets already redacted when recorded.
+ */
+import { z } from 'zod';
+import type { Directory } from '../../directory/directory.ts';
+import type { ProvisioningEvent } from '../../directory/model.ts';
+import { defineRoute, named } from './api-route.ts';
+import { idParams, idSchema, limitSchema, timestampSchema } from './common-schemas.ts';
+import { ApiProblem } from './problem-response.ts';
+
+const outcomeSchema = z.enum(['success', 'failure', 'warning']);
+
+const eventFields = {
+  id: z.string(),
+  at: z.string(),
+  idp: z.string().describe("Detected from the User-Agent: 'okta', 'entra', ... or 'unknown'"),
+  method: z.string(),
+  path: z.string(),
+  operation: z.string().describe("In words: 'create user', 'deactivate user', 'list users'..."),
+  userId: z.string().nullable(),
+  status: z.number().int(),
+  outcome: outcomeSchema,
+  scimType: z.string().nullable(),
+  explanation: z.string().nullable().describe('Why a request failed or warned, in plain words'),
+  durationMs: z.number(),
+};
+
+const eventSummarySchema = named('ProvisioningEventSummary', z.object(eventFields));
+
+const eventSchema = named(
+  'ProvisioningEvent',
+  z.object({
+    ...eventFields,
+    requestBody: z.unknown().describe('The request body as received, secrets redacted'),
+    responseBody: z.unknown().describe('The response body as sent, secrets redacted'),
+  }),
+);
+
+const listSchema = named(
+  'ProvisioningEventList',
+  z.object({
+    items: z.array(eventSummarySchema),
+    next: z.string().nullable().describe('Pass as `before` for the next (older) page'),
+  }),
+);
+
+/** Stored times are `toISOString()` output; bounds are normalised to it so text order is time order. */
+const bound = timestampSchema.transform((value) => new Date(value).toISOString());
+
+const listQuery = z.strictObject({
+  from: bound.optional().describe('Events at or after this time (ISO 8601, UTC)'),
+  to: bound.optional().describe('Events before this time (ISO 8601, UTC)'),
+  idp: z.string().min(1).max(64).optional(),
+  operation: z.string().min(1).max(100).optional().describe("e.g. 'create user'"),
+  outcome: outcomeSchema.optional(),
+  userId: idSchema.optional(),
+  before: idSchema.optional().describe('Events older than this event id'),
+  limit: limitSchema,
+});
+
+function summary(event: ProvisioningEvent) {
+  return {
+    id: event.id,
+    at: event.at,
+    idp: event.idp,
+    method: event.method,
+    path: event.path,
+    operation: event.operation,
+    userId: event.userId,
+    status: event.status,
+    outcome: event.outcome,
+    scimType: event.scimType,
+    explanation: event.explanation,
+    durationMs: event.durationMs,
+  };
+}
+
+/** Bodies are kept as JSON text (or cut-off text when a request was not JSON). */
+function parsed(body: string | null): unknown {
+  if (body === null) return null;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
+const base = '/accounts/{accountId}/provisioning-log';
+const tag = 'Provisioning log';
+
+export function provisioningLogRoutes(directory: Directory) {
+  const log = directory.provisioningLog;
+  return [
+    defineRoute({
+      method: 'get',
+      path: base,
+      operationId: 'listProvisioningEvents',
+      summary: 'SCIM requests of the account, newest first',
+      tag,
+      access: 'account',
+      params: idParams('accountId'),
+      query: listQuery,
+      success: { status: 200, description: 'Events without their bodies', schema: listSchema },
+      async handler({ account, query }) {
+        if (query.from !== undefined && query.to !== undefined && query.from >= query.to) {
+          throw new ApiProblem(400, 'request.invalid', '`from` must be earlier than `to`', {
+            errors: [{ pointer: '/from', message: 'must be earlier than to' }],
+          });
+        }
+        const events = await log.list({ ...query, accountId: account.id });
+        return {
+          body: {
+            items: events.map(summary),
+            next: events.length === query.limit ? (events.at(-1)?.id ?? null) : null,
+          },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${base}/{eventId}`,
+      operationId: 'getProvisioningEvent',
+      summary: 'One SCIM request with its redacted bodies',
+      tag,
+      access: 'account',
+      params: idParams('accountId', 'eventId'),
+      success: { status: 200, description: 'The event', schema: eventSchema },
+      async handler({ account, params }) {
+        const event = await log.get(account.id, params.eventId);
+        if (!event) {
+          throw new ApiProblem(
+            404,
+            'provisioning_event.not_found',
+            `no provisioning event with id '${params.eventId}'`,
+          );
+        }
+        return {
+          body: {
+            ...summary(event),
+            requestBody: parsed(event.requestBody),
+            responseBody: parsed(event.responseBody),
+          },
+        };
+      },
+    }),
+  ];
+}

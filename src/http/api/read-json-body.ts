@@ -1,0 +1,66 @@
+/** Request bodies: JSON only, bounded in size and depth, with no NUL characters. */
+import type { Context } from 'hono';
+import { ApiProblem } from './problem-response.ts';
+
+/** Deeper than any admin request can be; guards what recurses over the body after this. */
+const MAX_DEPTH = 16;
+
+export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
+  const type = c.req.header('content-type');
+  if (type !== undefined && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type.trim())) {
+    throw new ApiProblem(
+      415,
+      'request.unsupported_media_type',
+      `the request body must be JSON (Content-Type: application/json), not '${type}'`,
+    );
+  }
+  const tooLarge = () =>
+    new ApiProblem(413, 'request.too_large', `the request body exceeds the ${maxBytes}-byte limit`);
+  if (Number(c.req.header('content-length')) > maxBytes) throw tooLarge();
+  const text = await c.req.text();
+  if (Buffer.byteLength(text) > maxBytes) throw tooLarge();
+  if (text.trim() === '') {
+    throw new ApiProblem(
+      400,
+      'request.malformed_json',
+      'the request body is empty; send a JSON object',
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new ApiProblem(
+      400,
+      'request.malformed_json',
+      `the request body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+  checkShape(body);
+  return body;
+}
+
+function checkShape(body: unknown): void {
+  const stack: [unknown, number][] = [[body, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      throw new ApiProblem(400, 'request.invalid', 'NUL characters (\\u0000) are not allowed');
+    }
+    if (value && typeof value === 'object') {
+      if (depth >= MAX_DEPTH) {
+        throw new ApiProblem(
+          400,
+          'request.invalid',
+          `the body nests deeper than ${MAX_DEPTH} levels`,
+        );
+      }
+      for (const [key, inner] of Object.entries(value)) {
+        if (key.includes('\u0000')) {
+          throw new ApiProblem(400, 'request.invalid', 'NUL characters (\\u0000) are not allowed');
+        }
+        stack.push([inner, depth + 1]);
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * `/api/v1`: the admin REST API. Each noun contributes its route declarations; every route runs
+ * through `run-route.ts` (auth → access → validation → handler → audit) and is described in the
+ * OpenAPI document served at `/api/v1/openapi.json`.
+ */
+import { Hono } from 'hono';
+import type { Directory } from '../../directory/directory.ts';
+import type { CursorCodec } from '../../scim/cursor.ts';
+import { accountRoutes } from './accounts.ts';
+import { adminKeyRoutes } from './admin-keys.ts';
+import { type ApiRoute, defineRoute, mountRoutes } from './api-route.ts';
+import { auditRoutes } from './audit.ts';
+import { deprovisionBrakeRoutes } from './deprovision-brake.ts';
+import { domainRoutes } from './domains.ts';
+import { openApiDocument } from './openapi.ts';
+import { permissionSetRoutes } from './permission-sets.ts';
+import { ApiProblem, renderProblem, toApiProblem } from './problem-response.ts';
+import { provisioningLogRoutes } from './provisioning-log.ts';
+import { routeRunner } from './run-route.ts';
+import { scimAppRoutes } from './scim-app.ts';
+import { scimPreviewRoutes } from './scim-preview.ts';
+import { seatPoolRoutes } from './seat-pools.ts';
+import { teamRoutes } from './teams.ts';
+import { userRoutes } from './users.ts';
+
+export interface ApiRouterOptions {
+  readonly directory: Directory;
+  /** Signs list cursors, as for SCIM. */
+  readonly cursors: CursorCodec;
+  readonly maxBodyBytes: number;
+  /** ROSTER_PUBLIC_URL: the base of the tenant URLs handed out; else the request's origin. */
+  readonly publicUrl?: string | undefined;
+  readonly onInternalError: (error: unknown) => void;
+}
+
+/** Every route of the admin API. */
+export function apiRoutes(
+  directory: Directory,
+  cursors: CursorCodec,
+  publicUrl?: string | undefined,
+): ApiRoute[] {
+  const routes: ApiRoute[] = [
+    ...accountRoutes(directory),
+    ...adminKeyRoutes(directory),
+    ...userRoutes(directory, cursors),
+    ...permissionSetRoutes(directory),
+    ...teamRoutes(directory),
+    ...seatPoolRoutes(directory),
+    ...domainRoutes(directory),
+    ...scimAppRoutes(directory, publicUrl),
+    ...scimPreviewRoutes(directory),
+    ...deprovisionBrakeRoutes(directory),
+    ...provisioningLogRoutes(directory),
+    ...auditRoutes(directory),
+  ];
+  let document: unknown;
+  routes.push(
+    defineRoute({
+      method: 'get',
+      path: '/openapi.json',
+      operationId: 'getOpenApiDocument',
+      summary: 'This OpenAPI 3.1 document',
+      tag: 'Meta',
+      access: 'public',
+      success: { status: 200, description: 'The OpenAPI document' },
+      async handler() {
+        document ??= openApiDocument(routes);
+        return { body: document };
+      },
+    }),
+  );
+  return routes;
+}
+
+export function apiRouter(options: ApiRouterOptions) {
+  const api = new Hono();
+  const routes = apiRoutes(options.directory, options.cursors, options.publicUrl);
+  mountRoutes(api, routes, routeRunner(options));
+
+  // Registered last: a path no route declares, or a method it does not take.
+  api.all('*', (c) => {
+    const known = routes.some((r) => routeMatches(r.path, c.req.path.replace(/^\/api\/v1/, '')));
+    return renderProblem(
+      c,
+      known
+        ? new ApiProblem(
+            405,
+            'request.method_not_allowed',
+            `${c.req.method} is not allowed on ${c.req.path}`,
+          )
+        : new ApiProblem(404, 'route.not_found', `no admin API endpoint at ${c.req.path}`),
+    );
+  });
+  api.onError((error, c) => {
+    const problem = toApiProblem(error);
+    if (problem.status >= 500) options.onInternalError(error);
+    return renderProblem(c, problem);
+  });
+  return api;
+}
+
+function routeMatches(template: string, path: string): boolean {
+  const pattern = template.replace(/\{\w+\}/g, '[^/]+');
+  return new RegExp(`^${pattern}$`).test(path);
+}

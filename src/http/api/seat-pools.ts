@@ -1,0 +1,74 @@
+/** `/accounts/{accountId}/seat-pools`: purchased seats per type on the seats pricing model. */
+import { z } from 'zod';
+import type { Directory } from '../../directory/directory.ts';
+import type { SeatPool } from '../../directory/model.ts';
+import { defineRoute, named } from './api-route.ts';
+import { seatTypeSchema } from './permission-sets.ts';
+
+const seatPoolSchema = named(
+  'SeatPool',
+  z.object({
+    seatType: seatTypeSchema,
+    purchased: z.number().int(),
+    assigned: z.number().int(),
+    available: z.number().int(),
+  }),
+);
+
+const listSchema = named('SeatPoolList', z.object({ items: z.array(seatPoolSchema) }));
+
+const pathParams = z.strictObject({
+  accountId: z.string().min(1).max(128),
+  seatType: seatTypeSchema,
+});
+
+const setBody = z.strictObject({
+  purchased: z.number().int().min(0).max(1_000_000),
+});
+
+const view = (pool: SeatPool) => ({
+  seatType: pool.seatType,
+  purchased: pool.purchased,
+  assigned: pool.assigned,
+  available: pool.purchased - pool.assigned,
+});
+
+export function seatPoolRoutes(directory: Directory) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/accounts/{accountId}/seat-pools',
+      operationId: 'listSeatPools',
+      summary: 'Seats purchased and assigned, per seat type',
+      tag: 'Seat pools',
+      access: 'account',
+      params: z.strictObject({ accountId: z.string().min(1).max(128) }),
+      success: { status: 200, description: 'One pool per seat type', schema: listSchema },
+      async handler({ account }) {
+        return { body: { items: (await directory.seatPools.list(account.id)).map(view) } };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/accounts/{accountId}/seat-pools/{seatType}',
+      operationId: 'setSeatPool',
+      summary: 'Set how many seats of a type are purchased (seats pricing model)',
+      description: 'Refused (409 `seat.pool_below_assigned`) below the seats already assigned.',
+      tag: 'Seat pools',
+      access: 'account',
+      params: pathParams,
+      body: setBody,
+      success: { status: 200, description: 'The pool', schema: seatPoolSchema },
+      errors: [409],
+      audit: { action: 'seat_pool.update', targetType: 'seat_pool' },
+      async handler({ account, params, body }) {
+        const pool = await directory.seatPools.setPurchased(
+          account.id,
+          params.seatType,
+          body.purchased,
+        );
+        return { body: view(pool) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,30 @@
+/**
+ * A SCIM User body as the change the directory applies: the draft of the fields the IdP owns,
+ * plus the role it names. Shared by the SCIM routes and the admin API's adoption preview, so the
+ * preview reads an IdP's users exactly as a create would.
+ */
+import type { User } from '../../directory/model.ts';
+import type { UserChange } from '../../directory/users.ts';
+import { ok, type Result } from '../errors.ts';
+import { userResourceType } from '../schemas/resource-types.ts';
+import { checkRequired, normalizeResource } from './normalize-resource.ts';
+import { roleClaim } from './role-claim.ts';
+import { primaryEmail, type Resource, toUserDraft } from './user-resource.ts';
+
+/** A normalised body as a change; userName falls back to the email when a client leaves it out. */
+export function userChangeOf(resource: Resource, current?: User): Result<UserChange> {
+  let complete = resource;
+  if (complete.userName === undefined) {
+    const email = primaryEmail(complete);
+    if (email) complete = { ...complete, userName: email };
+  }
+  const required = checkRequired(userResourceType, complete);
+  if (!required.ok) return required;
+  return ok({ ...toUserDraft(complete, current), roleClaim: roleClaim(resource.roles) });
+}
+
+/** A raw JSON body (a POST /Users) as a change. */
+export function parseUserChange(body: unknown): Result<UserChange> {
+  const resource = normalizeResource(userResourceType, body);
+  return resource.ok ? userChangeOf(resource.value) : resource;
+}

@@ -1,0 +1,111 @@
+/** Bad input of every kind gets a precise problem+json answer, never a 500. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_KEY, STORE_KINDS } from '../helpers/create-test-app.ts';
+import { type AdminTestApp, API, createAdminTestApp, newAccount } from './admin-api-kit.ts';
+
+for (const kind of STORE_KINDS) {
+  describe(`admin API malformed input (${kind})`, () => {
+    let t: AdminTestApp | undefined;
+    let accountId: string;
+    beforeAll(async () => {
+      t = await createAdminTestApp(kind);
+      if (t) accountId = (await newAccount(t)).id;
+    });
+    afterAll(() => t?.cleanup());
+
+    const problem = (response: { status: number; body: { code: string }; headers: Headers }) => ({
+      status: response.status,
+      code: response.body?.code,
+      type: response.headers.get('content-type'),
+    });
+
+    it('answers malformed, empty, non-object, deep and NUL-bearing bodies with 400', async (ctx) => {
+      if (!t) return ctx.skip();
+      const path = `${API}/accounts/${accountId}`;
+      const json = { 'Content-Type': 'application/json' };
+      for (const [raw, code] of [
+        ['{"name": ', 'request.malformed_json'],
+        ['', 'request.malformed_json'],
+        ['   ', 'request.malformed_json'],
+        ['[1,2]', 'request.invalid'],
+        ['"text"', 'request.invalid'],
+        ['null', 'request.invalid'],
+        ['{"name":"a\\u0000b"}', 'request.invalid'],
+        ['{"name":"a\\u0007b"}', 'request.invalid'],
+        [`${'['.repeat(40)}${']'.repeat(40)}`, 'request.invalid'],
+      ] as const) {
+        const response = await t.call('PATCH', path, { raw, headers: json });
+        expect(problem(response), raw).toEqual({
+          status: 400,
+          code,
+          type: 'application/problem+json',
+        });
+        expect(response.body).toMatchObject({ type: `urn:roster:problem:${code}`, status: 400 });
+        expect(response.body.title).toBe('Bad Request');
+        expect(response.body.detail.length).toBeGreaterThan(10);
+      }
+    });
+
+    it('refuses non-JSON content types with 415 and oversized bodies with 413', async (ctx) => {
+      if (!t) return ctx.skip();
+      const path = `${API}/accounts/${accountId}`;
+      const form = await t.call('PATCH', path, {
+        raw: 'name=x',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+      expect(problem(form)).toMatchObject({ status: 415, code: 'request.unsupported_media_type' });
+      const big = await t.call('PATCH', path, {
+        raw: JSON.stringify({ name: 'x'.repeat(1_100_000) }),
+        headers: { 'Content-Type': 'application/json' },
+      });
+      expect(problem(big)).toMatchObject({ status: 413, code: 'request.too_large' });
+      // application/*+json is JSON too.
+      const merge = await t.call('PATCH', path, {
+        raw: '{"ssoEnabled":true}',
+        headers: { 'Content-Type': 'application/merge-patch+json; charset=utf-8' },
+      });
+      expect(merge.status).toBe(200);
+    });
+
+    it('answers bad ids, unknown paths and wrong methods with 404 / 405, never 500', async (ctx) => {
+      if (!t) return ctx.skip();
+      for (const id of ['x'.repeat(300), '%00', 'not-an-id', "1' or '1'='1", '%E2%80%AE']) {
+        const response = await t.call('GET', `${API}/accounts/${id}`);
+        expect(response.status, id).toBe(404);
+        expect(response.headers.get('content-type')).toContain('application/problem+json');
+      }
+      const unknown = await t.call('GET', `${API}/nothing-here`);
+      expect(problem(unknown)).toMatchObject({ status: 404, code: 'route.not_found' });
+      const wrongMethod = await t.call('PUT', `${API}/accounts/${accountId}`, { body: {} });
+      expect(problem(wrongMethod)).toMatchObject({
+        status: 405,
+        code: 'request.method_not_allowed',
+      });
+    });
+
+    it('refuses unknown, repeated and ill-typed query parameters', async (ctx) => {
+      if (!t) return ctx.skip();
+      const unknown = await t.call('GET', `${API}/accounts/${accountId}?verbose=1`);
+      expect(problem(unknown)).toMatchObject({ status: 400, code: 'request.invalid' });
+      expect(unknown.body.errors).toEqual([{ pointer: '/verbose', message: 'unknown parameter' }]);
+      const repeated = await t.call('GET', `${API}/audit?limit=1&limit=2`);
+      expect(problem(repeated)).toMatchObject({ status: 400, code: 'request.invalid' });
+      for (const limit of ['0', '-1', 'ten', '1e99', '201', '1.5']) {
+        const response = await t.call('GET', `${API}/audit?limit=${limit}`);
+        expect(problem(response), limit).toMatchObject({ status: 400, code: 'request.invalid' });
+        expect(response.body.errors[0].pointer).toBe('/limit');
+      }
+    });
+
+    it('checks the key before it reads the body', async (ctx) => {
+      if (!t) return ctx.skip();
+      const response = await t.call('PATCH', `${API}/accounts/${accountId}`, {
+        key: null,
+        raw: '{broken',
+        headers: { 'Content-Type': 'application/json' },
+      });
+      expect(response.status).toBe(401);
+      expect(ADMIN_KEY.length).toBeGreaterThan(24);
+    });
+  });
+}

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newUser, SCIM, STORE_KINDS } from '../helpers/create-test-app.ts';
+import { type AdminTestApp, API, createAdminTestApp, newAccount, unique } from './admin-api-kit.ts';
+
+const OKTA = { 'User-Agent': 'Okta SCIM Client 1.0.0' };
+const ENTRA = { 'User-Agent': 'Azure Active Directory SCIM Client' };
+
+for (const kind of STORE_KINDS) {
+  describe(`admin API provisioning log (${kind})`, () => {
+    let t: AdminTestApp | undefined;
+    let base: string;
+    let before: string;
+    let between: string;
+    let createdId: string;
+    const secret = 'Sup3r-Secret-Passw0rd';
+
+    beforeAll(async () => {
+      t = await createAdminTestApp(kind);
+      if (!t) return;
+      base = `${API}/accounts/${t.app.accountId}/provisioning-log`;
+      before = new Date(Date.now() - 1000).toISOString();
+      const created = await t.app.request('POST', `${SCIM}/Users`, {
+        headers: OKTA,
+        body: newUser(unique('log'), { password: secret }),
+      });
+      createdId = created.body.id;
+      await t.app.request('GET', `${SCIM}/Users/${createdId}`, { headers: ENTRA });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      between = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await t.app.request('POST', `${SCIM}/Users`, {
+        headers: OKTA,
+        body: newUser('x', {
+          userName: 'x@unverified.test',
+          emails: [{ value: 'x@unverified.test' }],
+        }),
+      });
+      await t.app.flushLog();
+    });
+    afterAll(() => t?.cleanup());
+
+    it('lists events newest first, without bodies, filtered by outcome, IdP, operation, user and time', async (ctx) => {
+      if (!t) return ctx.skip();
+      const all = await t.call('GET', `${base}?from=${before}`);
+      expect(all.status).toBe(200);
+      expect(all.body.items.map((e: { operation: string }) => e.operation)).toEqual([
+        'create user',
+        'get user',
+        'create user',
+      ]);
+      expect(all.body.items[0]).not.toHaveProperty('requestBody');
+      const failures = await t.call('GET', `${base}?outcome=failure&from=${before}`);
+      expect(failures.body.items).toHaveLength(1);
+      expect(failures.body.items[0]).toMatchObject({
+        idp: 'okta',
+        status: 400,
+        outcome: 'failure',
+        scimType: 'invalidValue',
+      });
+      expect(failures.body.items[0].explanation).toContain('unverified.test');
+      const entra = await t.call('GET', `${base}?idp=entra&from=${before}`);
+      expect(entra.body.items.map((e: { operation: string }) => e.operation)).toEqual(['get user']);
+      const creates = await t.call('GET', `${base}?operation=create%20user&from=${before}`);
+      expect(creates.body.items).toHaveLength(2);
+      const forUser = await t.call('GET', `${base}?userId=${createdId}`);
+      expect(forUser.body.items.map((e: { operation: string }) => e.operation)).toEqual([
+        'get user',
+        'create user',
+      ]);
+      const early = await t.call('GET', `${base}?from=${before}&to=${between}`);
+      expect(early.body.items).toHaveLength(2);
+      const late = await t.call('GET', `${base}?from=${between}`);
+      expect(late.body.items).toHaveLength(1);
+      // Seconds without milliseconds mean the same instant.
+      const whole = `${before.slice(0, 19)}Z`;
+      expect(
+        (await t.call('GET', `${base}?from=${whole}`)).body.items.length,
+      ).toBeGreaterThanOrEqual(3);
+    });
+
+    it('pages backwards with before', async (ctx) => {
+      if (!t) return ctx.skip();
+      const first = await t.call('GET', `${base}?from=${before}&limit=2`);
+      expect(first.body.items).toHaveLength(2);
+      const second = await t.call(
+        'GET',
+        `${base}?from=${before}&limit=2&before=${first.body.next}`,
+      );
+      expect(second.body.items.map((e: { operation: string }) => e.operation)).toEqual([
+        'create user',
+      ]);
+      expect(second.body.next).toBeNull();
+    });
+
+    it('returns one event with its bodies, the password redacted', async (ctx) => {
+      if (!t) return ctx.skip();
+      const [event] = (await t.call('GET', `${base}?userId=${createdId}&operation=create%20user`))
+        .body.items;
+      const one = await t.call('GET', `${base}/${event.id}`);
+      expect(one.status).toBe(200);
+      expect(one.body).toMatchObject({
+        id: event.id,
+        operation: 'create user',
+        status: 201,
+        idp: 'okta',
+      });
+      expect(one.body.requestBody.userName).toMatch(/@example\.com$/);
+      expect(one.body.responseBody.id).toBe(createdId);
+      expect(one.text).not.toContain(secret);
+    });
+
+    it('refuses bad filters and keeps other accounts out', async (ctx) => {
+      if (!t) return ctx.skip();
+      for (const query of [
+        'outcome=bad',
+        'from=yesterday',
+        `from=${between}&to=${before}`,
+        'limit=500',
+      ]) {
+        const response = await t.call('GET', `${base}?${query}`);
+        expect(response.status, query).toBe(400);
+        expect(response.body.code).toBe('request.invalid');
+      }
+      const other = await newAccount(t);
+      const [event] = (await t.call('GET', `${base}?limit=1`)).body.items;
+      const foreign = await t.call('GET', `${base}/${event.id}`, { key: other.key });
+      expect(foreign.status).toBe(404);
+      expect(foreign.body.code).toBe('account.not_found');
+      const viaOwn = await t.call(
+        'GET',
+        `${API}/accounts/${other.id}/provisioning-log/${event.id}`,
+        {
+          key: other.key,
+        },
+      );
+      expect(viaOwn.status).toBe(404);
+      expect(viaOwn.body.code).toBe('provisioning_event.not_found');
+      const ownList = await t.call('GET', `${API}/accounts/${other.id}/provisioning-log`, {
+        key: other.key,
+      });
+      expect(ownList.body).toEqual({ items: [], next: null });
+    });
+  });
+}
