@@ -33,6 +33,7 @@ export type DirectoryErrorCode =
   | 'group.value_too_long'
   | 'group.version_mismatch'
   | 'group.update_contended'
+  | 'group.not_mapped'
   // Administration (admin API, CLI).
   | 'admin_key.not_found'
   | 'permission_set.not_found'

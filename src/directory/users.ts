@@ -246,6 +246,20 @@ export function createUsers({
     if (!app?.roleSyncEnabled) return { enabled: false, appId: app?.id };
     if (!claimed) return { enabled: true, appId: app.id };
     const sets = await session.permissionSets.list(accountId);
+    // An admin's group mapping outranks the role (groups.ts): a mapped member keeps its set.
+    const mapped = user
+      ? (await session.groupPermissionSets.decisive(accountId, [user.id])).get(user.id)
+      : undefined;
+    const mappedSet = mapped && sets.find((set) => set.id === mapped.permissionSetId);
+    if (mappedSet) {
+      const ignored: RoleDecision = {
+        permissionSet: mappedSet,
+        warning:
+          `the role was not applied: the user's permission set '${mappedSet.name}' comes from ` +
+          `a group mapped to it (group ${mapped.groupId}), and group mappings outrank roles`,
+      };
+      return { enabled: true, decision: ignored, appId: app.id };
+    }
     const decision = decidePermissionSet(claim, sets);
     if (decision) await assertSeatHeld(session, accountId, decision.permissionSet, user);
     return { enabled: true, decision, appId: app.id };

@@ -107,6 +107,36 @@ describe.each(STORE_KINDS)('group permission set mappings (%s)', (kind) => {
     }
   });
 
+  it('a mapped group outranks the role the IdP sends, and the log says so', async () => {
+    const app = getApp();
+    await setRoleSync(app, true);
+    try {
+      const sales = await permissionSet(app, unique('Sales Rep'));
+      const support = await permissionSet(app, unique('Support'));
+      const [u, v] = (await createUsers(app, 'outrank', 2)) as [string, string];
+      const group = await createGroup(app, unique('Mapped'), [u]);
+      await app.directory.groups.mapPermissionSet(app.accountId, group.id, sales.id);
+      const assign = (id: string) =>
+        app.request('PATCH', `${SCIM}/Users/${id}`, {
+          body: patchOp({ op: 'replace', path: 'roles', value: [support.name] }),
+        });
+      expect((await assign(u)).status).toBe(200);
+      expect(await setOf(app, u)).toBe(sales.id);
+      await app.flushLog();
+      const [event] = await app.directory.provisioningLog.list({
+        accountId: app.accountId,
+        limit: 1,
+      });
+      expect(event?.outcome).toBe('warning');
+      expect(event?.explanation).toContain('group mappings outrank roles');
+      // A user in no mapped group takes the role as usual.
+      expect((await assign(v)).status).toBe(200);
+      expect(await setOf(app, v)).toBe(support.id);
+    } finally {
+      await setRoleSync(app, false);
+    }
+  });
+
   it('unmapping re-decides members; mapping an unknown set or group is refused', async () => {
     const app = getApp();
     await setRoleSync(app, true);

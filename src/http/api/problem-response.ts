@@ -86,6 +86,7 @@ const DIRECTORY_STATUS: Readonly<Record<DirectoryErrorCode, number>> = {
   'group.value_too_long': 400,
   'group.version_mismatch': 412,
   'group.update_contended': 503,
+  'group.not_mapped': 404,
 };
 
 /** RFC 9110 reason phrases for the statuses this API answers with: the problem `title`. */

@@ -12,6 +12,7 @@ import { type ApiRoute, defineRoute, mountRoutes } from './api-route.ts';
 import { auditRoutes } from './audit.ts';
 import { deprovisionBrakeRoutes } from './deprovision-brake.ts';
 import { domainRoutes } from './domains.ts';
+import { groupMappingRoutes } from './group-mappings.ts';
 import { openApiDocument } from './openapi.ts';
 import { permissionSetRoutes } from './permission-sets.ts';
 import { ApiProblem, renderProblem, toApiProblem } from './problem-response.ts';
@@ -48,6 +49,7 @@ export function apiRoutes(
     ...seatPoolRoutes(directory),
     ...domainRoutes(directory),
     ...scimAppRoutes(directory, publicUrl),
+    ...groupMappingRoutes(directory),
     ...scimPreviewRoutes(directory),
     ...deprovisionBrakeRoutes(directory),
     ...provisioningLogRoutes(directory),

@@ -44,6 +44,7 @@ const DIRECTORY_ERRORS: Readonly<
   'group.value_too_long': (d) => new ScimError(400, 'invalidValue', d),
   'group.version_mismatch': (d) => new ScimError(412, undefined, d),
   'group.update_contended': (d) => new ScimError(503, undefined, d, { 'Retry-After': '1' }),
+  'group.not_mapped': (d) => new ScimError(404, undefined, d),
   // Administration rules; SCIM meets the seat and permission-set ones when roles are synced.
   'permission_set.not_found': (d) => new ScimError(404, undefined, d),
   'permission_set.name_taken': (d) => new ScimError(409, 'uniqueness', d),
