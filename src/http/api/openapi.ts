@@ -31,7 +31,7 @@ function component(schema: unknown): Json {
 function errorStatuses(route: ApiRoute): number[] {
   const statuses = new Set<number>(route.errors ?? []);
   if (route.access !== 'public') statuses.add(401);
-  if (route.access === 'operator' || route.operationId === 'updateAccount') statuses.add(403);
+  if (route.access === 'operator') statuses.add(403);
   if (route.params) statuses.add(404);
   // Every route refuses unknown or repeated query parameters.
   statuses.add(400);
