@@ -17,12 +17,15 @@ import type { Account } from '../../directory/model.ts';
  */
 export type Access = 'public' | 'operator' | 'account' | 'any';
 
+/** Who called: a key holder, or nobody on a public route. */
+export type Caller = AdminCaller | { readonly kind: 'anonymous' };
+
 export interface RouteInput<P, Q, B> {
   readonly c: Context;
   readonly params: P;
   readonly query: Q;
   readonly body: B;
-  readonly caller: AdminCaller;
+  readonly caller: Caller;
   /** The account named by `{accountId}`, once the caller's access to it is checked. */
   readonly account: Account;
 }
