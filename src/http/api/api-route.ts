@@ -88,12 +88,13 @@ export function mountRoutes(app: Hono, routes: readonly ApiRoute[], run: RouteRu
   }
 }
 
-const schemaNames = new WeakMap<z.ZodType, string>();
+/** Response schemas with a component name, in declaration order. */
+const schemaNames = new Map<z.ZodType, string>();
 
-/** Names a schema's component in the OpenAPI document ('Account', 'UserList'). */
+/** Names a response schema's component in the OpenAPI document ('Account', 'User'). */
 export function named<S extends z.ZodType>(name: string, schema: S): S {
   schemaNames.set(schema, name);
   return schema;
 }
 
-export const schemaName = (schema: z.ZodType): string | undefined => schemaNames.get(schema);
+export const namedSchemas = (): ReadonlyMap<z.ZodType, string> => schemaNames;
