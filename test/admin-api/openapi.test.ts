@@ -76,9 +76,9 @@ describe('admin API OpenAPI document', () => {
 
   it('gives shared response shapes one component each, referenced where they nest', () => {
     const schemas = (t.document.components as Json).schemas as Record<string, Json>;
-    const items = (schemas.UserList?.properties as Json).items as Json;
+    const items = ((schemas.UserList as Json).properties as Json).items as Json;
     expect(items.items).toEqual({ $ref: '#/components/schemas/User' });
-    expect(((schemas.AuditList?.properties as Json).items as Json).items).toEqual({
+    expect((((schemas.AuditList as Json).properties as Json).items as Json).items).toEqual({
       $ref: '#/components/schemas/AuditEntry',
     });
     expect(schemas.User?.additionalProperties).toBe(false);
