@@ -12,10 +12,9 @@ import type { Account } from '../../directory/model.ts';
 /**
  * - public: no key (the OpenAPI document);
  * - operator: the operator key only;
- * - account: the operator key, or an admin key of the account in the path (`{accountId}`);
- * - any: any valid key (routes that scope themselves by caller).
+ * - account: the operator key, or an admin key of the account in the path (`{accountId}`).
  */
-export type Access = 'public' | 'operator' | 'account' | 'any';
+export type Access = 'public' | 'operator' | 'account';
 
 /** Who called: a key holder, or nobody on a public route. */
 export type Caller = AdminCaller | { readonly kind: 'anonymous' };
@@ -26,7 +25,7 @@ export interface RouteInput<P, Q, B> {
   readonly query: Q;
   readonly body: B;
   readonly caller: Caller;
-  /** The account named by `{accountId}`, once the caller's access to it is checked. */
+  /** The account named by `{accountId}` once the caller's access to it is checked (account routes). */
   readonly account: Account;
 }
 
