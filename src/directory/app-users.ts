@@ -264,7 +264,10 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
           if (seatChanges) assertSeatsModel(account);
           const primary =
             fields.primaryTeamId === undefined ? current.primaryTeamId : fields.primaryTeamId;
-          const secondary = fields.secondaryTeamIds ?? current.secondaryTeamIds;
+          // A team is either the primary one or a secondary one, once.
+          const secondary = [
+            ...new Set(fields.secondaryTeamIds ?? current.secondaryTeamIds),
+          ].filter((teamId) => teamId !== primary);
           const teamsChange =
             primary !== current.primaryTeamId ||
             JSON.stringify([...secondary].sort()) !==

@@ -4,7 +4,7 @@
  * account that does not exist), and an account key on an operator-only route (403).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORE_KINDS } from '../helpers/create-test-app.ts';
+import { ADMIN_KEY, STORE_KINDS } from '../helpers/create-test-app.ts';
 import {
   type AdminTestApp,
   API,
@@ -124,6 +124,19 @@ for (const kind of STORE_KINDS) {
       });
       expect(renamed.status).toBe(404);
       expect((await t.call('GET', `${API}/accounts/${a.id}`)).body.name).not.toBe('taken over');
+    });
+
+    it('keeps SCIM tokens and admin keys apart', async (ctx) => {
+      if (!t) return ctx.skip();
+      const scimToken = t.app.token;
+      const withToken = await t.call('GET', `${API}/accounts/${t.app.accountId}`, {
+        key: scimToken,
+      });
+      expect(withToken.status).toBe(401);
+      const withKey = await t.app.request('GET', '/scim/v2/Users', { token: a.key });
+      expect(withKey.status).toBe(401);
+      const withOperator = await t.app.request('GET', '/scim/v2/Users', { token: ADMIN_KEY });
+      expect(withOperator.status).toBe(401);
     });
 
     it('stops accepting a key the moment it is revoked', async (ctx) => {

@@ -1,7 +1,8 @@
 /**
  * A small structural JSON Schema (2020-12 subset) checker for the OpenAPI document's schemas:
  * enough for what zod emits (type, enum, const, properties, required, additionalProperties,
- * items, anyOf/oneOf/allOf, bounds, $ref into components). No validator package is installed,
+ * items, anyOf/oneOf/allOf, bounds, $ref into components; `format` is an annotation in 2020-12
+ * and is not asserted). No validator package is installed,
  * and this one fails loudly on any keyword it does not know, so it cannot pass by ignoring one.
  */
 type Schema = Record<string, unknown>;
@@ -30,7 +31,6 @@ const KNOWN = new Set([
   'default',
   'description',
   '$ref',
-  'propertyNames',
 ]);
 
 export class SchemaResolver {
@@ -70,6 +70,12 @@ export class SchemaResolver {
     if (typeof value === 'number') {
       if (typeof schema.minimum === 'number' && value < schema.minimum) fail('below minimum');
       if (typeof schema.maximum === 'number' && value > schema.maximum) fail('above maximum');
+      if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum) {
+        fail('not above exclusiveMinimum');
+      }
+      if (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum) {
+        fail('not below exclusiveMaximum');
+      }
     }
     if (typeof value === 'string') {
       if (typeof schema.minLength === 'number' && [...value].length < schema.minLength)
@@ -78,6 +84,12 @@ export class SchemaResolver {
         fail('too long');
       if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value))
         fail('pattern');
+    }
+    if (Array.isArray(value)) {
+      if (typeof schema.minItems === 'number' && value.length < schema.minItems)
+        fail('too few items');
+      if (typeof schema.maxItems === 'number' && value.length > schema.maxItems)
+        fail('too many items');
     }
     if (Array.isArray(value) && schema.items) {
       for (const [i, item] of value.entries()) {

@@ -74,6 +74,16 @@ describe('admin API OpenAPI document', () => {
     }
   });
 
+  it('gives shared response shapes one component each, referenced where they nest', () => {
+    const schemas = (t.document.components as Json).schemas as Record<string, Json>;
+    const items = ((schemas.UserList as Json).properties as Json).items as Json;
+    expect(items.items).toEqual({ $ref: '#/components/schemas/User' });
+    expect((((schemas.AuditList as Json).properties as Json).items as Json).items).toEqual({
+      $ref: '#/components/schemas/AuditEntry',
+    });
+    expect(schemas.User?.additionalProperties).toBe(false);
+  });
+
   it('documents request defaults as input (optional), not as required output', () => {
     const schemas = (t.document.components as Json).schemas as Record<string, Json>;
     const create = schemas.CreateAccountRequest as Json;

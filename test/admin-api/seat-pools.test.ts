@@ -81,6 +81,41 @@ for (const kind of STORE_KINDS) {
       expect(moved.slice(0, 2).map((p: { assigned: number }) => p.assigned)).toEqual([1, 0]);
     });
 
+    it('creates a user with a seat in one step, and creates nothing when the pool is full', async (ctx) => {
+      if (!t) return ctx.skip();
+      const { id, key } = await seatsAccount();
+      await t.call('PUT', `${API}/accounts/${id}/seat-pools/view-only`, {
+        key,
+        body: { purchased: 1 },
+      });
+      const first = await t.call('POST', `${API}/accounts/${id}/users`, {
+        key,
+        body: { email: 'viewer@corp.test', seat: 'view-only' },
+      });
+      expect(first.status).toBe(201);
+      expect(first.body.seat).toBe('view-only');
+      const second = await t.call('POST', `${API}/accounts/${id}/users`, {
+        key,
+        body: { email: 'second@corp.test', seat: 'view-only' },
+      });
+      expect(second.status).toBe(409);
+      expect(second.body.code).toBe('seat.pool_full');
+      const listed = await t.call('GET', `${API}/accounts/${id}/users?email=second@corp.test`, {
+        key,
+      });
+      expect(listed.body.total).toBe(0);
+      const unknownTeam = await t.call('POST', `${API}/accounts/${id}/users`, {
+        key,
+        body: { email: 'third@corp.test', primaryTeamId: '01890000-0000-7000-8000-000000000000' },
+      });
+      expect(unknownTeam.body.code).toBe('user.team_unknown');
+      const retried = await t.call('POST', `${API}/accounts/${id}/users`, {
+        key,
+        body: { email: 'third@corp.test' },
+      });
+      expect(retried.status).toBe(201);
+    });
+
     it('never lets two concurrent assignments take the last seat', async (ctx) => {
       if (!t) return ctx.skip();
       for (let round = 0; round < 4; round++) {

@@ -32,6 +32,16 @@ for (const kind of STORE_KINDS) {
       });
       expect(user.body).toMatchObject({ primaryTeamId: east.id, secondaryTeamIds: [west.id] });
       expect((await t.call('GET', `${base}/${east.id}`, { key })).body.memberCount).toBe(1);
+      // A team listed as both primary and secondary (or twice) is one membership; no change, no new version.
+      const same = await t.call('PATCH', `${API}/accounts/${id}/users/${user.body.id}`, {
+        key,
+        body: { primaryTeamId: east.id, secondaryTeamIds: [west.id, east.id, west.id] },
+      });
+      expect(same.body).toMatchObject({
+        primaryTeamId: east.id,
+        secondaryTeamIds: [west.id],
+        version: user.body.version,
+      });
       const renamed = await t.call('PATCH', `${base}/${east.id}`, {
         key,
         body: { name: 'East Coast' },

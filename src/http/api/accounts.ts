@@ -122,6 +122,7 @@ export function accountRoutes(directory: Directory) {
       params: accountPath,
       body: updateAccountBody,
       success: { status: 200, description: 'The account as changed', schema: accountSchema },
+      errors: [403],
       audit: { action: 'account.update', targetType: 'account' },
       async handler({ account, body, caller }) {
         if (body.tier !== undefined || body.pricingModel !== undefined) requireOperator(caller);

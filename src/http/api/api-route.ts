@@ -12,18 +12,20 @@ import type { Account } from '../../directory/model.ts';
 /**
  * - public: no key (the OpenAPI document);
  * - operator: the operator key only;
- * - account: the operator key, or an admin key of the account in the path (`{accountId}`);
- * - any: any valid key (routes that scope themselves by caller).
+ * - account: the operator key, or an admin key of the account in the path (`{accountId}`).
  */
-export type Access = 'public' | 'operator' | 'account' | 'any';
+export type Access = 'public' | 'operator' | 'account';
+
+/** Who called: a key holder, or nobody on a public route. */
+export type Caller = AdminCaller | { readonly kind: 'anonymous' };
 
 export interface RouteInput<P, Q, B> {
   readonly c: Context;
   readonly params: P;
   readonly query: Q;
   readonly body: B;
-  readonly caller: AdminCaller;
-  /** The account named by `{accountId}`, once the caller's access to it is checked. */
+  readonly caller: Caller;
+  /** The account named by `{accountId}` once the caller's access to it is checked (account routes). */
   readonly account: Account;
 }
 
@@ -85,12 +87,13 @@ export function mountRoutes(app: Hono, routes: readonly ApiRoute[], run: RouteRu
   }
 }
 
-const schemaNames = new WeakMap<z.ZodType, string>();
+/** Response schemas with a component name, in declaration order. */
+const schemaNames = new Map<z.ZodType, string>();
 
-/** Names a schema's component in the OpenAPI document ('Account', 'UserList'). */
+/** Names a response schema's component in the OpenAPI document ('Account', 'User'). */
 export function named<S extends z.ZodType>(name: string, schema: S): S {
   schemaNames.set(schema, name);
   return schema;
 }
 
-export const schemaName = (schema: z.ZodType): string | undefined => schemaNames.get(schema);
+export const namedSchemas = (): ReadonlyMap<z.ZodType, string> => schemaNames;

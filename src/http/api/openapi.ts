@@ -4,7 +4,7 @@
  * described as input (before defaults and coercion), responses as output.
  */
 import { z } from 'zod';
-import { type ApiRoute, schemaName } from './api-route.ts';
+import { type ApiRoute, namedSchemas } from './api-route.ts';
 import { problemSchema } from './common-schemas.ts';
 
 type Json = Record<string, unknown>;
@@ -31,7 +31,7 @@ function component(schema: unknown): Json {
 function errorStatuses(route: ApiRoute): number[] {
   const statuses = new Set<number>(route.errors ?? []);
   if (route.access !== 'public') statuses.add(401);
-  if (route.access === 'operator' || route.operationId === 'updateAccount') statuses.add(403);
+  if (route.access === 'operator') statuses.add(403);
   if (route.params) statuses.add(404);
   // Every route refuses unknown or repeated query parameters.
   statuses.add(400);
@@ -51,13 +51,18 @@ export function openApiDocument(routes: readonly ApiRoute[]): Json {
   const name = (schema: z.ZodType, registry: typeof inputs, fallback: string) => {
     let id = names.get(schema);
     if (id === undefined) {
-      id = schemaName(schema) ?? fallback;
+      id = fallback;
       names.set(schema, id);
       registry.add(schema, { id });
     }
     return id;
   };
   outputs.add(problemSchema, { id: 'Problem' });
+  // Named response schemas are components wherever they appear, nested ones included.
+  for (const [schema, id] of namedSchemas()) {
+    names.set(schema, id);
+    outputs.add(schema, { id });
+  }
 
   const paths: Record<string, Record<string, Json>> = {};
   for (const route of routes) {

@@ -132,7 +132,7 @@ export function routeRunner({ directory, maxBodyBytes, onInternalError }: RunDep
         params,
         query,
         body,
-        caller: caller ?? { kind: 'operator' },
+        caller: caller ?? { kind: 'anonymous' },
         account: account as Account,
       });
       if (result.targetId !== undefined) targetId = result.targetId;

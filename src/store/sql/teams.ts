@@ -41,7 +41,7 @@ export function teamStore(ctx: SqlContext): TeamStore {
     },
     delete(accountId, id) {
       if (!storable(id)) return Promise.resolve(false);
-      // SQLite enforces no foreign keys here, so memberships are removed explicitly.
+      // Memberships go explicitly (not only by ON DELETE CASCADE), so the order is plain here.
       return withTransaction(ctx, async ({ db: trx }) => {
         await trx
           .deleteFrom('team_members')

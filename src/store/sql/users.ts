@@ -198,7 +198,7 @@ export function userStore(ctx: SqlContext): UserStore {
 
     delete(accountId, id) {
       if (!storable(id)) return Promise.resolve(false);
-      // SQLite does not enforce foreign keys here, so dependent rows go explicitly, first.
+      // Dependent rows go explicitly and first, not only by ON DELETE CASCADE.
       return withTransaction(ctx, async (trx) => {
         const owned = await run<{ id: string }>(
           sql`select id from users where account_id = ${accountId} and id = ${id}`,
