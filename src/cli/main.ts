@@ -14,7 +14,6 @@ import { registerLog } from './commands/log.ts';
 import { registerLogin } from './commands/login.ts';
 import { registerPermissionSets } from './commands/permission-sets.ts';
 import { registerProject } from './commands/project.ts';
-import { serveCommand } from './commands/serve.ts';
 import { registerUsers } from './commands/users.ts';
 import { CliError } from './output.ts';
 
@@ -45,7 +44,8 @@ program
       'make the demo account accept this exact token (env ROSTER_DEMO_TOKEN)',
     ),
   )
-  .action((options) => serveCommand(options));
+  // Loaded only to serve: the database drivers and the server cost every other command's start.
+  .action(async (options) => (await import('./commands/serve.ts')).serveCommand(options));
 
 registerLogin(program);
 registerInit(program);
