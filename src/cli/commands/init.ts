@@ -3,7 +3,7 @@
  * admin key for it and saves a profile bound to it, so the other commands act on that account.
  * Interactive by default (@clack/prompts); `--yes` takes the flags and asks nothing.
  */
-import { cancel, confirm, intro, isCancel, outro, select, text } from '@clack/prompts';
+import { cancel, confirm, intro, isCancel, note, outro, select, text } from '@clack/prompts';
 import type { Command } from 'commander';
 import { type CliContext, remote } from '../cli-context.ts';
 import { CliError, fields, interactive, print, printJson, withSpinner } from '../output.ts';
@@ -171,8 +171,12 @@ async function init(ctx: CliContext, options: InitOptions): Promise<void> {
     '  roster domain add <your domain>     (publish the TXT record, then roster domain verify)',
     '  roster app install',
   ].join('\n');
-  if (interactive(ctx.json)) outro(`${summary}\n\n${next}`);
-  else print(`${summary}\n\n${next}`);
+  if (interactive(ctx.json) && !options.yes) {
+    note(summary, 'Account created');
+    outro(next);
+  } else {
+    print(`${summary}\n\n${next}`);
+  }
 }
 
 export function registerInit(program: Command): void {
