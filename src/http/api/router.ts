@@ -17,7 +17,7 @@ import { permissionSetRoutes } from './permission-sets.ts';
 import { ApiProblem, renderProblem, toApiProblem } from './problem-response.ts';
 import { provisioningLogRoutes } from './provisioning-log.ts';
 import { routeRunner } from './run-route.ts';
-import { scimAppRoutes } from './scim-app.ts';
+import { scimAppRoutes } from './scim-apps.ts';
 import { seatPoolRoutes } from './seat-pools.ts';
 import { teamRoutes } from './teams.ts';
 import { userRoutes } from './users.ts';
