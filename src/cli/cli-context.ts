@@ -99,3 +99,14 @@ export function remote<A extends unknown[]>(
 export function optionsOf<T>(args: readonly unknown[]): T {
   return (args.at(-1) as Command).opts() as T;
 }
+
+/** For commands that need no server (project create and validate): no profile is read. */
+export function local<A extends unknown[]>(
+  run: (ctx: { readonly json: boolean }, ...args: A) => Promise<void>,
+): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const command = args.at(-1) as Command;
+    const { json } = command.optsWithGlobals() as GlobalOptions;
+    await run({ json: json === true }, ...(args.slice(0, -1) as A));
+  };
+}

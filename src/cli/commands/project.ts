@@ -15,7 +15,7 @@ import {
 } from '../../directory/scim-app-project/project-files.ts';
 import { scimAppProjectTemplate } from '../../directory/scim-app-project/project-template.ts';
 import { ApiError } from '../api-client.ts';
-import { type CliContext, remote } from '../cli-context.ts';
+import { type CliContext, local, remote } from '../cli-context.ts';
 import { CliError, fields, print, printJson, withSpinner } from '../output.ts';
 
 /** The seeds' `hs project create` flags Roster accepts, and the only values that make sense. */
@@ -55,7 +55,7 @@ function readProject(dir: string): { files: ProjectFiles; root: string } {
 /** `src/app/scim/scim-hsmeta.json: $.config.roleSyncEnabled: …`: paths as the folder has them. */
 const inProject = (line: string) => `${PROJECT_APP_DIR}/${line}`;
 
-function create(ctx: CliContext, options: CreateOptions): Promise<void> {
+function create(ctx: { json: boolean }, options: CreateOptions): Promise<void> {
   for (const [key, [wanted, flag]] of Object.entries(FIXED_FLAGS)) {
     const given = options[key as keyof typeof FIXED_FLAGS];
     if (given !== wanted)
@@ -101,7 +101,7 @@ function create(ctx: CliContext, options: CreateOptions): Promise<void> {
   return Promise.resolve();
 }
 
-async function validate(ctx: CliContext, options: { dir: string }): Promise<void> {
+async function validate(ctx: { json: boolean }, options: { dir: string }): Promise<void> {
   const { files, root } = readProject(options.dir);
   const parsed = parseScimAppProject(files);
   if (!parsed.ok) {
@@ -171,12 +171,12 @@ export function registerProject(program: Command): void {
     .option('--project-base <base>', 'accepted for hs compatibility: app', 'app')
     .option('--distribution <distribution>', 'accepted for hs compatibility: private', 'private')
     .option('--auth <auth>', 'accepted for hs compatibility: static', 'static')
-    .action(remote(create));
+    .action(local(create));
   project
     .command('validate')
     .description('check both files locally; every problem with its file and JSON path')
     .option('--dir <dir>', 'the project folder', '.')
-    .action(remote(validate));
+    .action(local(validate));
   project
     .command('upload')
     .description("upload the project as the account's SCIM app (again to change roleSyncEnabled)")
