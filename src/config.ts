@@ -3,6 +3,8 @@
  * which override the defaults below; the result is validated once and frozen.
  */
 import { isIP } from 'node:net';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const DEFAULT_DATABASE = './data/roster.db';
@@ -133,4 +135,18 @@ export function deprovisionBrakePolicy(config: Config) {
     windowMinutes: config.deprovisionBrakeWindowMinutes,
     retryAfterSeconds: config.deprovisionBrakeRetryAfterSeconds,
   };
+}
+
+/**
+ * Where the `roster` CLI keeps its profiles (`profiles.json`): ROSTER_CONFIG_DIR, else
+ * `$XDG_CONFIG_HOME/roster`, else `~/.config/roster` (the XDG Base Directory default).
+ */
+export function cliConfigDir(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  home: string = homedir(),
+): string {
+  if (env.ROSTER_CONFIG_DIR) return resolve(env.ROSTER_CONFIG_DIR);
+  // XDG: a relative XDG_CONFIG_HOME is invalid and must be ignored.
+  const xdg = env.XDG_CONFIG_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(home, '.config'), 'roster');
 }

@@ -1,14 +1,34 @@
-/** The `roster` command line. */
-import { Command } from 'commander';
+/**
+ * The `roster` command line. `serve` runs the server over a database; every other command talks
+ * to a running server through the admin API (`--url` and `--key`, or a profile saved by
+ * `roster login`). Failures exit non-zero with a one-line reason on stderr.
+ */
+import { Command, Option } from 'commander';
 import { ConfigError } from '../config.ts';
-import { logCommand } from './commands/log.ts';
-import { serveCommand } from './commands/serve.ts';
-import { usersCommand } from './commands/users.ts';
+import { ApiError } from './api-client.ts';
+import { registerAccounts } from './commands/accounts.ts';
+import { registerApp } from './commands/app.ts';
+import { registerDomain } from './commands/domain.ts';
+import { registerInit } from './commands/init.ts';
+import { registerLog } from './commands/log.ts';
+import { registerLogin } from './commands/login.ts';
+import { registerPermissionSets } from './commands/permission-sets.ts';
+import { registerProject } from './commands/project.ts';
+import { registerUsers } from './commands/users.ts';
+import { CliError } from './output.ts';
 
 const program = new Command()
   .name('roster')
   .description('User directory with SCIM 2.0 provisioning')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .option('--url <url>', 'server URL, e.g. http://127.0.0.1:8080 (default: the profile’s)')
+  .option(
+    '--key <key>',
+    'admin key: the operator key or an account admin key (default: the profile’s)',
+  )
+  .option('--profile <name>', 'saved profile to use (default: the selected one; roster profiles)')
+  .option('-a, --account <id>', 'account to act on (default: the profile’s)')
+  .option('--json', 'print JSON for scripts instead of tables');
 
 const databaseHelp = 'database file path, sqlite: URL or postgres:// URL (env ROSTER_DATABASE_URL)';
 
@@ -18,33 +38,39 @@ program
   .option('-p, --port <port>', 'port to listen on (env ROSTER_PORT, default 8080)')
   .option('-H, --host <host>', 'address to listen on (env ROSTER_HOST, default 127.0.0.1)')
   .option('-d, --database <url>', databaseHelp)
-  .option(
-    '--demo-token <token>',
-    'make the demo account accept this exact token (env ROSTER_DEMO_TOKEN)',
+  .addOption(
+    new Option(
+      '--demo-token <token>',
+      'make the demo account accept this exact token (env ROSTER_DEMO_TOKEN)',
+    ),
   )
-  .action(serveCommand);
+  // Loaded only to serve: the database drivers and the server cost every other command's start.
+  .action(async (options) => (await import('./commands/serve.ts')).serveCommand(options));
 
-program
-  .command('users')
-  .description('list users')
-  .option('-d, --database <url>', databaseHelp)
-  .option('-a, --account <id>', 'only this account')
-  .option('-n, --limit <n>', 'at most this many users per account', '50')
-  .option('--json', 'print JSON')
-  .action(usersCommand);
+registerLogin(program);
+registerInit(program);
+registerAccounts(program);
+registerProject(program);
+registerApp(program);
+registerDomain(program);
+registerUsers(program);
+registerPermissionSets(program);
+registerLog(program);
 
-program
-  .command('log')
-  .description('print recent provisioning events (one per SCIM request), oldest first')
-  .option('-d, --database <url>', databaseHelp)
-  .option('-a, --account <id>', 'only this account')
-  .option('-n, --limit <n>', 'how many recent events', '50')
-  .option('--json', 'print JSON')
-  .action(logCommand);
+function fail(message: string, details: readonly string[], exitCode: number): never {
+  process.stderr.write(`roster: ${message}\n`);
+  for (const line of details) process.stderr.write(`  ${line}\n`);
+  process.exit(exitCode);
+}
 
 program.parseAsync().catch((error: unknown) => {
+  if (error instanceof CliError) fail(error.message, error.details, error.exitCode);
+  if (error instanceof ApiError) {
+    // One line: the server's own reason and its stable code; per-field problems below it.
+    const details = error.errors.map((e) => (e.pointer ? `${e.pointer}: ${e.message}` : e.message));
+    fail(`${error.detail} (${error.code})`, error.status === 0 ? [] : details, 1);
+  }
   const message =
     error instanceof ConfigError || error instanceof Error ? error.message : String(error);
-  process.stderr.write(`roster: ${message}\n`);
-  process.exit(1);
+  fail(message, [], 1);
 });

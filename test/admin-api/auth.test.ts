@@ -139,6 +139,23 @@ for (const kind of STORE_KINDS) {
       expect(withOperator.status).toBe(401);
     });
 
+    it('GET /me says who a key is: the operator, or an admin key and its account', async (ctx) => {
+      if (!t) return ctx.skip();
+      expect((await t.call('GET', `${API}/me`)).body).toEqual({
+        kind: 'operator',
+        accountId: null,
+        keyId: null,
+        prefix: null,
+      });
+      expect((await t.call('GET', `${API}/me`, { key: a.key })).body).toEqual({
+        kind: 'account',
+        accountId: a.id,
+        keyId: a.keyId,
+        prefix: a.key.slice(0, 'roster_admin_'.length + 6),
+      });
+      expect((await t.call('GET', `${API}/me`, { key: revokedKey })).status).toBe(401);
+    });
+
     it('stops accepting a key the moment it is revoked', async (ctx) => {
       if (!t) return ctx.skip();
       const issued = await t.call('POST', `${API}/accounts/${b.id}/admin-keys`, {

@@ -1,57 +1,245 @@
-import { openDirectory, table } from '../open-directory.ts';
+/**
+ * `roster users list | show | create | update | deactivate | reactivate | delete`: users as the
+ * app's admins manage them (name and email of SCIM-managed users belong to the IdP; the server
+ * says so when refused). Long lists page through the API with progress on a terminal.
+ */
+import type { Command } from 'commander';
+import { type CliContext, remote } from '../cli-context.ts';
+import { CliError, fields, orDash, print, printJson, table, withSpinner } from '../output.ts';
 
-export interface UsersOptions {
-  readonly database?: string | undefined;
-  readonly account?: string | undefined;
-  readonly limit: string;
-  readonly json?: boolean | undefined;
+interface User {
+  id: string;
+  email: string | null;
+  userName: string;
+  givenName: string | null;
+  familyName: string | null;
+  displayName: string | null;
+  active: boolean;
+  superAdmin: boolean;
+  managedBy: string;
+  permissionSetId: string;
+  seat: string | null;
+  primaryTeamId: string | null;
+  secondaryTeamIds: string[];
+  updatedAt: string;
 }
 
-export async function usersCommand(options: UsersOptions): Promise<void> {
-  const directory = await openDirectory(options.database);
-  try {
-    const accounts = options.account
-      ? [await directory.accounts.findById(options.account)]
-      : await directory.store.accounts.list();
-    const limit = Number.parseInt(options.limit, 10) || 50;
-    const rows = [];
-    for (const account of accounts) {
-      if (!account) throw new Error(`no account with id '${options.account}'`);
-      const page = await directory.users.query({
-        accountId: account.id,
-        condition: { kind: 'all' },
-        page: { kind: 'index', offset: 0, limit },
+interface ListOptions {
+  search?: string;
+  email?: string;
+  managedBy?: string;
+  active?: boolean;
+  limit: string;
+  all?: boolean;
+}
+
+const nameOf = (u: User) =>
+  u.displayName ?? ([u.givenName, u.familyName].filter(Boolean).join(' ') || '');
+
+function positive(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`${flag} must be a positive whole number (got '${text}')`);
+  return n;
+}
+
+async function list(ctx: CliContext, options: ListOptions): Promise<void> {
+  const client = ctx.client();
+  const limit = positive(options.limit, '--limit');
+  const users = await withSpinner(ctx.json, 'Fetching users', async (update) => {
+    const all: User[] = [];
+    let cursor: string | undefined;
+    let total = 0;
+    do {
+      const page = await client.request('GET', ctx.accountPath('/users'), {
+        query: {
+          search: options.search,
+          email: options.email,
+          managedBy: options.managedBy,
+          active: options.active,
+          limit: options.all ? 200 : Math.min(limit - all.length, 200),
+          cursor,
+        },
       });
-      for (const user of page.users) rows.push({ account: account.name, user });
-    }
-    if (options.json) {
-      process.stdout.write(
-        `${JSON.stringify(
-          rows.map((r) => ({ account: r.account, ...r.user })),
-          null,
-          2,
-        )}\n`,
-      );
-      return;
-    }
-    if (rows.length === 0) {
-      process.stdout.write('No users yet.\n');
-      return;
-    }
-    const lines = rows.map(({ account, user }) => [
-      account,
-      user.id,
-      user.userName,
-      user.email ?? '',
-      [user.givenName, user.familyName].filter(Boolean).join(' '),
-      user.active ? 'active' : 'deactivated',
-      user.managedBy,
-      user.updatedAt,
-    ]);
-    process.stdout.write(
-      `${table(['ACCOUNT', 'ID', 'USERNAME', 'EMAIL', 'NAME', 'STATUS', 'MANAGED BY', 'UPDATED'], lines)}\n`,
-    );
-  } finally {
-    await directory.close();
+      all.push(...page.items);
+      total = page.total;
+      cursor = page.nextCursor ?? undefined;
+      update(`Fetched ${all.length} of ${total} users`);
+    } while (cursor && (options.all || all.length < limit));
+    return { items: all, total };
+  });
+  if (ctx.json) return printJson(users);
+  if (users.items.length === 0) return print('No users match.');
+  print(
+    table(
+      ['ID', 'EMAIL', 'NAME', 'STATUS', 'MANAGED BY', 'UPDATED'],
+      users.items.map((u) => [
+        u.id,
+        orDash(u.email),
+        nameOf(u),
+        u.active ? 'active' : 'deactivated',
+        u.managedBy,
+        u.updatedAt,
+      ]),
+    ),
+  );
+  if (users.items.length < users.total) {
+    print(`(${users.items.length} of ${users.total}; --all or --limit for more)`);
   }
+}
+
+/** A user by id, or by email when the argument has an @. */
+async function find(ctx: CliContext, idOrEmail: string): Promise<User> {
+  const client = ctx.client();
+  if (!idOrEmail.includes('@')) {
+    return client.request('GET', ctx.accountPath(`/users/${encodeURIComponent(idOrEmail)}`));
+  }
+  const page = await client.request('GET', ctx.accountPath('/users'), {
+    query: { email: idOrEmail, limit: 2 },
+  });
+  const [user] = page.items as User[];
+  if (!user) throw new CliError(`no user with the email ${idOrEmail}`);
+  return user;
+}
+
+function describe(u: User): string {
+  return fields([
+    ['Id', u.id],
+    ['Email', orDash(u.email)],
+    ['User name', u.userName],
+    ['Name', nameOf(u) || '-'],
+    ['Status', u.active ? 'active' : 'deactivated'],
+    ['Managed by', u.managedBy === 'scim' ? 'scim (the IdP owns name and email)' : 'app'],
+    ['Super admin', u.superAdmin ? 'yes' : 'no'],
+    ['Permission set', u.permissionSetId],
+    ['Seat', orDash(u.seat)],
+    ['Primary team', orDash(u.primaryTeamId)],
+    ['Other teams', u.secondaryTeamIds.join(', ') || '-'],
+    ['Updated', u.updatedAt],
+  ]);
+}
+
+async function show(ctx: CliContext, idOrEmail: string): Promise<void> {
+  const user = await find(ctx, idOrEmail);
+  if (ctx.json) return printJson(user);
+  print(describe(user));
+}
+
+interface EditOptions {
+  email?: string;
+  givenName?: string;
+  familyName?: string;
+  displayName?: string;
+  permissionSet?: string;
+  seat?: string;
+  primaryTeam?: string;
+  teams?: string;
+  superAdmin?: boolean;
+}
+
+function editBody(options: EditOptions): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (options.email !== undefined) body.email = options.email;
+  if (options.givenName !== undefined) body.givenName = options.givenName;
+  if (options.familyName !== undefined) body.familyName = options.familyName;
+  if (options.displayName !== undefined) body.displayName = options.displayName;
+  if (options.permissionSet !== undefined) body.permissionSetId = options.permissionSet;
+  if (options.seat !== undefined) body.seat = options.seat === 'none' ? null : options.seat;
+  if (options.primaryTeam !== undefined)
+    body.primaryTeamId = options.primaryTeam === 'none' ? null : options.primaryTeam;
+  if (options.teams !== undefined)
+    body.secondaryTeamIds = options.teams
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+  if (options.superAdmin !== undefined) body.superAdmin = options.superAdmin;
+  return body;
+}
+
+async function create(ctx: CliContext, email: string, options: EditOptions): Promise<void> {
+  const user = await ctx
+    .client()
+    .request('POST', ctx.accountPath('/users'), { body: { ...editBody(options), email } });
+  if (ctx.json) return printJson(user);
+  print(`Created ${user.email} (${user.id}).`);
+}
+
+async function update(ctx: CliContext, idOrEmail: string, options: EditOptions): Promise<void> {
+  const body = editBody(options);
+  if (Object.keys(body).length === 0)
+    throw new CliError('nothing to change: pass at least one option (roster users update --help)');
+  const { id } = await find(ctx, idOrEmail);
+  const user = await ctx
+    .client()
+    .request('PATCH', ctx.accountPath(`/users/${encodeURIComponent(id)}`), { body });
+  if (ctx.json) return printJson(user);
+  print(describe(user));
+}
+
+function transition(verb: 'deactivate' | 'reactivate', done: string) {
+  return async (ctx: CliContext, idOrEmail: string): Promise<void> => {
+    const { id } = await find(ctx, idOrEmail);
+    const user = await ctx
+      .client()
+      .request('POST', ctx.accountPath(`/users/${encodeURIComponent(id)}/${verb}`));
+    if (ctx.json) return printJson(user);
+    print(`${user.email ?? user.userName} is ${done}.`);
+  };
+}
+
+async function remove(ctx: CliContext, idOrEmail: string): Promise<void> {
+  const { id, email } = await find(ctx, idOrEmail);
+  await ctx.client().request('DELETE', ctx.accountPath(`/users/${encodeURIComponent(id)}`));
+  if (ctx.json) return printJson({ deleted: id });
+  print(`Deleted ${email ?? id} from Roster (the IdP is not changed).`);
+}
+
+function editOptions(command: Command): Command {
+  return command
+    .option('--given-name <name>')
+    .option('--family-name <name>')
+    .option('--display-name <name>')
+    .option('--permission-set <id>', 'permission set id (roster permission-sets list)')
+    .option('--seat <type>', 'seats model: the seat type, or none')
+    .option('--primary-team <id>', 'team id, or none')
+    .option('--teams <ids>', 'comma-separated secondary team ids')
+    .option('--super-admin', 'make a super admin')
+    .option('--no-super-admin', 'not a super admin');
+}
+
+export function registerUsers(program: Command): void {
+  const users = program.command('users').description("the account's users (app side)");
+  users
+    .command('list', { isDefault: true })
+    .description('list users')
+    .option('-s, --search <text>', 'part of the email or a name')
+    .option('--email <email>', 'exact email')
+    .option('--managed-by <who>', 'app | scim')
+    .option('--active', 'active users only')
+    .option('--no-active', 'deactivated users only')
+    .option('-n, --limit <n>', 'at most this many', '50')
+    .option('--all', 'every matching user (pages through the API)')
+    .action(remote(list));
+  users.command('show <user>').description('one user, by id or email').action(remote(show));
+  editOptions(users.command('create <email>').description('create a user in the app')).action(
+    remote(create),
+  );
+  editOptions(
+    users
+      .command('update <user>')
+      .description('change a user (by id or email)')
+      .option('--email <email>'),
+  ).action(remote(update));
+  users
+    .command('deactivate <user>')
+    .description('deactivate a user (by id or email)')
+    .action(remote(transition('deactivate', 'deactivated')));
+  users
+    .command('reactivate <user>')
+    .description('reactivate a user (by id or email)')
+    .action(remote(transition('reactivate', 'active again')));
+  users
+    .command('delete <user>')
+    .description('delete a user from Roster (never from the IdP)')
+    .action(remote(remove));
 }

@@ -37,8 +37,41 @@ const view = (key: AdminKey) => ({
   revokedAt: key.revokedAt,
 });
 
+const callerSchema = named(
+  'Caller',
+  z.object({
+    kind: z.enum(['operator', 'account']),
+    accountId: z.string().nullable().describe('The account an account admin key acts on'),
+    keyId: z.string().nullable(),
+    prefix: z.string().nullable(),
+  }),
+);
+
 export function adminKeyRoutes(directory: Directory) {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/me',
+      operationId: 'getCaller',
+      summary: 'Who the key is: the operator, or an admin key of one account',
+      description: '`roster login` checks a key with it and learns its account.',
+      tag: 'Admin keys',
+      access: 'any',
+      success: { status: 200, description: 'The caller', schema: callerSchema },
+      async handler({ caller }) {
+        return {
+          body:
+            caller.kind === 'account'
+              ? {
+                  kind: 'account',
+                  accountId: caller.accountId,
+                  keyId: caller.keyId,
+                  prefix: caller.prefix,
+                }
+              : { kind: 'operator', accountId: null, keyId: null, prefix: null },
+        };
+      },
+    }),
     defineRoute({
       method: 'post',
       path: '/accounts/{accountId}/admin-keys',

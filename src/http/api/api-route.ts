@@ -12,9 +12,10 @@ import type { Account } from '../../directory/model.ts';
 /**
  * - public: no key (the OpenAPI document);
  * - operator: the operator key only;
- * - account: the operator key, or an admin key of the account in the path (`{accountId}`).
+ * - account: the operator key, or an admin key of the account in the path (`{accountId}`);
+ * - any: any valid key, for routes about the caller itself (`/me`).
  */
-export type Access = 'public' | 'operator' | 'account';
+export type Access = 'public' | 'operator' | 'account' | 'any';
 
 /** Who called: a key holder, or nobody on a public route. */
 export type Caller = AdminCaller | { readonly kind: 'anonymous' };

@@ -18,7 +18,7 @@ import { permissionSetRoutes } from './permission-sets.ts';
 import { ApiProblem, renderProblem, toApiProblem } from './problem-response.ts';
 import { provisioningLogRoutes } from './provisioning-log.ts';
 import { routeRunner } from './run-route.ts';
-import { scimAppRoutes } from './scim-app.ts';
+import { scimAppRoutes } from './scim-apps.ts';
 import { scimPreviewRoutes } from './scim-preview.ts';
 import { seatPoolRoutes } from './seat-pools.ts';
 import { teamRoutes } from './teams.ts';

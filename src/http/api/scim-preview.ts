@@ -41,7 +41,7 @@ const previewSchema = named(
 
 const body = z.strictObject({
   users: z
-    .array(z.record(z.string(), z.unknown()))
+    .array(z.looseObject({}))
     .max(MAX_USERS)
     .describe('SCIM User resources, as the IdP would POST them to /scim/v2/Users'),
 });

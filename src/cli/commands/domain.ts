@@ -1,0 +1,137 @@
+/**
+ * `roster domain add | verify | list | show | remove` (seeds: "Add a verified domain"). `add`
+ * prints the TXT record to publish; `verify` checks now, or with `--wait` keeps checking (with a
+ * spinner) until the record is seen or the wait ends; a failed check exits non-zero with the
+ * exact reason.
+ */
+import type { Command } from 'commander';
+import { type CliContext, remote } from '../cli-context.ts';
+import { CliError, fields, orDash, print, printJson, table, withSpinner } from '../output.ts';
+import { parseDuration } from './app.ts';
+
+interface DomainView {
+  domain: string;
+  state: string;
+  txtRecord: { host: string; value: string };
+  lastCheckedAt: string | null;
+  verifiedAt: string | null;
+  failureReason: string | null;
+  checkUntil: string | null;
+}
+
+const path = (ctx: CliContext, domain?: string) =>
+  ctx.accountPath(domain === undefined ? '/domains' : `/domains/${encodeURIComponent(domain)}`);
+
+function record(domain: DomainView): string {
+  return fields([
+    ['Type', 'TXT'],
+    ['Host (name)', domain.txtRecord.host],
+    ['Value', domain.txtRecord.value],
+  ]);
+}
+
+async function add(ctx: CliContext, name: string): Promise<void> {
+  const domain = (await ctx
+    .client()
+    .request('POST', path(ctx), { body: { domain: name } })) as DomainView;
+  if (ctx.json) return printJson(domain);
+  print(`Added ${domain.domain} (pending). In your DNS provider, publish this record:\n`);
+  print(record(domain));
+  print(
+    `\nThen run: roster domain verify ${domain.domain} (add --wait 10m to keep checking).\n` +
+      'DNS changes may take up to 48 hours to propagate; Roster re-checks pending domains meanwhile.',
+  );
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+async function verify(
+  ctx: CliContext,
+  name: string,
+  options: { wait?: string; interval: string },
+): Promise<void> {
+  const client = ctx.client();
+  const waitSeconds = options.wait === undefined ? 0 : parseDuration(options.wait);
+  const intervalMs = Math.max(1, parseDuration(options.interval)) * 1000;
+  const deadline = Date.now() + waitSeconds * 1000;
+  const check = await withSpinner(
+    ctx.json,
+    `Looking up the TXT record of ${name}`,
+    async (update) => {
+      for (let attempt = 1; ; attempt++) {
+        const result = await client.request('POST', `${path(ctx, name)}/verify`);
+        if (result.verified || Date.now() + intervalMs > deadline) return result;
+        update(`Not yet (${result.outcome}); checking again (attempt ${attempt + 1})`);
+        await sleep(intervalMs);
+      }
+    },
+  );
+  if (ctx.json) printJson(check);
+  if (!check.verified) {
+    throw new CliError(`${check.domain.domain} is not verified: ${check.reason}`, [], 3);
+  }
+  if (!ctx.json) print(`${check.domain.domain} is verified.`);
+}
+
+async function list(ctx: CliContext): Promise<void> {
+  const { items } = (await ctx.client().request('GET', path(ctx))) as { items: DomainView[] };
+  if (ctx.json) return printJson({ items });
+  if (items.length === 0) return print('No domains yet: roster domain add <domain>');
+  print(
+    table(
+      ['DOMAIN', 'STATE', 'LAST CHECKED', 'TXT HOST', 'REASON'],
+      items.map((d) => [
+        d.domain,
+        d.state,
+        orDash(d.lastCheckedAt),
+        d.txtRecord.host,
+        d.state === 'verified' ? '' : orDash(d.failureReason),
+      ]),
+    ),
+  );
+}
+
+async function show(ctx: CliContext, name: string): Promise<void> {
+  const d = (await ctx.client().request('GET', path(ctx, name))) as DomainView;
+  if (ctx.json) return printJson(d);
+  print(
+    fields([
+      ['Domain', d.domain],
+      ['State', d.state],
+      ['Verified', orDash(d.verifiedAt)],
+      ['Last checked', orDash(d.lastCheckedAt)],
+      ['Re-checked until', orDash(d.checkUntil)],
+      ['Reason', d.state === 'verified' ? '-' : orDash(d.failureReason)],
+    ]),
+  );
+  print(`\n${record(d)}`);
+}
+
+async function remove(ctx: CliContext, name: string): Promise<void> {
+  await ctx.client().request('DELETE', path(ctx, name));
+  if (ctx.json) return printJson({ removed: name });
+  print(`Removed ${name}.`);
+}
+
+export function registerDomain(program: Command): void {
+  const domain = program.command('domain').description("the account's verified domains");
+  domain
+    .command('add <domain>')
+    .description('add a domain: prints the TXT record to publish')
+    .action(remote(add));
+  domain
+    .command('verify <domain>')
+    .description('look the TXT record up now (exit 3 with the reason when not verified)')
+    .option('--wait <duration>', 'keep checking until verified or this long has passed (e.g. 10m)')
+    .option('--interval <duration>', 'time between checks while waiting', '10s')
+    .action(remote(verify));
+  domain
+    .command('list')
+    .description('domains with their state and the reason of the last check')
+    .action(remote(list));
+  domain
+    .command('show <domain>')
+    .description('one domain, with its TXT record')
+    .action(remote(show));
+  domain.command('remove <domain>').description('remove a domain').action(remote(remove));
+}

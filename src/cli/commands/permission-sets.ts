@@ -1,0 +1,188 @@
+/**
+ * `roster permission-sets …` and `roster teams …`: the names role sync matches exactly, and the
+ * teams admins assign (an IdP never does).
+ */
+import type { Command } from 'commander';
+import { type CliContext, remote } from '../cli-context.ts';
+import { CliError, orDash, print, printJson, table } from '../output.ts';
+
+interface PermissionSet {
+  id: string;
+  name: string;
+  isMinimal: boolean;
+  permissions: string[];
+  paidSeat: string | null;
+}
+
+const setRow = (s: PermissionSet) => [
+  s.id,
+  s.name,
+  s.isMinimal ? 'yes' : '',
+  orDash(s.paidSeat),
+  s.permissions.join(', '),
+];
+const SET_HEADERS = ['ID', 'NAME', 'MINIMAL', 'PAID SEAT', 'PERMISSIONS'];
+
+const list = (items: string) =>
+  items
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+
+function setBody(options: { name?: string; permissions?: string; paidSeat?: string }) {
+  return {
+    ...(options.name !== undefined ? { name: options.name } : {}),
+    ...(options.permissions !== undefined ? { permissions: list(options.permissions) } : {}),
+    ...(options.paidSeat !== undefined
+      ? { paidSeat: options.paidSeat === 'none' ? null : options.paidSeat }
+      : {}),
+  };
+}
+
+/** A permission set or team by id, or by its exact name. */
+async function resolve(
+  ctx: CliContext,
+  noun: 'permission-sets' | 'teams',
+  idOrName: string,
+): Promise<string> {
+  const { items } = (await ctx.client().request('GET', ctx.accountPath(`/${noun}`))) as {
+    items: { id: string; name: string }[];
+  };
+  const found = items.find((x) => x.id === idOrName) ?? items.find((x) => x.name === idOrName);
+  if (!found)
+    throw new CliError(
+      `no ${noun === 'teams' ? 'team' : 'permission set'} with the id or exact name '${idOrName}'`,
+    );
+  return found.id;
+}
+
+function shown(ctx: CliContext, value: unknown, human: string): void {
+  if (ctx.json) printJson(value);
+  else print(human);
+}
+
+export function registerPermissionSets(program: Command): void {
+  const sets = program
+    .command('permission-sets')
+    .description('permission sets (role sync matches their exact names)');
+  sets
+    .command('list', { isDefault: true })
+    .description('list permission sets')
+    .action(
+      remote(async (ctx) => {
+        const body = await ctx.client().request('GET', ctx.accountPath('/permission-sets'));
+        shown(ctx, body, table(SET_HEADERS, (body.items as PermissionSet[]).map(setRow)));
+      }),
+    );
+  sets
+    .command('show <set>')
+    .description('one permission set, by id or exact name')
+    .action(
+      remote(async (ctx, set: string) => {
+        const id = await resolve(ctx, 'permission-sets', set);
+        const body = await ctx.client().request('GET', ctx.accountPath(`/permission-sets/${id}`));
+        shown(ctx, body, table(SET_HEADERS, [setRow(body)]));
+      }),
+    );
+  sets
+    .command('create <name>')
+    .description('create a permission set (the name is kept exactly, spaces and case included)')
+    .option('--permissions <list>', 'comma-separated permissions')
+    .option('--paid-seat <seat>', 'classic pricing model: the paid seat it gives')
+    .action(
+      remote(async (ctx, name: string, options: { permissions?: string; paidSeat?: string }) => {
+        const body = await ctx.client().request('POST', ctx.accountPath('/permission-sets'), {
+          body: { ...setBody(options), name },
+        });
+        shown(ctx, body, `Created the permission set '${body.name}' (${body.id}).`);
+      }),
+    );
+  sets
+    .command('update <set>')
+    .description('rename a permission set or change its permissions or paid seat')
+    .option('--name <name>')
+    .option('--permissions <list>', 'comma-separated permissions (replaces them)')
+    .option('--paid-seat <seat>', 'the paid seat, or none')
+    .action(
+      remote(
+        async (
+          ctx,
+          set: string,
+          options: { name?: string; permissions?: string; paidSeat?: string },
+        ) => {
+          const id = await resolve(ctx, 'permission-sets', set);
+          const body = await ctx
+            .client()
+            .request('PATCH', ctx.accountPath(`/permission-sets/${id}`), {
+              body: setBody(options),
+            });
+          shown(ctx, body, table(SET_HEADERS, [setRow(body)]));
+        },
+      ),
+    );
+  sets
+    .command('delete <set>')
+    .description('delete a permission set (not the minimal one, nor one in use)')
+    .action(
+      remote(async (ctx, set: string) => {
+        const id = await resolve(ctx, 'permission-sets', set);
+        await ctx.client().request('DELETE', ctx.accountPath(`/permission-sets/${id}`));
+        shown(ctx, { deleted: id }, `Deleted the permission set ${set}.`);
+      }),
+    );
+
+  const teams = program
+    .command('teams')
+    .description('teams (assigned in the app; an IdP never does)');
+  teams
+    .command('list', { isDefault: true })
+    .description('list teams with their member counts')
+    .action(
+      remote(async (ctx) => {
+        const body = await ctx.client().request('GET', ctx.accountPath('/teams'));
+        const rows = (body.items as { id: string; name: string; memberCount: number }[]).map(
+          (t) => [t.id, t.name, String(t.memberCount)],
+        );
+        shown(
+          ctx,
+          body,
+          rows.length === 0
+            ? 'No teams yet: roster teams create <name>'
+            : table(['ID', 'NAME', 'MEMBERS'], rows),
+        );
+      }),
+    );
+  teams
+    .command('create <name>')
+    .description('create a team')
+    .action(
+      remote(async (ctx, name: string) => {
+        const body = await ctx
+          .client()
+          .request('POST', ctx.accountPath('/teams'), { body: { name } });
+        shown(ctx, body, `Created the team '${body.name}' (${body.id}).`);
+      }),
+    );
+  teams
+    .command('rename <team> <name>')
+    .description('rename a team (by id or exact name)')
+    .action(
+      remote(async (ctx, team: string, name: string) => {
+        const id = await resolve(ctx, 'teams', team);
+        const body = await ctx
+          .client()
+          .request('PATCH', ctx.accountPath(`/teams/${id}`), { body: { name } });
+        shown(ctx, body, `Renamed the team to '${body.name}'.`);
+      }),
+    );
+  teams
+    .command('delete <team>')
+    .description('delete a team (its members stay, without it)')
+    .action(
+      remote(async (ctx, team: string) => {
+        const id = await resolve(ctx, 'teams', team);
+        await ctx.client().request('DELETE', ctx.accountPath(`/teams/${id}`));
+        shown(ctx, { deleted: id }, `Deleted the team ${team}.`);
+      }),
+    );
+}
