@@ -67,6 +67,17 @@ describe.each(STORE_KINDS)('roles and permission sets (%s)', (kind) => {
       expect(user).not.toHaveProperty('roles');
       expect(await permissionSetOf(app, user.id)).toBe('Minimal');
     });
+
+    it('adoption keeps the permissions the app user had (PRODUCT.md item 7)', async () => {
+      const app = getApp();
+      await setRoleSync(app, false);
+      const local = unique('keep');
+      const sets = await app.directory.store.permissionSets.list(app.accountId);
+      const support = sets.find((set) => set.name === 'Support');
+      await insertAppUser(app, `${local}@example.com`, { permissionSetId: support?.id as string });
+      const adopted = await createUser(app, local, { roles: ['Sales Rep'] });
+      expect(await permissionSetOf(app, adopted.id)).toBe('Support');
+    });
   });
 
   describe('role sync on', () => {
