@@ -9,11 +9,13 @@ import { ApiError } from './api-client.ts';
 import { registerAccounts } from './commands/accounts.ts';
 import { registerApp } from './commands/app.ts';
 import { registerDomain } from './commands/domain.ts';
+import { registerGroups } from './commands/groups.ts';
 import { registerInit } from './commands/init.ts';
 import { registerLog } from './commands/log.ts';
 import { registerLogin } from './commands/login.ts';
 import { registerPermissionSets } from './commands/permission-sets.ts';
 import { registerProject } from './commands/project.ts';
+import { registerScim } from './commands/scim.ts';
 import { registerUsers } from './commands/users.ts';
 import { CliError } from './output.ts';
 
@@ -55,6 +57,8 @@ registerApp(program);
 registerDomain(program);
 registerUsers(program);
 registerPermissionSets(program);
+registerGroups(program);
+registerScim(program);
 registerLog(program);
 
 function fail(message: string, details: readonly string[], exitCode: number): never {

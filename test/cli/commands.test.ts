@@ -1,8 +1,8 @@
 /**
  * The `roster` commands beyond the setup path, as separate processes against a real server:
  * JSON for scripts, tokens rotated and revoked (proven with SCIM requests), users, permission
- * sets, teams, the brake, `log --follow`, and how each kind of failure is reported: one line on
- * stderr and a non-zero exit.
+ * sets, teams, the brake, `log --follow`, the SCIM adoption preview, group mappings, and how each
+ * kind of failure is reported: one line on stderr and a non-zero exit.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -217,6 +217,132 @@ describe('roster commands against a running server', { timeout: 120_000 }, () =>
       follower.kill('SIGINT');
     }
     expect(await exited).toBe(0);
+  });
+
+  it('previews an IdP user list: adopt, create, refused; read-only, exit 0', async () => {
+    // The demo account, whose example.com domain is verified, through the operator's profile.
+    const accounts = await json(['accounts', 'list', '--profile', 'default']);
+    const demoId = accounts.items.find((a: { name: string }) => a.name === 'Demo').id;
+    const demo = ['--profile', 'default', '--account', demoId];
+    const ada = await json(['users', 'create', 'ada@example.com', ...demo]);
+    const scimUser = (address: string) => ({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: address,
+      name: { givenName: 'Given', familyName: 'Family' },
+      emails: [{ value: address, primary: true }],
+    });
+    const idpUsers = [
+      scimUser('ada@example.com'),
+      scimUser('bob@example.com'),
+      scimUser('carol@unverified.test'),
+    ];
+    const before = await json(['users', 'list', '--all', ...demo]);
+
+    const file = join(home, 'idp-users.json');
+    writeFileSync(file, JSON.stringify(idpUsers));
+    const human = await roster(['scim', 'preview', '--file', file, ...demo]);
+    expect(human.code, human.stderr).toBe(0);
+    const lines = human.stdout.split('\n');
+    expect(lines[0]).toMatch(/^# +USERNAME +OUTCOME +EXISTING USER +PERMISSION SET +NOTE$/);
+    expect(lines[2]).toMatch(
+      new RegExp(`^0 +ada@example\\.com +adopt +${ada.id} +Minimal → Minimal$`),
+    );
+    expect(lines[3]).toMatch(/^1 +bob@example\.com +create +- +Minimal$/);
+    expect(lines[4]).toMatch(
+      /^2 +carol@unverified\.test +refused +- +- +the email domain 'unverified\.test' .*\(user\.domain_unverified\)$/,
+    );
+    expect(lines.slice(5)).toEqual([
+      '1 to create, 1 to adopt, 1 refused (of 3); nothing was changed.',
+      '',
+    ]);
+
+    // A SCIM ListResponse, as GET /Users gives it; --json prints the API's body.
+    const listResponse = join(home, 'idp-list-response.json');
+    writeFileSync(
+      listResponse,
+      JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+        totalResults: 3,
+        Resources: idpUsers,
+      }),
+    );
+    const body = await json(['scim', 'preview', '--file', listResponse, ...demo]);
+    expect(body.summary).toEqual({ create: 1, adopt: 1, refused: 1 });
+    expect(body.items.map((i: { outcome: string }) => i.outcome)).toEqual([
+      'adopt',
+      'create',
+      'refused',
+    ]);
+    expect(body.items[0]).toMatchObject({ existingUserId: ada.id, permissionSetBefore: 'Minimal' });
+    expect(body.items[2].error.code).toBe('user.domain_unverified');
+    writeFileSync(file, JSON.stringify({ users: idpUsers.slice(1, 2) }));
+    expect((await json(['scim', 'preview', '--file', file, ...demo])).summary).toEqual({
+      create: 1,
+      adopt: 0,
+      refused: 0,
+    });
+
+    // Read-only: every user exactly as before (Ada still the app's, no Bob).
+    expect(await json(['users', 'list', '--all', ...demo])).toEqual(before);
+
+    writeFileSync(file, '{"people": []}');
+    expect(await roster(['scim', 'preview', '--file', file, ...demo])).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `roster: ${file} holds no user list: expected a JSON array of SCIM users, { "users": [...] } or a SCIM ListResponse { "Resources": [...] }\n`,
+    });
+  });
+
+  it('maps a SCIM group to a permission set, lists it, unmaps it', async () => {
+    const accounts = await json(['accounts', 'list', '--profile', 'default']);
+    const demoId = accounts.items.find((a: { name: string }) => a.name === 'Demo').id;
+    const demo = ['--profile', 'default', '--account', demoId];
+    const demoToken = /Access token \(shown once[^)]*\): (\S+)/.exec(server.output())?.[1];
+    const created = await fetch(`${server.origin}/scim/v2/Groups`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${demoToken}`, 'Content-Type': 'application/scim+json' },
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Sales team',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const groupId = ((await created.json()) as { id: string }).id;
+    const set = await json(['permission-sets', 'create', 'Group Sales', ...demo]);
+
+    expect(
+      await ok(['groups', 'map', groupId, '--permission-set', set.id, '--priority', '7', ...demo]),
+    ).toBe(`Mapped the group ${groupId} to the permission set ${set.id} (priority 7).\n`);
+    expect((await json(['groups', 'mappings', ...demo])).items).toEqual([
+      { groupId, permissionSetId: set.id, priority: 7, createdAt: expect.any(String) },
+    ]);
+    const table = (await ok(['groups', 'mappings', ...demo])).split('\n');
+    expect(table[0]).toMatch(/^GROUP +PERMISSION SET +SET ID +PRIORITY +CREATED$/);
+    expect(table[2]).toMatch(new RegExp(`^${groupId} +Group Sales +${set.id} +7 +\\S+$`));
+
+    expect(await ok(['groups', 'unmap', groupId, ...demo])).toBe(
+      `Unmapped the group ${groupId}.\n`,
+    );
+    expect((await json(['groups', 'mappings', ...demo])).items).toEqual([]);
+    expect(await roster(['groups', 'unmap', groupId, ...demo])).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `roster: group '${groupId}' is not mapped to a permission set (group.not_mapped)\n`,
+    });
+    const badPriority = await roster([
+      'groups',
+      'map',
+      groupId,
+      '--permission-set',
+      set.id,
+      '--priority',
+      'first',
+      ...demo,
+    ]);
+    expect(badPriority).toMatchObject({
+      code: 1,
+      stderr: "roster: --priority must be a whole number, 0 or more (got 'first')\n",
+    });
   });
 
   it('reports each kind of failure on one line with a non-zero exit', async () => {
