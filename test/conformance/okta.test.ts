@@ -178,13 +178,13 @@ replay(
       },
     },
     {
-      step: '10. GET /Groups answers 200 (an empty ListResponse: groups are not provisioned)',
+      // Okta gives this probe 600 ms; speed is measured in bench/, never asserted in tests.
+      step: '10. GET /Groups answers 200 (an empty ListResponse: no groups pushed yet)',
       method: 'GET',
       path: `${SCIM}/Groups`,
       expect: {
         status: 200,
         list: { totalResults: 0, startIndex: 1, itemsPerPage: 0, ids: [] },
-        maxMs: 600,
       },
     },
     {
