@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isStoreUnavailable } from './errors.ts';
+import { isStoreContention, isStoreUnavailable } from './errors.ts';
 
 describe('isStoreUnavailable', () => {
   it.each([
@@ -14,5 +14,19 @@ describe('isStoreUnavailable', () => {
     [null, false],
   ])('%o → %s', (error, expected) => {
     expect(isStoreUnavailable(error)).toBe(expected);
+  });
+});
+
+describe('isStoreContention', () => {
+  it.each([
+    [{ code: '40P01', message: 'deadlock detected' }, true],
+    [{ code: '40001', message: 'could not serialize access due to concurrent update' }, true],
+    [{ code: '57P01', message: 'terminating connection due to administrator command' }, false],
+    [{ code: '23505', message: 'duplicate key value violates unique constraint' }, false],
+    [null, false],
+  ])('%o → %s', (error, expected) => {
+    expect(isStoreContention(error)).toBe(expected);
+    // One or the other, never both: the two answers say different things to the client.
+    if (expected) expect(isStoreUnavailable(error)).toBe(false);
   });
 });

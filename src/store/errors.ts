@@ -29,11 +29,20 @@ const UNAVAILABLE_CODES = new Set([
   'ETIMEDOUT',
   'EPIPE',
   'SQLITE_BUSY',
-  // PostgreSQL aborted the transaction to break a deadlock or a serialization conflict: nothing
-  // was applied, and the same request succeeds when retried.
-  '40P01',
-  '40001',
 ]);
+
+/**
+ * PostgreSQL aborted the transaction to break a deadlock (40P01) or a serialization conflict
+ * (40001): nothing was applied, and the same request succeeds when retried.
+ */
+const CONTENTION_CODES = new Set(['40P01', '40001']);
+
+/** Whether `error` says the write collided with concurrent ones and was rolled back whole. */
+export function isStoreContention(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' && CONTENTION_CODES.has(code);
+}
 
 /** Whether `error` says the database is unavailable, rather than that the request was wrong. */
 export function isStoreUnavailable(error: unknown): boolean {

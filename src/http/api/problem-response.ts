@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import { DirectoryError, type DirectoryErrorCode } from '../../directory/errors.ts';
-import { isStoreUnavailable } from '../../store/errors.ts';
+import { isStoreContention, isStoreUnavailable } from '../../store/errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -126,6 +126,14 @@ export function toApiProblem(error: unknown): ApiProblem {
       {
         headers: { 'Retry-After': '5' },
       },
+    );
+  }
+  if (isStoreContention(error)) {
+    return new ApiProblem(
+      503,
+      'service.contended',
+      'the request collided with concurrent changes to the same records and was not applied; retry',
+      { headers: { 'Retry-After': '1' } },
     );
   }
   return new ApiProblem(500, 'internal', 'internal error; the request was not applied');

@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { DirectoryError, type DirectoryErrorCode } from '../../directory/errors.ts';
 import { ScimError } from '../../scim/errors.ts';
-import { isStoreUnavailable } from '../../store/errors.ts';
+import { isStoreContention, isStoreUnavailable } from '../../store/errors.ts';
 import type { ScimEnv } from './scim-env.ts';
 import { scimJson } from './scim-response.ts';
 
@@ -72,6 +72,14 @@ export function toScimError(error: unknown): ScimError {
     return new ScimError(503, undefined, 'the directory database is unavailable; retry shortly', {
       'Retry-After': UNAVAILABLE_RETRY_SECONDS,
     });
+  }
+  if (isStoreContention(error)) {
+    return new ScimError(
+      503,
+      undefined,
+      'the request collided with concurrent changes to the same records and was not applied; retry',
+      { 'Retry-After': '1' },
+    );
   }
   return new ScimError(500, undefined, 'internal error; the request was not applied');
 }
