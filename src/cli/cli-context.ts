@@ -34,12 +34,17 @@ export interface CliContext {
   readonly accountPath: (suffix?: string) => string;
 }
 
-export function cliContext(options: GlobalOptions): CliContext {
+export function cliContext(
+  options: GlobalOptions,
+  { newProfile = false }: { newProfile?: boolean } = {},
+): CliContext {
   const configDir = cliConfigDir();
   const file = readProfiles(configDir);
   const profileName = options.profile ?? file.current ?? undefined;
   const profile = profileName === undefined ? undefined : file.profiles[profileName];
-  if (options.profile !== undefined && !profile) {
+  // `roster login --profile new` names the profile it is about to save.
+  const creating = newProfile && options.profile !== undefined && !profile;
+  if (options.profile !== undefined && !profile && !creating) {
     const known = Object.keys(file.profiles);
     throw new CliError(
       `no profile named '${options.profile}'` +
@@ -71,7 +76,7 @@ export function cliContext(options: GlobalOptions): CliContext {
   return {
     json: options.json === true,
     configDir,
-    profileName: profile ? profileName : undefined,
+    profileName: profile || creating ? profileName : undefined,
     profile,
     connection,
     client: () => createApiClient(connection()),
@@ -87,10 +92,11 @@ export function cliContext(options: GlobalOptions): CliContext {
  */
 export function remote<A extends unknown[]>(
   run: (ctx: CliContext, ...args: A) => Promise<void>,
+  contextOptions: { newProfile?: boolean } = {},
 ): (...args: unknown[]) => Promise<void> {
   return async (...args: unknown[]) => {
     const command = args.at(-1) as Command;
-    const ctx = cliContext(command.optsWithGlobals() as GlobalOptions);
+    const ctx = cliContext(command.optsWithGlobals() as GlobalOptions, contextOptions);
     await run(ctx, ...(args.slice(0, -1) as A));
   };
 }

@@ -345,6 +345,20 @@ describe('roster commands against a running server', { timeout: 120_000 }, () =>
     });
   });
 
+  it('login --profile <new name> saves that profile; other commands still refuse an unknown one', async () => {
+    const { current } = await json(['profiles']);
+    await ok(['login', '--profile', 'fresh', '--url', server.origin, '--key', OPERATOR_KEY]);
+    const saved = await json(['profiles']);
+    expect(saved.current).toBe('fresh');
+    expect(saved.items.map((p: { name: string }) => p.name)).toContain('fresh');
+    const unknown = await roster(['users', 'list', '--profile', 'nope']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain("no profile named 'nope'");
+    await ok(['profiles', 'use', current]);
+    await ok(['logout', '--profile', 'fresh']);
+    expect((await json(['profiles'])).current).toBe(current);
+  });
+
   it('reports each kind of failure on one line with a non-zero exit', async () => {
     // A project with problems: the one-line reason, then each problem with its file and path.
     const broken = join(home, 'broken');

@@ -60,7 +60,7 @@ export function registerLogin(program: Command): void {
       '\nExample: roster login --url http://127.0.0.1:8080 --key roster_admin_…\n' +
         'Profiles live in $ROSTER_CONFIG_DIR, else $XDG_CONFIG_HOME/roster, else ~/.config/roster.',
     )
-    .action(remote(login));
+    .action(remote(login, { newProfile: true }));
 
   program
     .command('logout')
