@@ -4,20 +4,15 @@
  * PostgreSQL the JS-lower-cased key columns use the "C" collation so equality, range, sort and
  * LIKE-prefix all use their indexes and order bytes exactly as SQLite does.
  */
-import { type ColumnDefinitionBuilder, type Kysely, type Migration, sql } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../sql/dialect-quirks.ts';
+import { columnTypes } from './column-types.ts';
 
 type Db = Kysely<unknown>;
-type Col = (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
 
 export function initialMigration(dialect: Dialect): Migration {
   const pg = dialect === 'postgres';
-  const bool = pg ? 'boolean' : 'integer';
-  const json = pg ? 'jsonb' : 'text';
-  const serial = pg ? 'bigserial' : 'integer';
-  const seqColumn: Col = (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement());
-  const keyText: Col = (c) => (pg ? c.modifyFront(sql`collate "C"`) : c);
-  const notNull: Col = (c) => c.notNull();
+  const { bool, json, serial, seqColumn, keyText, notNull } = columnTypes(dialect);
 
   return {
     async up(db: Db) {

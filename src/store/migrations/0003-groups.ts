@@ -4,19 +4,14 @@
  * carries only a member count. An admin's group → permission set mappings are keyed by group id,
  * so a rename never breaks them.
  */
-import { type ColumnDefinitionBuilder, type Kysely, type Migration, sql } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../sql/dialect-quirks.ts';
+import { columnTypes } from './column-types.ts';
 
 type Db = Kysely<unknown>;
-type Col = (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
 
 export function groupsMigration(dialect: Dialect): Migration {
-  const pg = dialect === 'postgres';
-  const serial = pg ? 'bigserial' : 'integer';
-  const seqColumn: Col = (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement());
-  // As in 0001: JS-lower-cased keys and ids compare and sort bytewise on PostgreSQL too.
-  const keyText: Col = (c) => (pg ? c.modifyFront(sql`collate "C"`) : c);
-  const notNull: Col = (c) => c.notNull();
+  const { serial, seqColumn, keyText, notNull } = columnTypes(dialect);
 
   return {
     async up(db: Db) {

@@ -2,23 +2,16 @@
  * What the admin API keeps: account admin keys, the audit trail, teams and their members, seat
  * pools and seat assignments, and the paid seat a permission set may carry (classic model).
  */
-import { type ColumnDefinitionBuilder, type Kysely, type Migration, sql } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../sql/dialect-quirks.ts';
+import { type Col, columnTypes } from './column-types.ts';
 
 type Db = Kysely<unknown>;
-type Col = (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
 
 export function administrationMigration(dialect: Dialect): Migration {
-  const pg = dialect === 'postgres';
-  const bool = pg ? 'boolean' : 'integer';
-  const serial = pg ? 'bigserial' : 'integer';
-  const seqColumn: Col = (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement());
+  const { bool, serial, seqColumn, keyText, notNull } = columnTypes(dialect);
   // Columns referencing users.id share its byte-order collation on PostgreSQL (0001).
-  const userRef: Col = (c) => {
-    const ref = c.notNull().references('users.id').onDelete('cascade');
-    return pg ? ref.modifyFront(sql`collate "C"`) : ref;
-  };
-  const notNull: Col = (c) => c.notNull();
+  const userRef: Col = (c) => keyText(c.notNull().references('users.id').onDelete('cascade'));
 
   return {
     async up(db: Db) {
