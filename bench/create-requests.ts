@@ -1,4 +1,4 @@
-/** `POST /Users` request bodies for the create scenarios: a new userName and email every time. */
+/** Request shapes the write scenarios send: creates and `active` flips. */
 import type { RequestShape } from './load.ts';
 
 export function createUserRequests(tag: string): () => RequestShape {
@@ -15,5 +15,25 @@ export function createUserRequests(tag: string): () => RequestShape {
     });
     n++;
     return { body };
+  };
+}
+
+/**
+ * `PATCH /Users/{id}` replacing `active`, cycling through `ids` and flipping the value on each
+ * pass, so every request really writes.
+ */
+export function patchActiveRequests(ids: readonly string[]): () => RequestShape {
+  let n = 0;
+  return () => {
+    const value = Math.floor(n / ids.length) % 2 === 1;
+    const path = `/scim/v2/Users/${ids[n % ids.length]}`;
+    n++;
+    return {
+      path,
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'active', value }],
+      }),
+    };
   };
 }

@@ -12,7 +12,7 @@
 
 import { cpus, loadavg, totalmem } from 'node:os';
 import { type CpuSplit, startCpuSplit } from './cpu-split.ts';
-import { createUserRequests } from './create-requests.ts';
+import { createUserRequests, patchActiveRequests } from './create-requests.ts';
 import { deepCursor } from './deep-cursor.ts';
 import { type LoadResult, measure, type RequestShape } from './load.ts';
 import { type BenchDatabase, createBenchDatabase, serverInfo } from './postgres-database.ts';
@@ -154,22 +154,7 @@ async function runScenarios(
     () => ({ path: `/scim/v2/Users?count=100&cursor=${deep}` }),
     paged,
   );
-  let i = 0;
-  await load(
-    'PATCH replace active',
-    () => {
-      const n = i++;
-      const value = Math.floor(n / ids.length) % 2 === 1;
-      return {
-        path: `/scim/v2/Users/${ids[n % ids.length]}`,
-        body: JSON.stringify({
-          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-          Operations: [{ op: 'replace', path: 'active', value }],
-        }),
-      };
-    },
-    { method: 'PATCH', headers: json },
-  );
+  await load('PATCH replace active', patchActiveRequests(ids), { method: 'PATCH', headers: json });
   await load(
     'POST /Users (create)',
     createUserRequests(`${Date.now().toString(36)}-${instances}`),

@@ -16,7 +16,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createUserRequests } from './create-requests.ts';
+import { createUserRequests, patchActiveRequests } from './create-requests.ts';
 import { deepCursor } from './deep-cursor.ts';
 import { runGroups } from './groups.ts';
 import { type LoadResult, measure, type RequestShape } from './load.ts';
@@ -198,7 +198,6 @@ async function main(): Promise<void> {
   };
   let peakRss = 0;
   try {
-    let i = 0;
     await atLarge('GET /Users/{id}', () =>
       load(server, () => ({ path: `/scim/v2/Users/${ids[random(ids.length)]}` })),
     );
@@ -253,21 +252,7 @@ async function main(): Promise<void> {
       PAGE_CONNECTIONS,
     );
     await atLarge('PATCH replace active', () =>
-      load(
-        server,
-        () => {
-          const n = i++;
-          const value = Math.floor(n / ids.length) % 2 === 1;
-          return {
-            path: `/scim/v2/Users/${ids[n % ids.length]}`,
-            body: JSON.stringify({
-              schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-              Operations: [{ op: 'replace', path: 'active', value }],
-            }),
-          };
-        },
-        { method: 'PATCH', headers: json },
-      ),
+      load(server, patchActiveRequests(ids), { method: 'PATCH', headers: json }),
     );
     await atLarge('POST /Users (create)', () =>
       load(server, createUserRequests(Date.now().toString(36)), { method: 'POST', headers: json }),

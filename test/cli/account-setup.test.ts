@@ -12,47 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DnsServer, startDnsServer } from '../helpers/dns-server.ts';
+import { SEED_APP, SEED_SCIM } from '../helpers/seed-project.ts';
 import { MAIN, ROOT, type ServerProcess, startServer } from '../helpers/server-process.ts';
 import { createPostgresDatabase, postgresAvailable } from '../helpers/test-store.ts';
 
 /** The tsx loader by absolute path: the CLI runs from the project folder, as a user's would. */
 const TSX = join(ROOT, 'node_modules/tsx/dist/loader.mjs');
-
-/** The seeds' files, exactly as seed 002 shows them. */
-const SEED_APP = `{
-  "uid": "scim-app",
-  "type": "app",
-  "config": {
-    "description": "A private app for integrating an IdP with SCIM.",
-    "name": "scim app",
-    "distribution": "private",
-    "auth": {
-      "type": "static",
-      "requiredScopes": [
-        "crm.objects.users.read",
-        "crm.objects.users.write",
-        "settings.users.read",
-        "settings.users.write"
-      ],
-      "optionalScopes": [],
-      "conditionallyRequiredScopes": []
-    },
-    "permittedUrls": {
-      "fetch": [],
-      "iframe": [],
-      "img": []
-    }
-  }
-}
-`;
-const SEED_SCIM = `{
-  "uid": "scim",
-  "type": "scim",
-  "config": {
-    "roleSyncEnabled": false
-  }
-}
-`;
 
 interface Run {
   readonly code: number;

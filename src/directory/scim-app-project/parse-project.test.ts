@@ -1,43 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { SEED_APP, SEED_SCIM } from '../../../test/helpers/seed-project.ts';
 import { parseScimAppProject } from './parse-project.ts';
 import { formatProblem, type ProjectFiles } from './project-files.ts';
 import { scimAppProjectTemplate } from './project-template.ts';
-
-/** The two files exactly as the seeds print them (002, "Manage your SCIM configuration"). */
-const SEED_APP = `{
-  "uid": "scim-app",
-  "type": "app",
-  "config": {
-    "description": "A private app for integrating an IdP with SCIM.",
-    "name": "scim app",
-    "distribution": "private",
-    "auth": {
-      "type": "static",
-      "requiredScopes": [
-        "crm.objects.users.read",
-        "crm.objects.users.write",
-        "settings.users.read",
-        "settings.users.write"
-      ],
-      "optionalScopes": [],
-      "conditionallyRequiredScopes": []
-    },
-    "permittedUrls": {
-      "fetch": [],
-      "iframe": [],
-      "img": []
-    }
-  }
-}
-`;
-const SEED_SCIM = `{
-  "uid": "scim",
-  "type": "scim",
-  "config": {
-    "roleSyncEnabled": false
-  }
-}
-`;
 
 const seedFiles: ProjectFiles = { 'app-hsmeta.json': SEED_APP, 'scim/scim-hsmeta.json': SEED_SCIM };
 

@@ -256,7 +256,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
         c,
         user,
         projectionOf((n) => c.req.query(n)),
-        user.permissionSetId === before?.permissionSetId ? names : await roleNames(c),
+        names,
       ),
       200,
       {

@@ -1,11 +1,8 @@
 import { type Selectable, sql } from 'kysely';
 import type { AuditActor, AuditEntry } from '../../directory/model.ts';
 import type { AuditStore } from '../store.ts';
-import { type SqlContext, storable } from './context.ts';
+import { rowLimit, type SqlContext, storable } from './context.ts';
 import type { AuditEntriesTable } from './database.ts';
-
-const rowLimit = (limit: number) =>
-  Number.isNaN(limit) ? 0 : Math.max(0, Math.min(Math.floor(limit), 10_000));
 
 function toActor(row: Selectable<AuditEntriesTable>): AuditActor {
   if (row.actor_kind === 'admin-key') {
@@ -77,7 +74,7 @@ export function auditStore({ db }: SqlContext): AuditStore {
       const rows = await query
         .orderBy('e.at', 'desc')
         .orderBy('e.seq', 'desc')
-        .limit(rowLimit(limit))
+        .limit(rowLimit(limit, 10_000))
         .execute();
       return rows.map(toEntry);
     },

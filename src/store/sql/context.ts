@@ -22,3 +22,7 @@ export function withTransaction<T>(
  * key find nothing on both dialects instead of failing on one.
  */
 export const storable = (text: string): boolean => !text.includes('\u0000');
+
+/** A LIMIT both databases bind: whole, non-negative, at most `max`; NaN reads as 0. */
+export const rowLimit = (limit: number, max = Number.MAX_SAFE_INTEGER): number =>
+  Number.isNaN(limit) ? 0 : Math.max(0, Math.min(Math.floor(limit), max));

@@ -2,7 +2,7 @@ import { type Selectable, sql } from 'kysely';
 import type { ProvisioningEvent, ProvisioningOutcome } from '../../directory/model.ts';
 import type { ProvisioningEventStore } from '../store.ts';
 import { bulkInserter } from './bulk-insert.ts';
-import { type SqlContext, storable, withTransaction } from './context.ts';
+import { rowLimit, type SqlContext, storable, withTransaction } from './context.ts';
 import type { ProvisioningEventsTable } from './database.ts';
 
 /**
@@ -10,10 +10,6 @@ import type { ProvisioningEventsTable } from './database.ts';
  * limits, and the last size of 1 takes whatever is left.
  */
 const CHUNK_SIZES = [256, 32, 4, 1] as const;
-
-/** Whole, non-negative and within what both databases bind as an integer. */
-const rowLimit = (limit: number) =>
-  Number.isNaN(limit) ? 0 : Math.max(0, Math.min(Math.floor(limit), Number.MAX_SAFE_INTEGER));
 
 const toEvent = (row: Selectable<ProvisioningEventsTable>): ProvisioningEvent => ({
   id: row.id,
