@@ -1,9 +1,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createStore, sqliteFilename } from '../../src/store/create-store.ts';
 import { openTestStore } from '../helpers/test-store.ts';
+import { makeAccount } from './fixtures.ts';
 import { storeContract } from './store-contract.ts';
 
 storeContract('sqlite', async () => {
@@ -55,6 +57,74 @@ describe('sqlite migrations', () => {
       expect(await stores[2]!.accounts.list()).toEqual([]);
     } finally {
       await Promise.all(stores.map((store) => store.close()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('sqlite group commit', () => {
+  /**
+   * HTTP requests reach the store from separate I/O callbacks of one event-loop turn, like the
+   * timers here. Their transactions must share one COMMIT: a reader on a second connection sees
+   * none of them committed while any of them runs, and every one of them once all have settled.
+   */
+  it('shares one COMMIT among transactions requested from separate callbacks of one turn', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-group-commit-'));
+    const filename = join(dir, 'roster.db');
+    const store = createStore(filename);
+    await store.migrate();
+    const reader = new SqliteDatabase(filename, { readonly: true });
+    const committed = () =>
+      (reader.prepare('select count(*) as n from accounts').get() as { n: number }).n;
+    try {
+      const seenCommitted: number[] = [];
+      const settled: Promise<void>[] = [];
+      await new Promise<void>((resolve) => {
+        for (let i = 0; i < 10; i++) {
+          setTimeout(() => {
+            settled.push(
+              store.transaction(async (session) => {
+                await session.accounts.insert(makeAccount());
+                seenCommitted.push(committed());
+              }),
+            );
+            if (settled.length === 10) resolve();
+          }, 0);
+        }
+      });
+      await Promise.all(settled);
+      expect(seenCommitted).toEqual(Array(10).fill(0));
+      expect(committed()).toBe(10);
+    } finally {
+      reader.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rolls back a failing transaction of a shared COMMIT alone, and tells each caller its own outcome', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-group-commit-'));
+    const store = createStore(join(dir, 'roster.db'));
+    await store.migrate();
+    try {
+      const duplicate = makeAccount();
+      const results = await Promise.allSettled(
+        [makeAccount(), duplicate, duplicate, makeAccount()].map((account) =>
+          store.transaction(async (session) => {
+            await session.accounts.insert(account);
+            return account.id;
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      expect((await store.accounts.list()).length).toBe(3);
+    } finally {
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

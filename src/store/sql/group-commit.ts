@@ -62,7 +62,6 @@ export function groupCommit(
   }
 
   async function drain(): Promise<void> {
-    draining = true;
     try {
       while (queue.length > 0) await runBatch(queue.splice(0, MAX_BATCH));
     } finally {
@@ -73,7 +72,13 @@ export function groupCommit(
   return function transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!draining) void drain();
+      if (draining) return;
+      // The first batch starts on the next turn of the event loop, not now: better-sqlite3 runs
+      // a whole batch, COMMIT and its fsync included, without yielding, so starting at once
+      // would commit this one transaction before the requests already read from other sockets
+      // in this turn get to queue theirs: one fsync per write under HTTP load.
+      draining = true;
+      setImmediate(() => void drain());
     });
   };
 }
