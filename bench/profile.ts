@@ -9,9 +9,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type CpuProfile, summariseProfile } from './cpu-profile-summary.ts';
 import { createUserRequests, patchActiveRequests } from './create-requests.ts';
 import { measure, type RequestShape } from './load.ts';
-import { type CpuProfile, summariseProfile } from './cpu-profile-summary.ts';
 import { fmt, log } from './report.ts';
 import { seedUsers, userNameOf } from './seed-users.ts';
 import { BENCH_TOKEN, pinProcess, rosterServe, startServer } from './server-process.ts';
