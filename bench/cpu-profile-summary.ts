@@ -80,7 +80,7 @@ export function summariseProfile(profile: CpuProfile, requests: number): void {
   );
   top(selfPlace, 25, 'Self time by place');
   top(inclusivePlace, 40, 'Inclusive time by place (a sample counts once per place)');
-  top(self, 40, 'Self time by function');
+  top(self, Number(process.env.PROFILE_TOP ?? 40), 'Self time by function');
 }
 
 if (process.argv[1]?.endsWith('cpu-profile-summary.ts') && process.argv[2]) {
