@@ -6,16 +6,20 @@
  *
  * `--log` also records one provisioning event per request, as Roster must (PRODUCT.md:
  * every SCIM request is logged), batched into one transaction every 200 ms with one prepared
- * single-row INSERT, the cheapest way SQLite offers.
+ * single-row INSERT, the cheapest way SQLite offers, with Roster's time-ordered event ids.
  *
- * Measured beside bare node:http and Roster by `npm run bench -- --floor`, it shows how much of
- * a lookup's cost is the stack itself and how much is Roster's own code.
- * Usage: `node --import tsx bench/floor-server.ts --database <file> --token <t> [--log]`
+ * Measured beside bare node:http and Roster by `npm run bench`, it shows how much of a
+ * lookup's cost is the stack itself and how much is Roster's own code. `--bare` serves the same lookup from node:http alone, without Hono and its adapter, which is
+ * the floor of any Node server for it.
+ * Usage: `node --import tsx bench/floor-server.ts --database <file> --token <t> [--log] [--bare]`
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
+import { newId } from '../src/directory/ids.ts';
 
 function flag(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -64,16 +68,15 @@ interface Row {
 }
 
 const FILTER = /^userName eq "([^"]*)"$/;
-const app = new Hono();
-app.get('/scim/v2/Users', (c) => {
-  const header = c.req.header('authorization') ?? '';
-  const token = header.slice(7);
-  if (createHash('sha256').update(token).digest('hex') !== tokenHash) {
-    return c.json({ status: '401' }, 401);
-  }
-  const match = FILTER.exec(c.req.query('filter') ?? '');
-  if (!match) return c.json({ status: '400', scimType: 'invalidFilter' }, 400);
-  const rows = lookup.all(account.account_id, (match[1] as string).toLowerCase()) as Row[];
+
+/** The lookup itself, shared by both HTTP front ends: status and JSON text. */
+function answer(authorization: string, filter: string, path: string): [number, string] {
+  const token = authorization.slice(7);
+  if (createHash('sha256').update(token).digest('hex') !== tokenHash)
+    return [401, '{"status":"401"}'];
+  const match = FILTER.exec(filter);
+  if (!match) return [400, '{"status":"400","scimType":"invalidFilter"}'];
+  const rows = lookup.all(account?.account_id, (match[1] as string).toLowerCase()) as Row[];
   const resources = rows.map((row) => ({
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
     id: row.id,
@@ -97,12 +100,12 @@ app.get('/scim/v2/Users', (c) => {
   });
   if (withLog) {
     pending.push([
-      randomUUID(),
-      account.account_id,
+      newId(),
+      account?.account_id,
       new Date().toISOString(),
       'okta',
       'GET',
-      c.req.path,
+      path,
       'list users',
       rows[0]?.id ?? null,
       200,
@@ -114,12 +117,40 @@ app.get('/scim/v2/Users', (c) => {
       0,
     ]);
   }
-  return c.body(body, 200, { 'content-type': 'application/scim+json' });
+  return [200, body];
+}
+
+const app = new Hono();
+app.get('/scim/v2/Users', (c) => {
+  const [status, body] = answer(
+    c.req.header('authorization') ?? '',
+    c.req.query('filter') ?? '',
+    c.req.path,
+  );
+  return c.body(body, status as 200, { 'content-type': 'application/scim+json' });
 });
 
-const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-  process.stdout.write(`Floor is listening on http://127.0.0.1:${info.port}\n`);
-});
+/** `--bare`: the same lookup on node:http alone, without Hono and its adapter. */
+function bareListener(request: IncomingMessage, response: ServerResponse): void {
+  const url = request.url ?? '/';
+  const queryAt = url.indexOf('?');
+  const path = queryAt < 0 ? url : url.slice(0, queryAt);
+  if (request.method !== 'GET' || path !== '/scim/v2/Users') {
+    response.writeHead(404).end();
+    return;
+  }
+  const filter = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)).get('filter');
+  const [status, body] = answer(request.headers.authorization ?? '', filter ?? '', path);
+  response.writeHead(status, { 'content-type': 'application/scim+json' }).end(body);
+}
+
+const listening = (port: number) =>
+  process.stdout.write(`Floor is listening on http://127.0.0.1:${port}\n`);
+const server = process.argv.includes('--bare')
+  ? createServer(bareListener).listen(0, '127.0.0.1', function (this: Server) {
+      listening((this.address() as AddressInfo).port);
+    })
+  : serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => listening(info.port));
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -203,8 +203,14 @@ async function main(): Promise<void> {
     );
     await atLarge('GET filter userName eq', () => load(server, filterByUserName(LARGE)));
     // The floor of this stack for the same lookup (bench/floor-server.ts), on the same file and
-    // core while Roster idles: how much of the lookup's cost is Hono, node-server and SQLite.
-    for (const withLog of [false, true]) {
+    // core while Roster idles: how much of the lookup's cost is Hono, node-server and SQLite;
+    // then the same on node:http alone, the floor of any Node server for it.
+    for (const [bare, withLog] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ]) {
       const floor = await startServer({
         name: 'floor',
         args: [
@@ -214,12 +220,13 @@ async function main(): Promise<void> {
           '--token',
           TOKEN,
           ...(withLog ? ['--log'] : []),
+          ...(bare ? ['--bare'] : []),
         ],
         core: SERVER_CORE,
       });
       try {
         const result = await load(floor, filterByUserName(LARGE));
-        const scenario = `floor: Hono + one SQLite lookup${withLog ? ' + log insert' : ''}`;
+        const scenario = `floor: ${bare ? 'node:http' : 'Hono'} + one SQLite lookup${withLog ? ' + log insert' : ''}`;
         report({ scenario, users: LARGE, connections: CONNECTIONS, result });
       } finally {
         await floor.stop();
