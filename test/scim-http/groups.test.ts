@@ -328,6 +328,52 @@ describe.each(STORE_KINDS)('groups (%s)', (kind) => {
     ]);
   });
 
+
+  it('filters users by their groups: value, display (case-insensitively), type, pr and not', async () => {
+    const app = getApp();
+    const tag = unique('gf').toLowerCase();
+    const [inBoth, inSales, inNone] = await createUsers(app, `${tag}-`, 3);
+    const sales = await createGroup(app, `${tag} Sales`, [inBoth!, inSales!]);
+    const support = await createGroup(app, `${tag} Support`, [inBoth!]);
+    // Scoped to this test's users: other tests share the tenant.
+    const ids = async (filter: string) => {
+      const scoped = `userName sw "${tag}-" and (${filter})`;
+      const response = await app.request(
+        'GET',
+        `${SCIM}/Users?filter=${encodeURIComponent(scoped)}&attributes=id`,
+      );
+      expect(response.status, response.text).toBe(200);
+      return (response.body.Resources as { id: string }[]).map((r) => r.id).sort();
+    };
+    const sorted = (...values: (string | undefined)[]) => (values as string[]).sort();
+    expect(await ids(`groups.value eq "${sales.id}"`)).toEqual(sorted(inBoth, inSales));
+    expect(await ids(`groups[value eq "${support.id}"]`)).toEqual([inBoth]);
+    expect(await ids(`groups.display eq "${tag.toUpperCase()} SALES"`)).toEqual(
+      sorted(inBoth, inSales),
+    );
+    expect(await ids('groups[display co "SUPPORT"]')).toEqual([inBoth]);
+    expect(await ids('groups.type eq "direct"')).toEqual(sorted(inBoth, inSales));
+    expect(await ids('groups.type eq "indirect"')).toEqual([]);
+    expect(await ids('groups pr')).toEqual(sorted(inBoth, inSales));
+    expect(await ids('not (groups pr)')).toEqual([inNone]);
+    expect(await ids(`not (groups.value eq "${support.id}")`)).toEqual(sorted(inSales, inNone));
+    expect(
+      await ids(`groups[value eq "${sales.id}"] and groups[value eq "${support.id}"]`),
+    ).toEqual([inBoth]);
+    // The same query as a POST /.search body.
+    const searched = await app.request('POST', `${SCIM}/Users/.search`, {
+      body: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+        filter: `userName sw "${tag}-" and groups.value eq "${support.id}"`,
+      },
+    });
+    expect(searched.body.Resources.map((r: { id: string }) => r.id)).toEqual([inBoth]);
+    // Leaving a group is seen by the next filter.
+    await app.request('PATCH', `${SCIM}/Groups/${sales.id}`, {
+      body: patchOp({ op: 'remove', path: `members[value eq "${inSales}"]` }),
+    });
+    expect(await ids(`groups.value eq "${sales.id}"`)).toEqual([inBoth]);
+  });
   it('a deactivated user stays a member; a user the IdP deletes leaves every group', async () => {
     const app = getApp();
     const [kept, deleted] = (await createUsers(app, 'life', 2)) as [string, string];

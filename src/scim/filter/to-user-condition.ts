@@ -18,8 +18,9 @@ export const userConditionSpec: ConditionSpec<UserColumn> = {
     'meta.created': 'createdAt',
     'meta.lastModified': 'updatedAt',
   },
-  // `groups` and `roles` are not user elements: memberships live with groups, roles are applied.
-  neverStored: new Set(['groups', 'roles']),
+  // `roles` are not user elements: a role is applied to the user's permission set, not kept.
+  // `groups` are memberships, kept with groups; the store reads them there.
+  neverStored: new Set(['roles']),
 };
 
 export function toUserCondition(filter: Filter): Result<UserCondition, ScimError> {

@@ -23,15 +23,23 @@ import type { ColumnInfo } from './user-columns.ts';
 type Bool = SqlFragment;
 type Field = ResourceField<string> | ElementField;
 
+/** Where the elements of one multi-valued attribute live in SQL, inside `some`. */
+export interface ElementTable {
+  /** Sub-attributes with a column of their own. */
+  readonly columns: Readonly<Record<string, ColumnInfo>>;
+  /** The JSON column holding a whole element (`v.data`); undefined: other sub-attributes are absent. */
+  readonly data: string | undefined;
+  /** Sub-attributes every element has with the same value (a user's groups are all `direct`). */
+  readonly constants?: Readonly<Record<string, string>>;
+}
+
 /** Where a resource's fields live in SQL. */
 export interface ConditionTable {
   readonly columns: Readonly<Record<string, ColumnInfo>>;
   /** The JSON profile column (`u.profile`); undefined: profile fields are always absent. */
   readonly profile: string | undefined;
-  /** Element sub-attributes with a column of their own, inside `some`. */
-  readonly elementColumns: Readonly<Record<string, ColumnInfo>>;
-  /** The JSON column holding a whole element (`v.data`); undefined: other sub-attributes are absent. */
-  readonly elementData: string | undefined;
+  /** Where the elements of `attribute` live. */
+  elements(attribute: string): ElementTable;
   /**
    * The resource rows with (or, negated, without) an element of `attribute` satisfying
    * `inner`, which is written over the element alias.
@@ -59,7 +67,7 @@ export function conditionToSql(
   quirks: DialectQuirks,
   table: ConditionTable,
 ): SqlFragment {
-  const { columns, elementColumns } = table;
+  const { columns } = table;
   const columnTarget = (info: ColumnInfo, kind: JsonKind, caseExact: boolean) => {
     if (info.kind !== kind) return undefined;
     if (kind !== 'text' || caseExact) return sql.ref(info.column);
@@ -87,20 +95,26 @@ export function conditionToSql(
       case 'profile':
         return jsonTarget(table.profile, field.path, kind, caseExact);
       case 'element': {
-        element(field);
-        const info = field.path.length === 1 ? elementColumns[field.path[0] as string] : undefined;
+        const elements = element(field);
+        const name = field.path.length === 1 ? (field.path[0] as string) : undefined;
+        const constant = name === undefined ? undefined : elements.constants?.[name];
+        if (constant !== undefined) {
+          if (kind !== 'text') return undefined;
+          return sql`${caseExact ? constant : constant.toLowerCase()}`;
+        }
+        const info = name === undefined ? undefined : elements.columns[name];
         return info && info.kind === kind
           ? columnTarget(info, kind, caseExact)
-          : jsonTarget(table.elementData, field.path, kind, caseExact);
+          : jsonTarget(elements.data, field.path, kind, caseExact);
       }
     }
   }
 
-  /** Whether `compile` is inside a `some`, where element fields (`v.*`) are in scope. */
-  let inElement = false;
-  const element = (field: ElementField): ElementField => {
+  /** The elements `compile` is inside (a `some`), whose fields are then in scope. */
+  let inElement: ElementTable | undefined;
+  const element = (field: ElementField): ElementTable => {
     if (!inElement) throw new Error(`element field ${field.path.join('.')} outside 'some'`);
-    return field;
+    return inElement;
   };
 
   /** Never NULL. */
@@ -119,12 +133,14 @@ export function conditionToSql(
           ? FALSE
           : quirks.jsonPresent(sql.ref(table.profile), field.path);
       case 'element': {
-        element(field);
-        if (table.elementData !== undefined) {
+        const elements = element(field);
+        if (elements.data !== undefined) {
           // `data` holds every sub-attribute, including values the columns do not keep.
-          return quirks.jsonPresent(sql.ref(table.elementData), field.path);
+          return quirks.jsonPresent(sql.ref(elements.data), field.path);
         }
-        const info = field.path.length === 1 ? elementColumns[field.path[0] as string] : undefined;
+        const name = field.path.length === 1 ? (field.path[0] as string) : undefined;
+        if (name !== undefined && elements.constants?.[name] !== undefined) return TRUE;
+        const info = name === undefined ? undefined : elements.columns[name];
         if (!info) return FALSE;
         const column = sql.ref(info.column);
         return info.kind === 'text'
@@ -212,9 +228,9 @@ export function conditionToSql(
         return negated ? sql`(not ${present(condition.field)})` : present(condition.field);
       case 'some': {
         if (inElement) throw new Error(`'some' cannot nest inside 'some' (${condition.attribute})`);
-        inElement = true;
+        inElement = table.elements(condition.attribute);
         const inner = compile(condition.condition, false);
-        inElement = false;
+        inElement = undefined;
         return table.some(condition.attribute, inner, negated, accountId);
       }
     }

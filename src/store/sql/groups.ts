@@ -6,7 +6,7 @@ import type { Selectable } from 'kysely';
 import type { GroupPage, GroupQuery } from '../../directory/group-query.ts';
 import type { Group } from '../../directory/model.ts';
 import type { GroupStore } from '../store.ts';
-import { type ConditionTable, conditionToSql } from './condition-to-sql.ts';
+import { type ConditionTable, conditionToSql, type ElementTable } from './condition-to-sql.ts';
 import { mapConflicts } from './conflicts.ts';
 import { type SqlContext, storable } from './context.ts';
 import type { GroupsTable } from './database.ts';
@@ -24,15 +24,19 @@ const groupColumns: Readonly<Record<string, ColumnInfo>> = {
   updatedAt: { column: 'g.updated_at', kind: 'text' },
 };
 
+const memberElements: ElementTable = {
+  columns: {
+    value: { column: 'm.user_id', kind: 'text' },
+    display: { column: 'mu.display_name', kind: 'text' },
+  },
+  data: undefined,
+};
+
 /** `members[...]` filters run on `group_members as m`, with the member's user as `mu`. */
 const groupTable: ConditionTable = {
   columns: groupColumns,
   profile: undefined,
-  elementColumns: {
-    value: { column: 'm.user_id', kind: 'text' },
-    display: { column: 'mu.display_name', kind: 'text' },
-  },
-  elementData: undefined,
+  elements: () => memberElements,
   some(attribute, inner, negated, accountId) {
     if (attribute !== 'members') return sql.raw(negated ? '(1 = 1)' : '(1 = 0)');
     const from = sql`group_members as m join users as mu on mu.id = m.user_id`;
