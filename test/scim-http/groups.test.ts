@@ -328,7 +328,6 @@ describe.each(STORE_KINDS)('groups (%s)', (kind) => {
     ]);
   });
 
-
   it('filters users by their groups: value, display (case-insensitively), type, pr and not', async () => {
     const app = getApp();
     const tag = unique('gf').toLowerCase();
