@@ -104,6 +104,8 @@ export interface Membership {
   readonly userId: string;
   readonly groupId: string;
   readonly groupName: string;
+  /** The group's version: it moves on renames, so a member's ETag can move with it. */
+  readonly groupVersion: number;
 }
 
 /**

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../helpers/create-test-app.ts';
 import {
+  createGroup,
   createUser,
   expectScimError,
   newUser,
@@ -132,6 +133,67 @@ describe.each(STORE_KINDS)('ETags (%s)', (kind) => {
     expect(modified.status).toBe(200);
     expect(modified.body.title).toBe('Changed');
     expect(modified.headers.get('etag')).toBe(modified.body.meta.version);
+  });
+
+  it('a user’s ETag moves with its groups: joining, a group rename, leaving; If-Match ignores them', async () => {
+    const app = getApp();
+    const user = await createUser(app, unique('grouped'));
+    const get = (headers: Record<string, string> = {}) =>
+      app.request('GET', `${SCIM}/Users/${user.id}`, { headers });
+    const tags: string[] = [user.meta.version];
+    const expectNewTag = async () => {
+      const read = await get();
+      expect(read.headers.get('etag')).toBe(read.body.meta.version);
+      expect(tags).not.toContain(read.body.meta.version);
+      // The previous representation's tag no longer answers 304.
+      const stale = await get({ 'If-None-Match': tags.at(-1) as string });
+      expect(stale.status).toBe(200);
+      tags.push(read.body.meta.version);
+      const fresh = await get({ 'If-None-Match': read.body.meta.version });
+      expect(fresh.status).toBe(304);
+      return read.body;
+    };
+
+    const group = await createGroup(app, unique('Joined'), [user.id]);
+    const joined = await expectNewTag();
+    expect(joined.groups.map((g: { value: string }) => g.value)).toEqual([group.id]);
+    // Listings and projections show the same version as GET.
+    const listed = await app.request(
+      'GET',
+      `${SCIM}/Users?filter=${encodeURIComponent(`id eq "${user.id}"`)}`,
+    );
+    expect(listed.body.Resources[0].meta.version).toBe(joined.meta.version);
+    const excluded = await app.request('GET', `${SCIM}/Users/${user.id}?excludedAttributes=groups`);
+    expect(excluded.body.meta.version).toBe(joined.meta.version);
+    expect(excluded.headers.get('etag')).toBe(joined.meta.version);
+
+    await app.request('PATCH', `${SCIM}/Groups/${group.id}`, {
+      body: patchOp({ op: 'replace', path: 'displayName', value: unique('Renamed') }),
+    });
+    await expectNewTag();
+
+    // groups are read-only: If-Match compares the user's own version, so the tag from before
+    // the user joined still writes, while a tag from before the user's own last write does not.
+    const withOld = await app.request('PATCH', `${SCIM}/Users/${user.id}`, {
+      body: patchOp({ op: 'replace', path: 'title', value: 'Still writes' }),
+      headers: { 'If-Match': tags[0] as string },
+    });
+    expect(withOld.status, withOld.text).toBe(200);
+    expect(withOld.headers.get('etag')).toBe(withOld.body.meta.version);
+    tags.push(withOld.body.meta.version);
+    expectScimError(
+      await app.request('PATCH', `${SCIM}/Users/${user.id}`, {
+        body: patchOp({ op: 'replace', path: 'title', value: 'Refused' }),
+        headers: { 'If-Match': tags[0] as string },
+      }),
+      412,
+    );
+
+    await app.request('PATCH', `${SCIM}/Groups/${group.id}`, {
+      body: patchOp({ op: 'remove', path: `members[value eq "${user.id}"]` }),
+    });
+    const left = await expectNewTag();
+    expect(left).not.toHaveProperty('groups');
   });
 
   it('concurrent PATCHes never lose an acknowledged write', async () => {

@@ -139,9 +139,9 @@ export function groupsContract(store: () => Store): void {
       await store().groupMembers.add(account.id, g2.id, [u.id]);
       expect(await store().groupMembers.groupsOf(account.id, [u.id, v.id])).toEqual(
         [
-          { userId: u.id, groupId: g2.id, groupName: 'A group' },
-          { userId: u.id, groupId: g1.id, groupName: 'b group' },
-          { userId: v.id, groupId: g1.id, groupName: 'b group' },
+          { userId: u.id, groupId: g2.id, groupName: 'A group', groupVersion: g2.version },
+          { userId: u.id, groupId: g1.id, groupName: 'b group', groupVersion: g1.version },
+          { userId: v.id, groupId: g1.id, groupName: 'b group', groupVersion: g1.version },
         ].sort((x, y) => (x.userId < y.userId ? -1 : x.userId > y.userId ? 1 : 0)),
       );
       expect((await store().groupMembers.removeUser(account.id, u.id)).sort()).toEqual(

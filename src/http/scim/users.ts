@@ -17,9 +17,9 @@ import { normalizeResource } from '../../scim/resources/normalize-resource.ts';
 import { type Projection, project, returnsAttribute } from '../../scim/resources/projection.ts';
 import { patchRoleClaim } from '../../scim/resources/role-claim.ts';
 import { userChangeOf } from '../../scim/resources/user-change.ts';
-import { formatVersion, toScimUser } from '../../scim/resources/user-resource.ts';
+import { toScimUser, userVersion } from '../../scim/resources/user-resource.ts';
 import { userResourceType } from '../../scim/schemas/resource-types.ts';
-import { parseEntityTags } from './etag.ts';
+import { noneMatchNames, parseEntityTags } from './etag.ts';
 import { readJsonBody } from './read-body.ts';
 import type { ScimEnv } from './scim-env.ts';
 import { scimJson } from './scim-response.ts';
@@ -69,14 +69,23 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
       userResourceType,
       projection,
     );
-  /** The groups of each user, read only when the response shows `groups` (one statement). */
+  /**
+   * The groups of each user (one statement), read whenever the response shows `groups` or a
+   * version: a user's version carries a fingerprint of its groups (`userVersion`).
+   */
   async function membershipsOf(
     accountId: string,
     users: readonly User[],
     projection: Projection,
   ): Promise<Map<string, Membership[]>> {
     const byUser = new Map<string, Membership[]>();
-    if (users.length === 0 || !returnsAttribute(userResourceType, projection, 'groups')) {
+    if (
+      users.length === 0 ||
+      !(
+        returnsAttribute(userResourceType, projection, 'groups') ||
+        returnsAttribute(userResourceType, projection, 'meta')
+      )
+    ) {
       return byUser;
     }
     const memberships = await directory.groups.groupsOf(
@@ -91,15 +100,19 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     return byUser;
   }
 
-  /** One user with its groups and role, projected. */
+  /** One user with its groups and role, projected, and its ETag. */
   async function renderOne(
     c: Context<ScimEnv>,
     user: User,
     projection: Projection,
     names?: ReadonlyMap<string, string>,
   ) {
-    const groups = await membershipsOf(user.accountId, [user], projection);
-    return render(c, user, projection, names ?? (await roleNames(c)), groups.get(user.id));
+    // The ETag header needs the groups whatever the projection shows.
+    const memberships = await directory.groups.groupsOf(user.accountId, [user.id]);
+    return {
+      etag: userVersion(user.version, memberships),
+      resource: render(c, user, projection, names ?? (await roleNames(c)), memberships),
+    };
   }
 
   async function list(c: Context<ScimEnv>, accountId: string, parameters: ListParameters) {
@@ -189,10 +202,13 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     // A new user belongs to no group yet; only an adopted one may.
     const created = adopted
       ? await renderOne(c, user, projection)
-      : render(c, user, projection, await roleNames(c));
-    return scimJson(c, created, 201, {
+      : {
+          etag: userVersion(user.version),
+          resource: render(c, user, projection, await roleNames(c)),
+        };
+    return scimJson(c, created.resource, 201, {
       Location: `${c.get('baseUrl')}/Users/${user.id}`,
-      ETag: formatVersion(user.version),
+      ETag: created.etag,
     });
   });
 
@@ -201,24 +217,16 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     const id = c.req.param('id');
     c.set('userId', id);
     const user = await directory.users.get(c.get('accountId') as string, id);
-    const etag = formatVersion(user.version);
-    const notMatch = parseEntityTags(c.req.header('if-none-match'));
-    if (notMatch === 'any' || notMatch?.includes(user.version)) {
+    const { etag, resource } = await renderOne(
+      c,
+      user,
+      projectionOf((n) => c.req.query(n)),
+      await roleNames(c),
+    );
+    if (noneMatchNames(c.req.header('if-none-match'), etag)) {
       return new Response(null, { status: 304, headers: { ETag: etag } });
     }
-    return scimJson(
-      c,
-      await renderOne(
-        c,
-        user,
-        projectionOf((n) => c.req.query(n)),
-        await roleNames(c),
-      ),
-      200,
-      {
-        ETag: etag,
-      },
-    );
+    return scimJson(c, resource, 200, { ETag: etag });
   });
 
   function ifMatch(header: string | undefined): readonly number[] | undefined {
@@ -250,19 +258,13 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     );
     if (before) c.set('operation', describeChange(before, user, verb));
     if (warning) c.set('warning', warning);
-    return scimJson(
+    const { etag, resource } = await renderOne(
       c,
-      await renderOne(
-        c,
-        user,
-        projectionOf((n) => c.req.query(n)),
-        names,
-      ),
-      200,
-      {
-        ETag: formatVersion(user.version),
-      },
+      user,
+      projectionOf((n) => c.req.query(n)),
+      names,
     );
+    return scimJson(c, resource, 200, { ETag: etag });
   }
 
   // RFC 7644 §3.5.1: the body replaces the user; read-only values in it are ignored.

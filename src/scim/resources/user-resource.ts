@@ -24,6 +24,29 @@ export function formatVersion(version: number): string {
   return `W/"${version}"`;
 }
 
+/**
+ * A user's version as its ETag and meta.version (RFC 7644 §3.14). The read-only `groups` are
+ * part of the representation but not of the user's row, so a user in groups carries a
+ * fingerprint of them too: W/"7-1a2b3c4d" moves when the user joins or leaves a group or one
+ * of its groups is renamed, and If-None-Match never answers 304 for a stale `groups`. The
+ * leading number is the user's own version, which If-Match compares (a write never changes
+ * `groups`).
+ */
+export function userVersion(version: number, memberships: readonly Membership[] = []): string {
+  if (memberships.length === 0) return formatVersion(version);
+  // FNV-1a over the sorted (group, group version) pairs: stable, cheap, not a secret.
+  const parts = memberships.map((m) => `${m.groupId}:${m.groupVersion}`).sort();
+  let hash = 0x811c9dc5;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) {
+      hash ^= part.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    hash = Math.imul(hash ^ 0x2c, 0x01000193) >>> 0;
+  }
+  return `W/"${version}-${hash.toString(16).padStart(8, '0')}"`;
+}
+
 function asString(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
@@ -121,7 +144,7 @@ export function toScimUser(
       created: user.createdAt,
       lastModified: user.updatedAt,
       location: `${baseUrl}/Users/${user.id}`,
-      version: formatVersion(user.version),
+      version: userVersion(user.version, memberships),
     },
   };
 }

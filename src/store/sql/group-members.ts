@@ -113,8 +113,13 @@ export function groupMemberStore({ db, quirks }: SqlContext): GroupMemberStore {
     async groupsOf(accountId, userIds) {
       const found: Membership[] = [];
       for (const ids of chunks(userIds)) {
-        const { rows } = await run<{ user_id: string; group_id: string; display_name: string }>(
-          sql`select m.user_id, m.group_id, g.display_name
+        const { rows } = await run<{
+          user_id: string;
+          group_id: string;
+          display_name: string;
+          version: number | string;
+        }>(
+          sql`select m.user_id, m.group_id, g.display_name, g.version
               from group_members m join groups g on g.id = m.group_id
               where m.account_id = ${accountId} and m.user_id in (${list(ids)})
               order by m.user_id, g.display_name_lower, g.id`,
@@ -124,6 +129,7 @@ export function groupMemberStore({ db, quirks }: SqlContext): GroupMemberStore {
             userId: r.user_id,
             groupId: r.group_id,
             groupName: r.display_name,
+            groupVersion: Number(r.version),
           })),
         );
       }
