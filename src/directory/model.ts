@@ -195,6 +195,8 @@ export interface ProvisioningEvent {
   /** What the request did, in words: 'create user', 'deactivate user', 'list users'... */
   readonly operation: string;
   readonly userId: string | null;
+  /** The group the request was about (`/Groups/{id}`, a created group), if any. */
+  readonly groupId: string | null;
   readonly status: number;
   readonly outcome: ProvisioningOutcome;
   readonly scimType: string | null;

@@ -268,6 +268,7 @@ export interface ProvisioningEventFilter {
   readonly operation?: string | undefined;
   readonly outcome?: ProvisioningOutcome | undefined;
   readonly userId?: string | undefined;
+  readonly groupId?: string | undefined;
   readonly limit: number;
 }
 

@@ -140,5 +140,54 @@ for (const kind of STORE_KINDS) {
       });
       expect(ownList.body).toEqual({ items: [], next: null });
     });
+
+    it('records the group a request was about and filters by it', async (ctx) => {
+      if (!t) return ctx.skip();
+      const app = t.app;
+      const created = await app.request('POST', `${SCIM}/Groups`, {
+        headers: OKTA,
+        body: {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+          displayName: unique('Logged group'),
+          members: [{ value: createdId }],
+        },
+      });
+      expect(created.status, created.text).toBe(201);
+      const groupId = created.body.id as string;
+      await app.request('PATCH', `${SCIM}/Groups/${groupId}`, {
+        headers: OKTA,
+        body: {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'remove', path: `members[value eq "${createdId}"]` }],
+        },
+      });
+      await app.request('GET', `${SCIM}/Groups/${groupId}`, { headers: OKTA });
+      await app.request('DELETE', `${SCIM}/Groups/${groupId}`, { headers: OKTA });
+      await app.request('GET', `${SCIM}/Groups/${groupId}`, { headers: OKTA });
+      await t.app.flushLog();
+      const forGroup = await t.call('GET', `${base}?groupId=${groupId}`);
+      expect(forGroup.status, forGroup.text).toBe(200);
+      expect(
+        forGroup.body.items.map((e: { operation: string; status: number }) => [
+          e.operation,
+          e.status,
+        ]),
+      ).toEqual([
+        ['get group', 404],
+        ['delete group', 204],
+        ['get group', 200],
+        ['update group', 204],
+        ['create group', 201],
+      ]);
+      expect(forGroup.body.items.every((e: { groupId: string }) => e.groupId === groupId)).toBe(
+        true,
+      );
+      const [create] = forGroup.body.items.slice(-1);
+      const one = await t.call('GET', `${base}/${create.id}`);
+      expect(one.body).toMatchObject({ groupId, operation: 'create group' });
+      // User requests carry no group.
+      const forUser = await t.call('GET', `${base}?userId=${createdId}`);
+      expect(forUser.body.items.every((e: { groupId: null }) => e.groupId === null)).toBe(true);
+    });
   });
 }

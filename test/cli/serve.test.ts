@@ -122,8 +122,22 @@ describe('roster serve', () => {
       ]);
       expect(events[0]?.userId).toBe(userId);
       const table = await roster('log', '--account', demo);
-      expect(table.stdout).toMatch(/^TIME +IDP +OPERATION +STATUS/);
+      expect(table.stdout).toMatch(/^TIME +IDP +OPERATION +STATUS +OUTCOME +USER +GROUP/);
       expect(table.stdout).toContain('create user');
+
+      const group = await fetch(`${server.origin}/scim/v2/Groups`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+          displayName: 'Logged',
+        }),
+      });
+      const groupId = ((await group.json()) as { id: string }).id;
+      const forGroup = JSON.parse(
+        (await roster('log', '--account', demo, '--group', groupId, '--json')).stdout,
+      ) as { operation: string; groupId: string }[];
+      expect(forGroup.map((e) => [e.operation, e.groupId])).toEqual([['create group', groupId]]);
     } finally {
       await server.stop();
     }

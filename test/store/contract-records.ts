@@ -206,6 +206,7 @@ export function recordsContract(store: () => Store): void {
         path: '/scim/v2/Users',
         operation: 'create user',
         userId: n % 2 ? null : 'usr',
+        groupId: n === 3 ? 'grp' : null,
         status: 201,
         outcome: n === 3 ? 'failure' : 'success',
         scimType: n === 3 ? 'uniqueness' : null,
@@ -239,6 +240,12 @@ export function recordsContract(store: () => Store): void {
       ).toEqual([]);
       const all = await store().events.list({ limit: 3 });
       expect(all.map((e) => e.id)).toEqual([e5!.id, events[3]!.id, e3!.id]);
+      expect(
+        await store().events.list({ accountId: account.id, groupId: 'grp', limit: 10 }),
+      ).toEqual([e3]);
+      expect(
+        await store().events.list({ accountId: account.id, userId: 'usr', limit: 10 }),
+      ).toEqual([e2]);
     });
   });
 }

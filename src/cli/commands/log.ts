@@ -15,6 +15,7 @@ interface Event {
   status: number;
   outcome: string;
   userId: string | null;
+  groupId: string | null;
   explanation: string | null;
 }
 
@@ -23,13 +24,14 @@ interface LogOptions {
   operation?: string;
   outcome?: string;
   user?: string;
+  group?: string;
   since?: string;
   limit: string;
   follow?: boolean;
   interval: string;
 }
 
-const HEADERS = ['TIME', 'IDP', 'OPERATION', 'STATUS', 'OUTCOME', 'USER', 'EXPLANATION'];
+const HEADERS = ['TIME', 'IDP', 'OPERATION', 'STATUS', 'OUTCOME', 'USER', 'GROUP', 'EXPLANATION'];
 const row = (e: Event) => [
   e.at,
   e.idp,
@@ -37,6 +39,7 @@ const row = (e: Event) => [
   String(e.status),
   e.outcome,
   orDash(e.userId),
+  orDash(e.groupId),
   e.explanation ?? '',
 ];
 
@@ -52,6 +55,7 @@ async function log(ctx: CliContext, options: LogOptions): Promise<void> {
     operation: options.operation,
     outcome: options.outcome,
     userId: options.user,
+    groupId: options.group,
     from: options.since ? sinceTime(options.since) : undefined,
   };
   const first = await client.request('GET', ctx.accountPath('/provisioning-log'), {
@@ -118,6 +122,7 @@ export function registerLog(program: Command): void {
     .option('--operation <operation>', "e.g. 'create user'")
     .option('--outcome <outcome>', 'success | failure | warning')
     .option('--user <id>', 'one user')
+    .option('--group <id>', 'one group')
     .option('--since <when>', 'ISO time, or a duration back from now (1h, 30m)')
     .option('-n, --limit <n>', 'how many recent events', '50')
     .option('-f, --follow', 'keep printing new events (Ctrl-C stops)')

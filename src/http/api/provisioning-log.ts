@@ -1,6 +1,6 @@
 /**
  * `/accounts/{accountId}/provisioning-log`: one event per SCIM request (what the IdP did and how
- * it ended), filtered by time, IdP, operation, outcome and user; one event with its request and
+ * it ended), filtered by time, IdP, operation, outcome, user and group; one event with its request and
  * response bodies, secrets already redacted when recorded.
  */
 import { z } from 'zod';
@@ -20,6 +20,7 @@ const eventFields = {
   path: z.string(),
   operation: z.string().describe("In words: 'create user', 'deactivate user', 'list users'..."),
   userId: z.string().nullable(),
+  groupId: z.string().nullable().describe('The group the request was about, if any'),
   status: z.number().int(),
   outcome: outcomeSchema,
   scimType: z.string().nullable(),
@@ -56,6 +57,7 @@ const listQuery = z.strictObject({
   operation: z.string().min(1).max(100).optional().describe("e.g. 'create user'"),
   outcome: outcomeSchema.optional(),
   userId: idSchema.optional(),
+  groupId: idSchema.optional(),
   before: idSchema.optional().describe('Events older than this event id'),
   limit: limitSchema,
 });
@@ -69,6 +71,7 @@ function summary(event: ProvisioningEvent) {
     path: event.path,
     operation: event.operation,
     userId: event.userId,
+    groupId: event.groupId,
     status: event.status,
     outcome: event.outcome,
     scimType: event.scimType,

@@ -188,6 +188,7 @@ export function groupsRoutes({ directory, cursors, maxBodyBytes }: GroupsRouteDe
     const { draft, memberIds } = unwrap(parseGroupBody(body));
     const accountId = c.get('accountId') as string;
     const { group, members, unknownMemberIds } = await groups.create(accountId, draft, memberIds);
+    c.set('groupId', group.id);
     warnUnknown(c, unknownMemberIds);
     const projection = projectionOf(c.req.query());
     const resource = renderGroup(group, members, c.get('baseUrl'), projection);
@@ -199,6 +200,7 @@ export function groupsRoutes({ directory, cursors, maxBodyBytes }: GroupsRouteDe
 
   app.get('/:id', async (c) => {
     c.set('operation', 'get group');
+    c.set('groupId', c.req.param('id'));
     const group = await groups.get(c.get('accountId') as string, c.req.param('id'));
     const notMatch = parseEntityTags(c.req.header('if-none-match'));
     if (notMatch === 'any' || notMatch?.includes(group.version)) {
@@ -210,6 +212,7 @@ export function groupsRoutes({ directory, cursors, maxBodyBytes }: GroupsRouteDe
   // RFC 7644 §3.5.1: the body replaces the group, members included (peers.md §3 item 8).
   app.put('/:id', async (c) => {
     c.set('operation', 'replace group');
+    c.set('groupId', c.req.param('id'));
     const body = await readJsonBody(c, maxBodyBytes);
     const { draft, memberIds } = unwrap(parseGroupBody(body));
     const { group, unknownMemberIds } = await groups.update(
@@ -228,6 +231,7 @@ export function groupsRoutes({ directory, cursors, maxBodyBytes }: GroupsRouteDe
    */
   app.patch('/:id', async (c) => {
     c.set('operation', 'update group');
+    c.set('groupId', c.req.param('id'));
     const body = await readJsonBody(c, maxBodyBytes);
     const baseUrl = c.get('baseUrl');
     const { group, unknownMemberIds } = await groups.update(
@@ -246,6 +250,7 @@ export function groupsRoutes({ directory, cursors, maxBodyBytes }: GroupsRouteDe
 
   app.delete('/:id', async (c) => {
     c.set('operation', 'delete group');
+    c.set('groupId', c.req.param('id'));
     await groups.delete(c.get('accountId') as string, c.req.param('id'), {
       ifMatch: ifMatch(c.req.header('if-match')),
     });

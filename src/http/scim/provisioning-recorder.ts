@@ -96,6 +96,7 @@ export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<Sc
       path: readablePath(url.path + url.search),
       operation: c.get('operation') ?? `${c.req.method} ${url.path}`,
       userId: c.get('userId') ?? null,
+      groupId: c.get('groupId') ?? null,
       status,
       outcome,
       scimType: failed ? (response?.scimType ?? null) : null,

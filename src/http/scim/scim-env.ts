@@ -7,6 +7,8 @@ export interface ScimEnv {
     /** What the request did, for the provisioning log ('create user', 'deactivate user'...). */
     operation: string;
     userId: string | undefined;
+    /** The group the request is about, for the provisioning log. */
+    groupId: string | undefined;
     requestBody: unknown;
     responseBody: unknown;
     /** The response body exactly as sent, so the log need not serialise it again. */

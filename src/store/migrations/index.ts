@@ -10,6 +10,7 @@ import { groupsMigration } from './0003-groups.ts';
 import { administrationMigration } from './0004-administration.ts';
 import { domainsAndAppsMigration } from './0005-domains-and-apps.ts';
 import { deprovisionBrakeMigration } from './0006-deprovision-brake.ts';
+import { eventGroupsMigration } from './0007-event-groups.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -21,6 +22,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0004-administration': administrationMigration(dialect),
         '0005-domains-and-apps': domainsAndAppsMigration,
         '0006-deprovision-brake': deprovisionBrakeMigration,
+        '0007-event-groups': eventGroupsMigration,
       };
     },
   };

@@ -121,6 +121,7 @@ export interface ProvisioningEventsTable {
   path: string;
   operation: string;
   user_id: string | null;
+  group_id: string | null;
   status: number;
   outcome: string;
   scim_type: string | null;

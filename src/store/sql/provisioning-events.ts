@@ -6,7 +6,7 @@ import { rowLimit, type SqlContext, storable, withTransaction } from './context.
 import type { ProvisioningEventsTable } from './database.ts';
 
 /**
- * Rows per INSERT, largest first: 15 parameters each stays far below both dialects' parameter
+ * Rows per INSERT, largest first: 16 parameters each stays far below both dialects' parameter
  * limits, and the last size of 1 takes whatever is left.
  */
 const CHUNK_SIZES = [256, 32, 4, 1] as const;
@@ -20,6 +20,7 @@ const toEvent = (row: Selectable<ProvisioningEventsTable>): ProvisioningEvent =>
   path: row.path,
   operation: row.operation,
   userId: row.user_id,
+  groupId: row.group_id,
   status: row.status,
   outcome: row.outcome as ProvisioningOutcome,
   scimType: row.scim_type,
@@ -38,6 +39,7 @@ const toRow = (event: ProvisioningEvent) => ({
   path: event.path,
   operation: event.operation,
   user_id: event.userId,
+  group_id: event.groupId,
   status: event.status,
   outcome: event.outcome,
   scim_type: event.scimType,
@@ -76,7 +78,15 @@ export function provisioningEventStore(ctx: SqlContext): ProvisioningEventStore 
       }
       if (filter.outcome !== undefined) query = query.where('e.outcome', '=', filter.outcome);
       if (filter.userId !== undefined) query = query.where('e.user_id', '=', filter.userId);
-      const texts = [filter.from, filter.to, filter.idp, filter.operation, filter.userId];
+      if (filter.groupId !== undefined) query = query.where('e.group_id', '=', filter.groupId);
+      const texts = [
+        filter.from,
+        filter.to,
+        filter.idp,
+        filter.operation,
+        filter.userId,
+        filter.groupId,
+      ];
       if (texts.some((text) => text !== undefined && !storable(text))) return [];
       if (before !== undefined && !storable(before)) return [];
       if (before !== undefined) {
