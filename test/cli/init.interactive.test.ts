@@ -1,0 +1,153 @@
+/**
+ * `roster init` as a person runs it: in a real terminal (a tmux pane, so @clack/prompts sees a
+ * TTY), answering its prompts with keystrokes. Checks what the prompts lead to (the account the
+ * server holds, the profile saved) and that cancelling creates nothing.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAIN, ROOT, type ServerProcess, startServer } from '../helpers/server-process.ts';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) console.warn('tmux is not installed: the interactive `roster init` test is skipped');
+
+const OPERATOR_KEY = 'init-test-operator-key-0123456789';
+
+/** One terminal running one command; keystrokes in, the visible screen out. */
+function terminal(command: string) {
+  const socket = `roster-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const tmux = (...args: string[]) =>
+    execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  // The pane stays open after the command ends, so its last screen and exit code can be read.
+  tmux(
+    'new-session',
+    '-d',
+    '-x',
+    '120',
+    '-y',
+    '50',
+    '-c',
+    ROOT,
+    `${command}; echo "exit=$?"; sleep 60`,
+  );
+  const screen = () => tmux('capture-pane', '-p');
+  return {
+    screen,
+    async waitFor(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
+      const started = Date.now();
+      for (;;) {
+        const shown = screen();
+        if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
+        if (Date.now() - started > timeoutMs) {
+          throw new Error(`the terminal never showed ${String(text)}:\n${shown}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    type: (text: string) => tmux('send-keys', '-l', text),
+    press: (...keys: string[]) => tmux('send-keys', ...keys),
+    close: () => {
+      try {
+        tmux('kill-server');
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+}
+
+describe.skipIf(!hasTmux)('roster init in a terminal', () => {
+  const home = mkdtempSync(join(tmpdir(), 'roster-init-'));
+  const configDir = join(home, 'config');
+  let server: ServerProcess;
+  const init = () =>
+    terminal(
+      `ROSTER_CONFIG_DIR=${configDir} ${process.execPath} --import tsx ${MAIN} init ` +
+        `--url ${server.origin} --key ${OPERATOR_KEY}`,
+    );
+  const accounts = async () => {
+    const response = await fetch(`${server.origin}/api/v1/accounts`, {
+      headers: { Authorization: `Bearer ${OPERATOR_KEY}` },
+    });
+    return ((await response.json()) as { items: { name: string }[] }).items.map((a) => a.name);
+  };
+
+  beforeAll(async () => {
+    server = await startServer(['--database', join(home, 'roster.db')], {
+      ROSTER_ADMIN_KEY: OPERATOR_KEY,
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('asks, insists on a name, creates the account it was told to, and saves the profile', async () => {
+    const term = init();
+    try {
+      await term.waitFor('Account name');
+      term.press('Enter');
+      await term.waitFor('The account needs a name');
+      term.type('Acme Terminal');
+      term.press('Enter');
+      // The plan list starts on enterprise: one up is professional.
+      await term.waitFor('Plan (SCIM needs professional or enterprise)');
+      term.press('Up');
+      term.press('Enter');
+      // The pricing list starts on classic: one down is seats.
+      await term.waitFor('Pricing model');
+      term.press('Down');
+      term.press('Enter');
+      await term.waitFor('Is single sign-on (SSO) enabled?');
+      term.press('Enter');
+      await term.waitFor('Save the connection as profile');
+      term.press('Enter');
+      const screen = await term.waitFor(/exit=\d+/);
+      expect(screen).toContain('exit=0');
+      expect(screen).toContain('Account created');
+      expect(screen).toContain('professional, seats pricing, SSO on');
+      expect(screen).toContain('roster project create --name scim-app --features scim');
+    } finally {
+      term.close();
+    }
+    const saved = JSON.parse(readFileSync(join(configDir, 'profiles.json'), 'utf8')) as {
+      current: string;
+      profiles: Record<string, { url: string; key: string; account: string }>;
+    };
+    expect(saved.current).toBe('acme-terminal');
+    const profile = saved.profiles['acme-terminal'];
+    expect(profile?.url).toBe(server.origin);
+    // The saved key is the new account's own admin key, and the account is what was chosen.
+    const account = await fetch(`${server.origin}/api/v1/accounts/${profile?.account}`, {
+      headers: { Authorization: `Bearer ${profile?.key}` },
+    });
+    expect(account.status).toBe(200);
+    expect(await account.json()).toMatchObject({
+      name: 'Acme Terminal',
+      tier: 'professional',
+      pricingModel: 'seats',
+      ssoEnabled: true,
+    });
+  });
+
+  it('Ctrl-C at a prompt creates nothing and exits with 130', async () => {
+    const before = await accounts();
+    const term = init();
+    try {
+      await term.waitFor('Account name');
+      term.type('Never Created');
+      term.press('Enter');
+      await term.waitFor('Plan (SCIM needs professional or enterprise)');
+      term.press('C-c');
+      const screen = await term.waitFor(/exit=\d+/);
+      expect(screen).toContain('Nothing was created.');
+      expect(screen).toContain('exit=130');
+    } finally {
+      term.close();
+    }
+    expect(await accounts()).toEqual(before);
+    expect(before).not.toContain('Never Created');
+  });
+});
