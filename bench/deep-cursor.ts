@@ -1,11 +1,11 @@
 /**
  * A genuine deep cursor without walking there: the position encoding and the signed envelope are
- * the server's own (`src/store/sql/user-paging.ts`, `src/scim/cursor.ts`), keyed with the secret
+ * the server's own (`src/store/sql/keyset-paging.ts`, `src/scim/cursor.ts`), keyed with the secret
  * the bench gives the server (ROSTER_CURSOR_SECRET).
  */
 import { createCursorCodec } from '../src/scim/cursor.ts';
 import { sqliteQuirks } from '../src/store/sql/dialect-quirks.ts';
-import { encodeCursor, sortPlan } from '../src/store/sql/user-paging.ts';
+import { encodeCursor, sortPlan } from '../src/store/sql/keyset-paging.ts';
 
 /**
  * A cursor for the page after seq `afterSeq`, exactly as the server would issue it when walking

@@ -10,11 +10,9 @@ import { type ConditionTable, conditionToSql, type ElementTable } from './condit
 import { mapConflicts } from './conflicts.ts';
 import { type SqlContext, storable } from './context.ts';
 import type { GroupsTable } from './database.ts';
+import { selectPage, sortPlan } from './keyset-paging.ts';
 import { compile, type SqlFragment, sql } from './sql-fragment.ts';
 import type { ColumnInfo } from './user-columns.ts';
-import { afterCursor, encodeCursor, sortPlan } from './user-paging.ts';
-
-const MAX_PAGE_NUMBER = 2_147_483_647;
 
 const groupColumns: Readonly<Record<string, ColumnInfo>> = {
   id: { column: 'g.id', kind: 'text' },
@@ -129,50 +127,15 @@ export function groupStore(ctx: SqlContext): GroupStore {
 
     async query(query: GroupQuery): Promise<GroupPage> {
       const condition = conditionToSql(query.condition, query.accountId, quirks, groupTable);
-      const matching = sql`g.account_id = ${query.accountId} and ${condition}`;
-      const countAll = async () => {
-        const [row] = await run<{ total: unknown }>(
-          sql`select count(*) as total from groups g where ${matching}`,
-        );
-        return quirks.readInt(row?.total);
-      };
-      const { page } = query;
-      const limit = Math.min(Math.floor(page.limit), MAX_PAGE_NUMBER);
-      if (!(limit > 0)) return { groups: [], total: query.knownTotal ?? (await countAll()) };
-
-      const plan = sortPlan(query.sort, quirks, groupColumns);
-      const sortValue = plan.expr ? sql`, ${plan.expr} as sort_value` : sql.raw('');
-      const order = plan.expr
-        ? sql`${plan.expr} ${sql.raw(plan.descending ? 'desc' : 'asc')} nulls last, g.seq asc`
-        : sql.raw('g.seq asc');
-      const selectPage = (where: SqlFragment, tail: SqlFragment) =>
-        run<Selectable<GroupsTable> & { sort_value?: unknown }>(
-          sql`select g.*${sortValue} from groups g where ${where} order by ${order} ${tail}`,
-        );
-
-      if (page.kind === 'index') {
-        const offset = Math.min(Math.max(0, Math.floor(page.offset)), MAX_PAGE_NUMBER);
-        const rows = await selectPage(matching, sql`limit ${limit} offset ${offset}`);
-        const proven =
-          rows.length < limit && (rows.length > 0 || offset === 0)
-            ? offset + rows.length
-            : undefined;
-        return { groups: rows.map(toGroup), total: proven ?? (await countAll()) };
-      }
-      const where =
-        page.after === undefined
-          ? matching
-          : sql`${matching} and ${afterCursor(plan, page.after, 'g.seq')}`;
-      const rows = await selectPage(where, sql`limit ${limit + 1}`);
-      const pageRows = rows.slice(0, limit);
-      const last = pageRows.at(-1);
-      const nextKey =
-        rows.length > limit && last !== undefined
-          ? encodeCursor(plan, last.sort_value, quirks.readInt(last.seq))
-          : undefined;
-      const proven = page.after === undefined && nextKey === undefined ? rows.length : undefined;
-      const total = query.knownTotal ?? proven ?? (await countAll());
-      return { groups: pageRows.map(toGroup), total, nextKey };
+      const { rows, total, nextKey } = await selectPage<Selectable<GroupsTable>>(run, quirks, {
+        table: 'groups',
+        alias: 'g',
+        matching: sql`g.account_id = ${query.accountId} and ${condition}`,
+        plan: sortPlan(query.sort, quirks, groupColumns),
+        page: query.page,
+        knownTotal: query.knownTotal,
+      });
+      return { groups: rows.map(toGroup), total, nextKey };
     },
   };
 }

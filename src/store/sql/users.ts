@@ -6,9 +6,9 @@ import { bulkInserter } from './bulk-insert.ts';
 import { mapConflicts } from './conflicts.ts';
 import { type SqlContext, storable, withTransaction } from './context.ts';
 import type { UsersTable } from './database.ts';
+import { selectPage, sortPlan } from './keyset-paging.ts';
 import { compile, type SqlFragment, sql } from './sql-fragment.ts';
 import { userConditionToSql } from './user-condition-to-sql.ts';
-import { afterCursor, encodeCursor, sortPlan } from './user-paging.ts';
 import { loadUsers, userRow, valueRows } from './user-rows.ts';
 
 /**
@@ -17,8 +17,6 @@ import { loadUsers, userRow, valueRows } from './user-rows.ts';
  */
 const USER_CHUNK = 1000;
 const VALUE_CHUNK = 3000;
-/** Offsets and limits stay 32-bit: no page beyond that can hold a user. */
-const MAX_PAGE_NUMBER = 2_147_483_647;
 
 async function insertUsers(ctx: SqlContext, users: readonly User[]): Promise<void> {
   const { db, quirks } = ctx;
@@ -129,57 +127,16 @@ export function userStore(ctx: SqlContext): UserStore {
 
     async query(query: UserQuery): Promise<UserPage> {
       const condition = userConditionToSql(query.condition, query.accountId, quirks);
-      const matching = sql`u.account_id = ${query.accountId} and ${condition}`;
-      const countAll = async () => {
-        const [row] = await run<{ total: unknown }>(
-          sql`select count(*) as total from users u where ${matching}`,
-        );
-        return quirks.readInt(row?.total);
-      };
-      const { page } = query;
-      // Absurd startIndex/count values never reach the database as out-of-range integers.
-      const limit = Math.min(Math.floor(page.limit), MAX_PAGE_NUMBER);
-      if (!(limit > 0)) return { users: [], total: query.knownTotal ?? (await countAll()) };
-
-      const plan = sortPlan(query.sort, quirks);
-      const sortValue = plan.expr ? sql`, ${plan.expr} as sort_value` : sql.raw('');
-      const order = plan.expr
-        ? sql`${plan.expr} ${sql.raw(plan.descending ? 'desc' : 'asc')} nulls last, u.seq asc`
-        : sql.raw('u.seq asc');
-      const select = (where: SqlFragment, tail: SqlFragment) =>
-        run<Selectable<UsersTable> & { sort_value?: unknown }>(
-          sql`select u.*${sortValue} from users u where ${where} order by ${order} ${tail}`,
-        );
-
-      if (page.kind === 'index') {
-        const offset = Math.min(Math.max(0, Math.floor(page.offset)), MAX_PAGE_NUMBER);
-        const rows =
-          offset === 0 && pinsUniqueKey(query.condition)
-            ? // At most one row: no order to keep, and SQLite's sorter costs more than the
-              // lookup itself (measured 54 µs against 16 µs).
-              await run<Selectable<UsersTable>>(sql`select u.* from users u where ${matching}`)
-            : await select(matching, sql`limit ${limit} offset ${offset}`);
-        // A page that is neither full nor empty past the start proves the total by itself:
-        // every identity lookup (userName eq, externalId eq) is answered without a COUNT.
-        const proven =
-          rows.length < limit && (rows.length > 0 || offset === 0)
-            ? offset + rows.length
-            : undefined;
-        return { users: loadUsers(rows, quirks), total: proven ?? (await countAll()) };
-      }
-      const where =
-        page.after === undefined ? matching : sql`${matching} and ${afterCursor(plan, page.after)}`;
-      // One extra row tells whether another page follows.
-      const rows = await select(where, sql`limit ${limit + 1}`);
-      const pageRows = rows.slice(0, limit);
-      const last = pageRows.at(-1);
-      const nextKey =
-        rows.length > limit && last !== undefined
-          ? encodeCursor(plan, last.sort_value, quirks.readInt(last.seq))
-          : undefined;
-      const proven = page.after === undefined && nextKey === undefined ? rows.length : undefined;
-      const total = query.knownTotal ?? proven ?? (await countAll());
-      return { users: loadUsers(pageRows, quirks), total, nextKey };
+      const { rows, total, nextKey } = await selectPage<Selectable<UsersTable>>(run, quirks, {
+        table: 'users',
+        alias: 'u',
+        matching: sql`u.account_id = ${query.accountId} and ${condition}`,
+        plan: sortPlan(query.sort, quirks),
+        page: query.page,
+        knownTotal: query.knownTotal,
+        single: pinsUniqueKey(query.condition),
+      });
+      return { users: loadUsers(rows, quirks), total, nextKey };
     },
 
     async count(accountId) {
