@@ -1,8 +1,9 @@
-import { type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { AuditActor, AuditEntry } from '../../directory/model.ts';
 import type { AuditStore } from '../store.ts';
 import { rowLimit, type SqlContext, storable } from './context.ts';
 import type { AuditEntriesTable } from './database.ts';
+import { olderThan } from './older-than.ts';
 
 function toActor(row: Selectable<AuditEntriesTable>): AuditActor {
   if (row.actor_kind === 'admin-key') {
@@ -60,17 +61,7 @@ export function auditStore({ db }: SqlContext): AuditStore {
       let query = db.selectFrom('audit_entries as e').selectAll('e');
       if (accountId !== undefined) query = query.where('e.account_id', '=', accountId);
       if (action !== undefined) query = query.where('e.action', '=', action);
-      if (before !== undefined) {
-        // Strictly older than the `before` entry in (at, seq) order; an unknown id matches nothing.
-        query = query.where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('audit_entries as b')
-              .select(sql`1`.as('one'))
-              .where('b.id', '=', before)
-              .where(sql<boolean>`(e.at < b.at or (e.at = b.at and e.seq < b.seq))`),
-          ),
-        );
-      }
+      if (before !== undefined) query = query.where(olderThan('audit_entries', before));
       const rows = await query
         .orderBy('e.at', 'desc')
         .orderBy('e.seq', 'desc')

@@ -1,9 +1,10 @@
-import { type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { ProvisioningEvent, ProvisioningOutcome } from '../../directory/model.ts';
 import type { ProvisioningEventStore } from '../store.ts';
 import { bulkInserter } from './bulk-insert.ts';
 import { rowLimit, type SqlContext, storable, withTransaction } from './context.ts';
 import type { ProvisioningEventsTable } from './database.ts';
+import { olderThan } from './older-than.ts';
 
 /**
  * Rows per INSERT, largest first: 16 parameters each stays far below both dialects' parameter
@@ -89,17 +90,7 @@ export function provisioningEventStore(ctx: SqlContext): ProvisioningEventStore 
       ];
       if (texts.some((text) => text !== undefined && !storable(text))) return [];
       if (before !== undefined && !storable(before)) return [];
-      if (before !== undefined) {
-        // Strictly older than the `before` event in (at, seq) order; an unknown id matches nothing.
-        query = query.where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('provisioning_events as b')
-              .select(sql`1`.as('one'))
-              .where('b.id', '=', before)
-              .where(sql<boolean>`(e.at < b.at or (e.at = b.at and e.seq < b.seq))`),
-          ),
-        );
-      }
+      if (before !== undefined) query = query.where(olderThan('provisioning_events', before));
       const rows = await query
         .orderBy('e.at', 'desc')
         .orderBy('e.seq', 'desc')
