@@ -3,13 +3,12 @@
  * kept hashed in the settings) acts on every account; account admin keys act on one account.
  * Only hashes are stored; every comparison is constant-time, as for SCIM tokens.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { assertThat } from './errors.ts';
 import { newId } from './ids.ts';
 import type { AdminKey } from './model.ts';
-import { hashToken } from './tokens.ts';
+import { hashSecret, newSecret, sameHash } from './secrets.ts';
 
 /** Settings key of the generated operator key's hash. */
 const OPERATOR_SETTING = 'admin-operator-key-hash';
@@ -27,14 +26,6 @@ export type AdminCaller =
       readonly prefix: string;
     };
 
-const generate = (prefix: string) => prefix + randomBytes(32).toString('base64url');
-
-function sameHash(expectedHex: string, actualHex: string): boolean {
-  const expected = Buffer.from(expectedHex, 'hex');
-  const actual = Buffer.from(actualHex, 'hex');
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
-}
-
 export function createAdminKeys({ store, clock }: { store: Store; clock: Clock }) {
   let operatorHash: string | undefined;
   const touchedAt = new Map<string, number>();
@@ -47,18 +38,18 @@ export function createAdminKeys({ store, clock }: { store: Store; clock: Clock }
      */
     async ensureOperatorKey(configured?: string): Promise<{ freshKey: string | undefined }> {
       if (configured !== undefined) {
-        operatorHash = hashToken(configured);
+        operatorHash = hashSecret(configured);
         return { freshKey: undefined };
       }
-      const candidate = generate(OPERATOR_PREFIX);
-      const stored = await store.settings.insertIfAbsent(OPERATOR_SETTING, hashToken(candidate));
-      operatorHash = stored ? hashToken(candidate) : await store.settings.get(OPERATOR_SETTING);
+      const candidate = newSecret(OPERATOR_PREFIX);
+      const stored = await store.settings.insertIfAbsent(OPERATOR_SETTING, hashSecret(candidate));
+      operatorHash = stored ? hashSecret(candidate) : await store.settings.get(OPERATOR_SETTING);
       return { freshKey: stored ? candidate : undefined };
     },
 
     /** Who presents `key`, or undefined for an unknown or revoked key. */
     async authenticate(key: string): Promise<AdminCaller | undefined> {
-      const hash = hashToken(key);
+      const hash = hashSecret(key);
       operatorHash ??= await store.settings.get(OPERATOR_SETTING);
       if (operatorHash !== undefined && sameHash(operatorHash, hash)) return { kind: 'operator' };
       const record = await store.adminKeys.findByHash(hash);
@@ -80,13 +71,13 @@ export function createAdminKeys({ store, clock }: { store: Store; clock: Clock }
 
     /** A new account admin key; the key itself is returned once and never stored. */
     async issue(accountId: string, name: string): Promise<{ key: string; record: AdminKey }> {
-      const key = generate(ACCOUNT_PREFIX);
+      const key = newSecret(ACCOUNT_PREFIX);
       const record: AdminKey = {
         id: newId(),
         accountId,
         name,
         prefix: key.slice(0, ACCOUNT_PREFIX.length + 6),
-        hash: hashToken(key),
+        hash: hashSecret(key),
         createdAt: clock.now(),
         lastUsedAt: null,
         revokedAt: null,

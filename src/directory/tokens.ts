@@ -1,8 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { newId } from './ids.ts';
 import type { AccessToken } from './model.ts';
+import { hashSecret, newSecret, sameHash } from './secrets.ts';
 
 const TOKEN_PREFIX = 'roster_';
 /** How long a token lookup is trusted before the store is asked again: the revocation delay. */
@@ -11,12 +11,10 @@ export const TOKEN_CACHE_MS = 5_000;
 const TOUCH_INTERVAL_MS = 60_000;
 const CACHE_LIMIT = 10_000;
 
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
+export const hashToken = hashSecret;
 
 export function generateToken(): string {
-  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  return newSecret(TOKEN_PREFIX);
 }
 
 /** What an admin sees of a token: `active` (no expiry), `expiring` (works until expiresAt, e.g.
@@ -97,8 +95,7 @@ export function createTokens({ store, clock }: { store: Store; clock: Clock }) {
         cache.set(hash, entry);
       }
       // The lookup was by hash; compare again in constant time so equality never short-circuits.
-      const expected = Buffer.from(entry.token.hash, 'hex');
-      if (!timingSafeEqual(expected, Buffer.from(hash, 'hex'))) return undefined;
+      if (!sameHash(entry.token.hash, hash)) return undefined;
       const now = clock.now();
       if (!isUsable(entry.token, now)) return undefined;
       if (nowMs - entry.touchedAt > TOUCH_INTERVAL_MS) {
