@@ -34,8 +34,11 @@ export interface TestResponse {
 export interface RequestOptions {
   /** JSON-encoded as the body. */
   readonly body?: unknown;
-  /** Sent as the body verbatim (overrides `body`). */
-  readonly raw?: string;
+  /**
+   * Sent as the body verbatim (overrides `body`). Bytes go without a Content-Type header at all;
+   * a string body gets `text/plain;charset=UTF-8` from the Request unless one is given.
+   */
+  readonly raw?: string | Uint8Array;
   readonly headers?: Record<string, string>;
   /** Bearer token; defaults to the demo token; null sends no Authorization header. */
   readonly token?: string | null;
@@ -99,7 +102,7 @@ export async function createTestApp(
       ) {
         headers.Authorization = `Bearer ${token}`;
       }
-      let body: string | undefined = options.raw;
+      let body: string | Uint8Array | undefined = options.raw;
       if (body === undefined && options.body !== undefined) {
         body = JSON.stringify(options.body);
         if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {

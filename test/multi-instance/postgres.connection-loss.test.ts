@@ -41,8 +41,23 @@ describe.skipIf(!available)(
         body: JSON.stringify({ userName: 'survivor@example.com' }),
       });
       const { id } = (await created.json()) as { id: string };
-      const get = () =>
-        fetch(`${server.origin}/scim/v2/Users/${id}`, { headers }).then((r) => r.status);
+      /** 503s that are not a whole SCIM error (RFC 7644 §3.12) with Retry-After, described. */
+      const malformed503: string[] = [];
+      const get = async () => {
+        const response = await fetch(`${server.origin}/scim/v2/Users/${id}`, { headers });
+        const text = await response.text();
+        if (response.status === 503) {
+          const body = JSON.parse(text) as { schemas?: string[]; status?: string; detail?: string };
+          const whole =
+            /^application\/scim\+json/.test(response.headers.get('content-type') ?? '') &&
+            /^\d+$/.test(response.headers.get('retry-after') ?? '') &&
+            body.schemas?.[0] === 'urn:ietf:params:scim:api:messages:2.0:Error' &&
+            body.status === '503' &&
+            typeof body.detail === 'string';
+          if (!whole) malformed503.push(`${response.headers.get('content-type')} ${text}`);
+        }
+        return response.status;
+      };
 
       // Ten clients in a loop keep every pooled connection busy...
       let loading = true;
@@ -69,6 +84,7 @@ describe.skipIf(!available)(
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
       // An interrupted request is told to retry (503 + Retry-After), never a client error.
       expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+      expect(malformed503).toEqual([]);
       expect(await get()).toBe(200);
     });
   },

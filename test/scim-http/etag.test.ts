@@ -209,7 +209,10 @@ describe.each(STORE_KINDS)('ETags (%s)', (kind) => {
     );
     for (const response of responses) {
       expect([200, 503], response.text).toContain(response.status);
-      if (response.status === 503) expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+      if (response.status === 503) {
+        expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+        expectScimError(response, 503);
+      }
     }
     const acknowledged = numbers.filter((_, i) => responses[i]?.status === 200);
     expect(acknowledged.length).toBeGreaterThan(0);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../helpers/create-test-app.ts';
 import {
+  createGroup,
   createOtherTenant,
   createUser,
   expectListResponse,
@@ -127,5 +128,43 @@ describe.each(STORE_KINDS)('tenant isolation (%s)', (kind) => {
       { token: other.token },
     );
     expectScimError(foreign, 400, 'invalidCursor');
+  });
+  it('#4 /Bulk with another account’s token cannot read, change or delete a user or group', async () => {
+    const app = getApp();
+    const other = await createOtherTenant(app);
+    const mine = await createUser(app, unique('bulktenant'));
+    const group = await createGroup(app, unique('Bulk tenant'), [mine.id]);
+    const before = await app.request('GET', `${SCIM}/Users/${mine.id}`);
+    const response = await app.request('POST', `${SCIM}/Bulk`, {
+      token: other.token,
+      body: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+        Operations: [
+          {
+            method: 'PATCH',
+            path: `/Users/${mine.id}`,
+            data: patchOp({ op: 'replace', path: 'active', value: false }),
+          },
+          { method: 'PUT', path: `/Users/${mine.id}`, data: newUser('hijacked') },
+          {
+            method: 'PATCH',
+            path: `/Groups/${group.id}`,
+            data: patchOp({ op: 'remove', path: 'members' }),
+          },
+          { method: 'DELETE', path: `/Groups/${group.id}` },
+          { method: 'DELETE', path: `/Users/${mine.id}` },
+        ],
+      },
+    });
+    expect(response.status, response.text).toBe(200);
+    expect(
+      response.body.Operations.map((op: { status: string | number }) => String(op.status)),
+    ).toEqual(['404', '404', '404', '404', '404']);
+    const after = await app.request('GET', `${SCIM}/Users/${mine.id}`);
+    expect(after.body).toEqual(before.body);
+    expect(after.body.active).toBe(true);
+    expect((await app.request('GET', `${SCIM}/Groups/${group.id}`)).body.members).toEqual([
+      expect.objectContaining({ value: mine.id }),
+    ]);
   });
 });

@@ -183,6 +183,20 @@ describe.each(STORE_KINDS)('transport (%s)', (kind) => {
       expect(response.body.userName).toBe(`${local}@example.com`);
     });
 
+    it('#5 a POST and a PATCH with no Content-Type header at all are parsed', async () => {
+      const app = getApp();
+      const local = unique('noctype');
+      const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+      const created = await app.request('POST', `${SCIM}/Users`, { raw: bytes(newUser(local)) });
+      expect(created.status, created.text).toBe(201);
+      expect(created.body.userName).toBe(`${local}@example.com`);
+      const patched = await app.request('PATCH', `${SCIM}/Users/${created.body.id}`, {
+        raw: bytes(patchOp({ op: 'replace', path: 'displayName', value: 'No type' })),
+      });
+      expect(patched.status, patched.text).toBe(200);
+      expect(patched.body.displayName).toBe('No type');
+    });
+
     it.each(contentTypes)('#5 PATCH and PUT with Content-Type "%s" are parsed', async (ct) => {
       const app = getApp();
       const local = unique('ctype');

@@ -134,6 +134,30 @@ describe.each(STORE_KINDS)('POST /Users (%s)', (kind) => {
     );
   });
 
+  it('#13 adoption matches by e-mail alone, in any case, when the IdP’s userName differs', async () => {
+    const app = getApp();
+    const local = unique('byemail');
+    const existing = await insertAppUser(app, `${local}@example.com`);
+    const response = await app.request('POST', `${SCIM}/Users`, {
+      body: {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: `${local}.idp@example.com`,
+        name: { givenName: 'Scim', familyName: 'Managed' },
+        emails: [{ value: `${local.toUpperCase()}@Example.com`, type: 'work', primary: true }],
+      },
+    });
+    expect(response.status, response.text).toBe(201);
+    expect(response.body.id).toBe(existing.id);
+    expect(response.body.userName).toBe(`${local}.idp@example.com`);
+    const stored = await app.directory.store.users.findById(app.accountId, existing.id);
+    expect(stored?.managedBy).toBe('scim');
+    expect(stored?.createdAt).toBe(existing.createdAt);
+    expect(stored?.userName).toBe(`${local}.idp@example.com`);
+    // Still one user with that e-mail.
+    const found = await findUsers(app, `emails.value eq "${local}@example.com"`);
+    expect(found.body.Resources.map((r: { id: string }) => r.id)).toEqual([existing.id]);
+  });
+
   it('#14 ignored and unassigned input is accepted and neither echoed nor stored', async () => {
     const app = getApp();
     const local = unique('ignored');

@@ -120,6 +120,46 @@ describe.each(STORE_KINDS)('deprovisioning (%s)', (kind) => {
     expect((await app.directory.store.users.findById(app.accountId, user.id))?.active).toBe(true);
   });
 
+  it('#48 a deactivate → reactivate cycle keeps the permission set, profile and elements', async () => {
+    const app = getApp();
+    const local = unique('cycle');
+    const user = await createUser(app, local, {
+      title: 'Engineer',
+      phoneNumbers: [{ value: '+1 555 0100', type: 'work' }],
+    });
+    const set = {
+      id: crypto.randomUUID(),
+      accountId: app.accountId,
+      name: unique('Sales'),
+      isMinimal: false,
+      permissions: ['contacts.read'],
+      paidSeat: null,
+      createdAt: new Date().toISOString(),
+    };
+    await app.directory.store.permissionSets.insert(set);
+    await app.directory.store.users.assignPermissionSet(
+      app.accountId,
+      user.id,
+      set.id,
+      new Date().toISOString(),
+    );
+    const before = await app.request('GET', `${SCIM}/Users/${user.id}`);
+    for (const active of [false, true]) {
+      const response = await app.request('PATCH', `${SCIM}/Users/${user.id}`, {
+        body: patchOp({ op: 'replace', path: 'active', value: active }),
+      });
+      expect(response.status, response.text).toBe(200);
+    }
+    const after = await app.request('GET', `${SCIM}/Users/${user.id}`);
+    const { meta: _beforeMeta, ...beforeBody } = before.body;
+    const { meta: _afterMeta, ...afterBody } = after.body;
+    expect(afterBody).toEqual(beforeBody);
+    expect(afterBody).toMatchObject({ title: 'Engineer', active: true });
+    const stored = await app.directory.store.users.findById(app.accountId, user.id);
+    expect(stored?.permissionSetId).toBe(set.id);
+    expect(stored?.managedBy).toBe('scim');
+  });
+
   it('#48 PUT active=false keeps the user visible; PUT active=true reactivates', async () => {
     const app = getApp();
     const local = unique('puttoggle');
