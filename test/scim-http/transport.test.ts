@@ -99,6 +99,25 @@ describe.each(STORE_KINDS)('transport (%s)', (kind) => {
       const response = await app.request('GET', `${SCIM}/${path}?${extra}`);
       expect(response.status, `${path}: ${response.text}`).toBe(200);
     }
+    const searched = await app.request('POST', `${SCIM}/Users/.search?${extra}`, {
+      body: { filter: `id eq "${id}"` },
+    });
+    expectListResponse(searched);
+    expect(searched.body.totalResults).toBe(1);
+    const bulk = await app.request('POST', `${SCIM}/Bulk?${extra}`, {
+      body: {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+        Operations: [
+          {
+            method: 'PATCH',
+            path: `/Users/${id}`,
+            data: patchOp({ op: 'replace', path: 'displayName', value: 'Via Bulk' }),
+          },
+        ],
+      },
+    });
+    expect(bulk.status, bulk.text).toBe(200);
+    expect(String(bulk.body.Operations[0].status)).toBe('200');
     expect((await app.request('DELETE', `${SCIM}/Users/${id}?${extra}`)).status).toBe(204);
   });
 
