@@ -36,6 +36,11 @@ export interface BulkRequest {
 }
 
 const METHODS = new Set<string>(['POST', 'PUT', 'PATCH', 'DELETE']);
+/**
+ * An entity tag as an If-Match header can carry it (RFC 9110 §8.8.3: visible ASCII, optionally
+ * weak and quoted). Anything else, a newline above all, cannot become a header.
+ */
+const ENTITY_TAG = /^(W\/)?"?[\x21\x23-\x7e]*"?$/;
 const PATH = /^\/(Users|Groups)(\/[^/?#]+)?$/i;
 
 function operation(raw: unknown, index: number): BulkOperation {
@@ -62,6 +67,9 @@ function operation(raw: unknown, index: number): BulkOperation {
   }
   if (bulkId !== undefined && (typeof bulkId !== 'string' || bulkId === '')) {
     return broken("'bulkId' must be a non-empty string");
+  }
+  if (version !== undefined && (typeof version !== 'string' || !ENTITY_TAG.test(version))) {
+    return broken(`'version' must be an entity tag such as W/"3", got ${JSON.stringify(version)}`);
   }
   const base = {
     index,

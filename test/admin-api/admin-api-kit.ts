@@ -7,6 +7,7 @@
 import { expect } from 'vitest';
 import { scimAppProjectTemplate } from '../../src/directory/scim-app-project/project-template.ts';
 import { apiRoutes } from '../../src/http/api/router.ts';
+import { unstorableText } from '../../src/http/unstorable-text.ts';
 import { createCursorCodec } from '../../src/scim/cursor.ts';
 import {
   ADMIN_KEY,
@@ -17,6 +18,18 @@ import {
   type TestResponse,
 } from '../helpers/create-test-app.ts';
 import { SchemaResolver } from './json-schema-check.ts';
+
+/** Whether any string (value or key) of a JSON value holds NUL or an unpaired surrogate. */
+function hasUnstorableText(value: unknown): boolean {
+  if (typeof value === 'string') return unstorableText(value) !== undefined;
+  if (Array.isArray(value)) return value.some(hasUnstorableText);
+  if (value && typeof value === 'object') {
+    return Object.entries(value).some(
+      ([key, inner]) => unstorableText(key) !== undefined || hasUnstorableText(inner),
+    );
+  }
+  return false;
+}
 
 export const API = '/api/v1';
 
@@ -75,7 +88,11 @@ function conform(
   ) {
     const schema = (requestBody.content as Record<string, { schema: Json }>)['application/json']
       ?.schema as Json;
-    const docProblems = resolver.check(schema, options.body);
+    const docProblems = [
+      ...resolver.check(schema, options.body),
+      // The document's one rule for every string, stated in its description.
+      ...(hasUnstorableText(options.body) ? [{ pointer: '', message: 'unstorable text' }] : []),
+    ];
     if (![401, 403, 404, 413, 415].includes(response.status)) {
       const serverInvalid = response.status === 400 && response.body?.code === 'request.invalid';
       expect(serverInvalid, `document says ${JSON.stringify(docProblems)}: ${where}`).toBe(

@@ -89,6 +89,43 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    it('refuses text no store can keep: NUL and unpaired surrogates in bodies, paths and queries', async (ctx) => {
+      if (!t) return ctx.skip();
+      const base = `${API}/accounts/${accountId}`;
+      for (const body of [
+        { name: 'Sales', permissions: ['contacts.read', 'a\ud800'] },
+        { name: 'Sales\udc00', permissions: [] },
+        { name: 'Sales', permissions: [], 'x\ud800': 1 },
+      ]) {
+        const response = await t.call('POST', `${base}/permission-sets`, { body });
+        expect(problem(response), JSON.stringify(body)).toEqual({
+          status: 400,
+          code: 'request.invalid',
+          type: 'application/problem+json',
+        });
+        expect(response.body.detail).toMatch(/unpaired UTF-16 surrogates|NUL/);
+      }
+      for (const path of [`${base}/domains/%00`, `${base}/domains/a%00b.example.com/verify`]) {
+        const method = path.endsWith('/verify') ? 'POST' : 'DELETE';
+        const response = await t.call(method, path);
+        expect(problem(response), path).toMatchObject({ status: 404, code: 'resource.not_found' });
+      }
+      for (const query of ['action=%00', 'action=a%00b']) {
+        for (const path of [`${base}/audit`, `${API}/audit`]) {
+          const response = await t.call('GET', `${path}?${query}`);
+          expect(problem(response), `${path}?${query}`).toMatchObject({
+            status: 400,
+            code: 'request.invalid',
+          });
+          expect(response.body.errors).toEqual([
+            { pointer: '/action', message: 'NUL characters (\\u0000) are not allowed' },
+          ]);
+        }
+      }
+      const log = await t.call('GET', `${base}/provisioning-log?operation=%00`);
+      expect(problem(log)).toMatchObject({ status: 400, code: 'request.invalid' });
+    });
+
     it('refuses unknown, repeated and ill-typed query parameters', async (ctx) => {
       if (!t) return ctx.skip();
       const unknown = await t.call('GET', `${API}/accounts/${accountId}?verbose=1`);
@@ -113,8 +150,9 @@ for (const kind of STORE_KINDS) {
         { secondaryTeamIds: Array.from({ length: 500 }, (_, i) => `t${i}`) },
         { primaryTeamId: '\u202e', permissionSetId: 'x'.repeat(200) },
         { name: '\ud800', permissions: [null] },
+        { name: 'x', permissions: ['a\ud800'], domain: 'a\udc00.example.com' },
       ];
-      const junkIds = ['x', 'x'.repeat(129), '%20', '..', '%2e%2e'];
+      const junkIds = ['x', 'x'.repeat(129), '%20', '..', '%2e%2e', '%00'];
       let checked = 0;
       for (const route of routeTable(t)) {
         const method = route.method.toUpperCase();

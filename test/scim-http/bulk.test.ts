@@ -130,6 +130,41 @@ describe.each(STORE_KINDS)('bulk (%s)', (kind) => {
     expect(await memberIds(app, group.id)).toEqual([freshId]);
   });
 
+  it('a version that cannot be an If-Match header is that operation’s 400, not the request’s 500', async () => {
+    const app = getApp();
+    const user = await createUser(app, unique('bulkversion'));
+    const deleteWith = (version: unknown) => ({
+      method: 'DELETE',
+      path: `/Users/${user.id}`,
+      version,
+    });
+    const response = await send(
+      bulk([
+        deleteWith('W/"1"\nX-Injected: yes'),
+        deleteWith('a\rb'),
+        deleteWith('Ā'),
+        deleteWith(3),
+        {
+          method: 'PATCH',
+          path: `/Users/${user.id}`,
+          version: user.meta.version,
+          data: patchOp({ op: 'replace', path: 'title', value: 'Still applied' }),
+        },
+      ]),
+    );
+    expect(response.status, response.text).toBe(200);
+    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON response fields
+    const ops = response.body.Operations as Record<string, any>[];
+    expect(ops.map((o) => o.status)).toEqual(['400', '400', '400', '400', '200']);
+    for (const op of ops.slice(0, 4)) {
+      expect(op.response).toMatchObject({ status: '400', scimType: 'invalidSyntax' });
+      expect(op.response.detail).toContain("'version' must be an entity tag");
+    }
+    const read = await app.request('GET', `${SCIM}/Users/${user.id}`);
+    expect(read.status).toBe(200);
+    expect(read.body.title).toBe('Still applied');
+  });
+
   it('many independent operations: all applied; writes to one resource keep request order', async () => {
     const app = getApp();
     const group = await createGroup(app, unique('Many'));

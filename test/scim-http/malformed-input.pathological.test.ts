@@ -124,5 +124,41 @@ describe.each(STORE_KINDS)('pathological input (%s)', (kind) => {
       });
       never500(response);
     });
+
+    it('unpaired UTF-16 surrogates in values and names, on POST, PUT, PATCH, .search and /Bulk', async () => {
+      const app = getApp();
+      // JSON.stringify writes a lone surrogate as the escape "\ud800", which PostgreSQL's
+      // jsonb refuses: the request must be refused before any store sees it.
+      const lone = 'a\ud800b';
+      const user = await createUser(app, unique('surrogate'));
+      for (const [method, path, body] of [
+        ['POST', USERS, newUser(unique('surrogate'), { displayName: lone })],
+        ['POST', USERS, newUser(unique('surrogate'), { [`x${lone}`]: 'value' })],
+        ['PUT', `${USERS}/${user.id}`, newUser(unique('surrogate'), { title: '\udc00' })],
+        [
+          'PATCH',
+          `${USERS}/${user.id}`,
+          patchOp({ op: 'add', path: 'name.givenName', value: lone }),
+        ],
+        ['POST', `${USERS}/.search`, { filter: `userName eq "${lone}"` }],
+      ] as const) {
+        const response = await app.request(method, path, { body });
+        expectScimError(response, 400, 'invalidValue');
+        expect(response.body.detail).toContain('unpaired UTF-16 surrogates');
+      }
+      const bulk = await app.request('POST', `${SCIM}/Bulk`, {
+        body: {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+          Operations: [{ method: 'POST', bulkId: 'a', path: '/Users', data: newUser(lone) }],
+        },
+      });
+      expectScimError(bulk, 400, 'invalidValue');
+      // A well-formed pair (an emoji) is fine, and stored as sent.
+      const emoji = await app.request('PATCH', `${USERS}/${user.id}`, {
+        body: patchOp({ op: 'replace', path: 'displayName', value: 'Ana \ud83d\ude00' }),
+      });
+      expect(emoji.status, emoji.text).toBe(200);
+      expect(emoji.body.displayName).toBe('Ana 😀');
+    });
   });
 });

@@ -147,7 +147,9 @@ export function openApiDocument(routes: readonly ApiRoute[]): Json {
       description:
         'Account administration for Roster. Authenticate with `Authorization: Bearer <key>`: ' +
         'the operator key acts on every account, an account admin key on its own account. ' +
-        'Errors are RFC 9457 problem details with a stable `code`.',
+        'Errors are RFC 9457 problem details with a stable `code`. Every string, in bodies, ' +
+        'paths and query parameters, must be free of NUL characters and unpaired UTF-16 ' +
+        'surrogates (400 `request.invalid`; 404 in a path).',
     },
     servers: [{ url: '/api/v1' }],
     security: [{ adminKey: [] }],

@@ -1,5 +1,6 @@
-/** Request bodies: JSON only, bounded in size and depth, with no NUL characters. */
+/** Request bodies: JSON only, bounded in size and depth, with only text both stores can keep. */
 import type { Context } from 'hono';
+import { unstorableText } from '../unstorable-text.ts';
 import { ApiProblem } from './problem-response.ts';
 
 /** Deeper than any admin request can be; guards what recurses over the body after this. */
@@ -44,9 +45,8 @@ function checkShape(body: unknown): void {
   const stack: [unknown, number][] = [[body, 0]];
   while (stack.length > 0) {
     const [value, depth] = stack.pop() as [unknown, number];
-    if (typeof value === 'string' && value.includes('\u0000')) {
-      throw new ApiProblem(400, 'request.invalid', 'NUL characters (\\u0000) are not allowed');
-    }
+    const problem = typeof value === 'string' ? unstorableText(value) : undefined;
+    if (problem) throw new ApiProblem(400, 'request.invalid', `${problem} are not allowed`);
     if (value && typeof value === 'object') {
       if (depth >= MAX_DEPTH) {
         throw new ApiProblem(
@@ -56,9 +56,8 @@ function checkShape(body: unknown): void {
         );
       }
       for (const [key, inner] of Object.entries(value)) {
-        if (key.includes('\u0000')) {
-          throw new ApiProblem(400, 'request.invalid', 'NUL characters (\\u0000) are not allowed');
-        }
+        const inKey = unstorableText(key);
+        if (inKey) throw new ApiProblem(400, 'request.invalid', `${inKey} are not allowed`);
         stack.push([inner, depth + 1]);
       }
     }

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AdminCaller } from '../../directory/admin-keys.ts';
 import type { Directory } from '../../directory/directory.ts';
 import type { Account } from '../../directory/model.ts';
+import { unstorableText } from '../unstorable-text.ts';
 import {
   accessibleAccount,
   accountNotFound,
@@ -69,6 +70,14 @@ function parseQuery(route: ApiRoute, c: Context): unknown {
       { errors: names.map((name) => ({ pointer: `/${name}`, message: 'unknown parameter' })) },
     );
   }
+  for (const [name, value] of Object.entries(single)) {
+    const problem = unstorableText(value);
+    if (problem) {
+      throw new ApiProblem(400, 'request.invalid', `${problem} are not allowed in '${name}'`, {
+        errors: [{ pointer: `/${name}`, message: `${problem} are not allowed` }],
+      });
+    }
+  }
   const parsed = route.query.safeParse(single);
   if (!parsed.success) throw invalid('query', parsed.error);
   return parsed.data;
@@ -76,9 +85,11 @@ function parseQuery(route: ApiRoute, c: Context): unknown {
 
 function parsePath(route: ApiRoute, c: Context): Record<string, string> {
   const raw = c.req.param() as Record<string, string>;
-  if (!route.params) return raw;
-  const parsed = route.params.safeParse(raw);
-  if (!parsed.success) {
+  // No id or name Roster issued holds such text, so nothing can be at that path.
+  const unstorable = Object.values(raw).some((value) => unstorableText(value) !== undefined);
+  if (!route.params && !unstorable) return raw;
+  const parsed = unstorable ? undefined : route.params?.safeParse(raw);
+  if (!parsed?.success) {
     throw new ApiProblem(
       404,
       'resource.not_found',

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { invalidSyntax, invalidValue, ScimError } from '../../scim/errors.ts';
+import { unstorableText } from '../unstorable-text.ts';
 import type { ScimEnv } from './scim-env.ts';
 
 /**
@@ -28,23 +29,23 @@ export async function readJsonBody(c: Context<ScimEnv>, maxBytes: number): Promi
 const MAX_DEPTH = 32;
 
 /**
- * Refuses what no attribute can hold before anything recurses over it: absurd nesting, and NUL
- * characters (PostgreSQL text cannot store them, and no IdP sends them).
+ * Refuses what no attribute can hold before anything recurses over it: absurd nesting, and text
+ * no store can keep alike (NUL, unpaired surrogates; `unstorable-text.ts`), which no IdP sends.
  */
 function checkShape(body: unknown): void {
   const stack: [unknown, number][] = [[body, 0]];
   while (stack.length > 0) {
     const [value, depth] = stack.pop() as [unknown, number];
     if (typeof value === 'string') {
-      if (value.includes('\u0000'))
-        throw invalidValue('NUL characters (\\u0000) are not allowed in values');
+      const problem = unstorableText(value);
+      if (problem) throw invalidValue(`${problem} are not allowed in values`);
     } else if (value && typeof value === 'object') {
       if (depth >= MAX_DEPTH) {
         throw invalidSyntax(`the request body nests deeper than ${MAX_DEPTH} levels`);
       }
       for (const [key, inner] of Object.entries(value)) {
-        if (key.includes('\u0000'))
-          throw invalidValue('NUL characters (\\u0000) are not allowed in names');
+        const problem = unstorableText(key);
+        if (problem) throw invalidValue(`${problem} are not allowed in names`);
         stack.push([inner, depth + 1]);
       }
     }
