@@ -110,6 +110,28 @@ describe.each(STORE_KINDS)('pathological input (%s)', (kind) => {
       if (response.status !== 201) expectScimError(response, 400, 'invalidValue');
     });
 
+    it('filters with more value paths or comparisons than any IdP sends are refused, not run', async () => {
+      const app = getApp();
+      const ands = (term: string, n: number) => Array.from({ length: n }, () => term).join(' and ');
+      // 400 ANDed value paths held a PostgreSQL connection for minutes before the limit.
+      for (const text of [
+        `${ands('emails[value pr]', 400)} and userName pr`,
+        ands('emails.value pr', 11),
+        Array.from({ length: 101 }, (_, i) => `userName eq "u${i}@example.com"`).join(' or '),
+      ]) {
+        const response = await app.request('POST', `${USERS}/.search`, { body: { filter: text } });
+        expectScimError(response, 400, 'invalidFilter');
+        expect(response.body.detail).toMatch(/at most (10|100) are allowed/);
+      }
+      for (const text of [
+        ands('emails[value pr]', 10),
+        Array.from({ length: 100 }, (_, i) => `userName eq "u${i}@example.com"`).join(' or '),
+      ]) {
+        const response = await app.request('POST', `${USERS}/.search`, { body: { filter: text } });
+        expect(response.status, response.text).toBe(200);
+      }
+    });
+
     it('an id with a NUL character', async () => {
       never500(await getApp().request('GET', `${USERS}/${encodeURIComponent('a\u0000b')}`));
     });

@@ -169,12 +169,67 @@ function some(
   return { kind: 'some', attribute: attribute.name, condition };
 }
 
+/**
+ * Most multi-valued matches (`emails[...]`, `emails.value eq`) one filter may hold. Each becomes
+ * a subquery, and the database's planning time grows steeply with their number (400 of them
+ * held a PostgreSQL connection for minutes); IdPs send one or two.
+ */
+export const maxValuePaths = 10;
+/** Most comparisons one filter may hold (an `or` of ids, for example). */
+export const maxComparisons = 100;
+
+/** Refuses a filter whose SQL would cost far more than any IdP's filter does. */
+function checkCost(condition: AnyCondition): Result<AnyCondition, ScimError> {
+  let valuePaths = 0;
+  let comparisons = 0;
+  const stack: AnyCondition[] = [condition];
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyCondition;
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        stack.push(...node.conditions);
+        break;
+      case 'not':
+        stack.push(node.condition);
+        break;
+      case 'some':
+        valuePaths++;
+        stack.push(node.condition);
+        break;
+      case 'compare':
+      case 'present':
+        comparisons++;
+        break;
+    }
+  }
+  if (valuePaths > maxValuePaths) {
+    return fail(
+      invalidFilter(
+        `the filter matches multi-valued attributes ${valuePaths} times ('emails[...]', 'emails.value ...'); at most ${maxValuePaths} are allowed`,
+      ),
+    );
+  }
+  if (comparisons > maxComparisons) {
+    return fail(
+      invalidFilter(
+        `the filter has ${comparisons} comparisons; at most ${maxComparisons} are allowed`,
+      ),
+    );
+  }
+  return ok(condition);
+}
+
 export function toCondition<Column extends string>(
   filter: Filter,
   spec: ConditionSpec<Column>,
 ): Result<Condition<Column>, ScimError> {
+  const translated = translate(filter, spec);
   // The translation only ever names columns from `spec.columns`.
-  return translate(filter, spec) as Result<Condition<Column>, ScimError>;
+  return (translated.ok ? checkCost(translated.value) : translated) as Result<
+    Condition<Column>,
+    ScimError
+  >;
 }
 
 function translate(filter: Filter, spec: ConditionSpec<string>): Result<AnyCondition, ScimError> {

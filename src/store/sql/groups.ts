@@ -38,10 +38,10 @@ const groupTable: ConditionTable = {
   some(attribute, inner, negated, accountId) {
     if (attribute !== 'members') return sql.raw(negated ? '(1 = 1)' : '(1 = 0)');
     const from = sql`group_members as m join users as mu on mu.id = m.user_id`;
-    const where = sql`m.account_id = ${accountId} and ${inner}`;
+    // As for users' elements: the correlated form is confined by the group row alone.
     return negated
-      ? sql`(not exists (select 1 from ${from} where m.group_id = g.id and ${where}))`
-      : sql`(g.id in (select m.group_id from ${from} where ${where}))`;
+      ? sql`(not exists (select 1 from ${from} where m.group_id = g.id and ${inner}))`
+      : sql`(g.id in (select m.group_id from ${from} where m.account_id = ${accountId} and ${inner}))`;
   },
 };
 

@@ -33,21 +33,23 @@ const userTable: ConditionTable = {
   columns: userColumns,
   profile: 'u.profile',
   elements: (attribute) => (attribute === 'groups' ? groupElements : valueElements),
+  // Positive: IN, so the account's (account_id, attribute, value_lower) index can drive the
+  // query. Negated: NOT EXISTS, which PostgreSQL runs as an anti-join (NOT IN over a large
+  // subquery can degrade to a rescan per user). The correlated form names no account: the user
+  // row already belongs to one, and naming it would let SQLite, before it has statistics,
+  // search the account-wide index once per user instead of the user's own rows (13 s against
+  // 0.1 s at 12,000 users).
   some(attribute, inner, negated, accountId) {
     if (attribute === 'groups') {
       const from = sql`group_members as gm join groups as gg on gg.id = gm.group_id`;
-      const where = sql`gm.account_id = ${accountId} and ${inner}`;
       return negated
-        ? sql`(not exists (select 1 from ${from} where gm.user_id = u.id and ${where}))`
-        : sql`(u.id in (select gm.user_id from ${from} where ${where}))`;
+        ? sql`(not exists (select 1 from ${from} where gm.user_id = u.id and ${inner}))`
+        : sql`(u.id in (select gm.user_id from ${from} where gm.account_id = ${accountId} and ${inner}))`;
     }
-    const where = sql`v.account_id = ${accountId} and v.attribute = ${attribute} and ${inner}`;
-    // Positive: IN, so the (account_id, attribute, value_lower) index can drive the query.
-    // Negated: NOT EXISTS, which PostgreSQL runs as an anti-join; NOT IN over a large
-    // subquery can degrade to a rescan per user.
+    const element = sql`v.attribute = ${attribute} and ${inner}`;
     return negated
-      ? sql`(not exists (select 1 from user_values as v where v.user_id = u.id and ${where}))`
-      : sql`(u.id in (select v.user_id from user_values as v where ${where}))`;
+      ? sql`(not exists (select 1 from user_values as v where v.user_id = u.id and ${element}))`
+      : sql`(u.id in (select v.user_id from user_values as v where v.account_id = ${accountId} and ${element}))`;
   },
 };
 
