@@ -6,6 +6,18 @@
  */
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSTORABLE = new RegExp(`\u0000|${UNPAIRED_SURROGATE.source}`, 'g');
+
+/**
+ * `text` with what cannot be stored written as visible escapes (`\u0000`, `\ud800`): for the
+ * provisioning log, which records refused requests as they came, including their ids.
+ */
+export function escapeUnstorable(text: string): string {
+  return text.replace(
+    UNSTORABLE,
+    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+}
 
 /** What `text` holds that cannot be stored ("NUL characters (\u0000)"), or undefined. */
 export function unstorableText(text: string): string | undefined {

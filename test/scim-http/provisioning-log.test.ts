@@ -165,4 +165,21 @@ describe.each(STORE_KINDS)('provisioning log (%s)', (kind) => {
     expect(missing.outcome).toBe('failure');
     expect(missing.explanation).toBeTruthy();
   });
+  it('logs refused requests whose ids hold NUL characters, with the NUL escaped', async () => {
+    const app = getApp();
+    const tag = unique('nulid');
+    for (const path of [`${SCIM}/Users/${tag}%00x`, `${SCIM}/Groups/${tag}%00x`]) {
+      expect((await app.request('GET', path)).status, path).toBe(404);
+    }
+    const logged = (await events(app)).filter((e) => e.path.includes(tag));
+    expect(logged.map((e) => [e.operation, e.status]).sort()).toEqual([
+      ['get group', 404],
+      ['get user', 404],
+    ]);
+    const user = logged.find((e) => e.operation === 'get user');
+    const group = logged.find((e) => e.operation === 'get group');
+    expect(user?.userId).toBe(`${tag}\\u0000x`);
+    expect(group?.groupId).toBe(`${tag}\\u0000x`);
+    for (const event of logged) expect(event.explanation ?? '').not.toContain('\u0000');
+  });
 });

@@ -19,7 +19,7 @@ import {
 } from '../../scim/bulk-request.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import { methodNotAllowed, notFound, type Result } from '../../scim/errors.ts';
-import { renderScimError, toScimError } from './error-response.ts';
+import { isContention, renderScimError, toScimError } from './error-response.ts';
 import { groupsRoutes } from './groups.ts';
 import { provisioningRecorder } from './provisioning-recorder.ts';
 import { readJsonBody } from './read-body.ts';
@@ -71,7 +71,7 @@ export function bulkRoutes(deps: BulkRouteDeps) {
   });
   operations.onError((error, c) => {
     const scimError = toScimError(error);
-    if (scimError.status >= 500) deps.onInternalError(error);
+    if (scimError.status >= 500 && !isContention(error)) deps.onInternalError(error);
     return renderScimError(c as unknown as Context<ScimEnv>, scimError);
   });
 

@@ -84,6 +84,17 @@ export function toScimError(error: unknown): ScimError {
   return new ScimError(500, undefined, 'internal error; the request was not applied');
 }
 
+/**
+ * Whether `error` is writers colliding (answered 503 + Retry-After): an expected outcome under
+ * concurrent IdP traffic, not a fault worth an error log.
+ */
+export function isContention(error: unknown): boolean {
+  return (
+    (error instanceof DirectoryError && error.code.endsWith('.update_contended')) ||
+    isStoreContention(error)
+  );
+}
+
 export function renderScimError(c: Context<ScimEnv>, error: ScimError): Response {
   return scimJson(
     c,

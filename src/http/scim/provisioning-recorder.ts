@@ -7,6 +7,7 @@ import { newId } from '../../directory/ids.ts';
 import type { ProvisioningOutcome } from '../../directory/model.ts';
 import type { ProvisioningLog } from '../../directory/provisioning-log.ts';
 import { detectIdp } from '../../scim/compat/detect-idp.ts';
+import { escapeUnstorable } from '../unstorable-text.ts';
 import { redactSecrets } from './redact-secrets.ts';
 import type { ScimEnv } from './scim-env.ts';
 
@@ -77,6 +78,8 @@ function readablePath(raw: string): string {
   return out;
 }
 
+const orNull = (text: string | undefined) => (text === undefined ? null : escapeUnstorable(text));
+
 export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<ScimEnv> {
   return async (c, next) => {
     const started = performance.now();
@@ -95,12 +98,13 @@ export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<Sc
       method: c.req.method,
       path: readablePath(url.path + url.search),
       operation: c.get('operation') ?? `${c.req.method} ${url.path}`,
-      userId: c.get('userId') ?? null,
-      groupId: c.get('groupId') ?? null,
+      // Ids and details echo what the client sent (`/Users/%00` is logged as refused, too).
+      userId: orNull(c.get('userId')),
+      groupId: orNull(c.get('groupId')),
       status,
       outcome,
       scimType: failed ? (response?.scimType ?? null) : null,
-      explanation: failed ? (response?.detail ?? null) : (warning ?? null),
+      explanation: orNull(failed ? response?.detail : warning),
       requestBody: serialise(c.get('requestBody')),
       responseBody: responseText(c.get('responseText'), response, status, c.req.method),
       durationMs: Math.round((performance.now() - started) * 10) / 10,

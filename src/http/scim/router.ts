@@ -7,7 +7,7 @@ import { publicBase } from '../public-base.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { bulkRoutes } from './bulk.ts';
 import { discoveryRoutes } from './discovery.ts';
-import { renderScimError, toScimError } from './error-response.ts';
+import { isContention, renderScimError, toScimError } from './error-response.ts';
 import { groupsRoutes } from './groups.ts';
 import { provisioningRecorder } from './provisioning-recorder.ts';
 import { createRateLimiter } from './rate-limit.ts';
@@ -62,7 +62,7 @@ export function scimRouter(options: ScimRouterOptions) {
   });
   scim.onError((error, c) => {
     const scimError = toScimError(error);
-    if (scimError.status >= 500) options.onInternalError(error);
+    if (scimError.status >= 500 && !isContention(error)) options.onInternalError(error);
     return renderScimError(c, scimError);
   });
   return scim;
