@@ -336,5 +336,11 @@ export interface Store extends StoreSession {
   migrate(): Promise<void>;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
+  /**
+   * Refreshes the query planner's statistics where the database needs to be told (SQLite's
+   * `pragma optimize`; PostgreSQL's autovacuum does it by itself). The store also does this
+   * every few minutes while it is open.
+   */
+  refreshStatistics(): Promise<void>;
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { sqliteQuirks } from '../../src/store/sql/dialect-quirks.ts';
 import { compile, sql } from '../../src/store/sql/sql-fragment.ts';
 import { userConditionToSql } from '../../src/store/sql/user-condition-to-sql.ts';
 import { openTestStore } from '../helpers/test-store.ts';
-import { makeAccount } from './fixtures.ts';
+import { makeAccount, makeUser } from './fixtures.ts';
 import { storeContract } from './store-contract.ts';
 
 storeContract('sqlite', async () => {
@@ -198,5 +198,74 @@ describe('sqlite query plans before statistics', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     })();
+  });
+});
+
+describe('sqlite statistics', () => {
+  it('refreshStatistics lets an emails.value lookup start from the value, not every user', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-stats-'));
+    const filename = join(dir, 'roster.db');
+    const store = createStore(filename);
+    await store.migrate();
+    const reader = new SqliteDatabase(filename, { readonly: true });
+    try {
+      const account = makeAccount();
+      await store.accounts.insert(account);
+      // Grown through ordinary writes, as an IdP's first import grows it: no statistics yet.
+      await store.transaction(async (session) => {
+        for (let i = 0; i < 5000; i++) {
+          const email = `grown${i}@example.com`;
+          await session.users.insert(
+            makeUser(account.id, {
+              userName: email,
+              email,
+              multiValued: { emails: [{ value: email, type: 'work', primary: true }] },
+            }),
+          );
+        }
+      });
+      const condition = userConditionToSql(
+        {
+          kind: 'some',
+          attribute: 'emails',
+          condition: {
+            kind: 'compare',
+            field: { kind: 'element', path: ['value'] },
+            op: 'eq',
+            value: 'grown7@example.com',
+            caseExact: false,
+          },
+        },
+        account.id,
+        sqliteQuirks,
+      );
+      const query = compile(
+        sql`select u.id from users u where u.account_id = ${account.id} and ${condition} order by u.seq limit 100`,
+        'sqlite',
+      );
+      const plan = (on = reader) =>
+        (
+          on.prepare(`explain query plan ${query.sql}`).all(...(query.parameters as unknown[])) as {
+            detail: string;
+          }[]
+        )
+          .map((row) => row.detail)
+          .join(' | ');
+      const before = plan();
+      await store.refreshStatistics();
+      // A connection reads the statistics when it opens (the store's own reloads them at once).
+      const fresh = new SqliteDatabase(filename, { readonly: true });
+      const after = plan(fresh);
+      fresh.close();
+      // Before: every user of the account is read and checked against the list of matches.
+      expect(before).toMatch(/SEARCH u USING INDEX users_account\w* \(account_id=\?/);
+      // After: the matching element drives, and its user is fetched by id.
+      expect(after, after).toMatch(/SEARCH u USING INDEX sqlite_autoindex_users_1 \(id=\?\)/);
+      expect(after).toContain('user_values_lookup');
+    } finally {
+      reader.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

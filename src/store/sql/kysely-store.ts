@@ -6,6 +6,16 @@ import type { Database } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
 import { groupCommit } from './group-commit.ts';
 import { sessionFor } from './session.ts';
+import { compile } from './sql-fragment.ts';
+
+/**
+ * How often SQLite's statistics are refreshed while the store is open. A database that grows
+ * through ordinary writes (an IdP's first import) has none, and without them SQLite reads every
+ * user of the account for an `emails.value eq` filter instead of the one it names. SQLite's
+ * documentation suggests a periodic `pragma optimize` for long-lived connections; with
+ * `analysis_limit` set (sqlite.ts) each run reads a bounded sample, so it is cheap.
+ */
+const STATISTICS_INTERVAL_MS = 5 * 60_000;
 
 export function kyselyStore(db: Kysely<Database>, quirks: DialectQuirks): Store {
   // SQLite has one writer, so queued transactions share a COMMIT; PostgreSQL runs them side by
@@ -14,6 +24,16 @@ export function kyselyStore(db: Kysely<Database>, quirks: DialectQuirks): Store 
     quirks.dialect === 'sqlite'
       ? groupCommit(db, (trx) => sessionFor({ db: trx, quirks }))
       : (work) => db.transaction().execute((trx) => work(sessionFor({ db: trx, quirks })));
+  const { afterBulkLoad } = quirks;
+  // Through Kysely, so it takes the connection in turn and never lands inside a transaction.
+  const refreshStatistics = async () => {
+    if (afterBulkLoad !== undefined) await db.executeQuery(compile(afterBulkLoad, quirks.dialect));
+  };
+  const refresher =
+    afterBulkLoad === undefined
+      ? undefined
+      : setInterval(() => void refreshStatistics().catch(() => {}), STATISTICS_INTERVAL_MS);
+  refresher?.unref();
   return {
     dialect: quirks.dialect,
     ...sessionFor({ db, quirks }),
@@ -35,6 +55,10 @@ export function kyselyStore(db: Kysely<Database>, quirks: DialectQuirks): Store 
     async ping() {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    refreshStatistics,
+    close() {
+      clearInterval(refresher);
+      return db.destroy();
+    },
   };
 }
