@@ -11,8 +11,6 @@ export const TOKEN_CACHE_MS = 5_000;
 const TOUCH_INTERVAL_MS = 60_000;
 const CACHE_LIMIT = 10_000;
 
-export const hashToken = hashSecret;
-
 export function generateToken(): string {
   return newSecret(TOKEN_PREFIX);
 }
@@ -40,7 +38,7 @@ export function mintToken(
     accountId,
     appId,
     prefix: token.slice(0, TOKEN_PREFIX.length + 6),
-    hash: hashToken(token),
+    hash: hashSecret(token),
     createdAt: clock.now(),
     lastUsedAt: null,
     expiresAt: options.expiresAt ?? null,
@@ -81,7 +79,7 @@ export function createTokens({ store, clock }: { store: Store; clock: Clock }) {
 
     /** The account a bearer token selects, or undefined for an unknown, revoked or expired one. */
     async authenticate(bearer: string): Promise<Authenticated | undefined> {
-      const hash = hashToken(bearer);
+      const hash = hashSecret(bearer);
       const nowMs = Date.now();
       let entry = cache.get(hash);
       if (!entry || nowMs - entry.fetchedAt > TOKEN_CACHE_MS) {

@@ -85,17 +85,13 @@ function parseQuery(route: ApiRoute, c: Context): unknown {
 
 function parsePath(route: ApiRoute, c: Context): Record<string, string> {
   const raw = c.req.param() as Record<string, string>;
+  const notFound = () =>
+    new ApiProblem(404, 'resource.not_found', `nothing at ${c.req.path}: not an id Roster issued`);
   // No id or name Roster issued holds such text, so nothing can be at that path.
-  const unstorable = Object.values(raw).some((value) => unstorableText(value) !== undefined);
-  if (!route.params && !unstorable) return raw;
-  const parsed = unstorable ? undefined : route.params?.safeParse(raw);
-  if (!parsed?.success) {
-    throw new ApiProblem(
-      404,
-      'resource.not_found',
-      `nothing at ${c.req.path}: not an id Roster issued`,
-    );
-  }
+  if (Object.values(raw).some((value) => unstorableText(value) !== undefined)) throw notFound();
+  if (!route.params) return raw;
+  const parsed = route.params.safeParse(raw);
+  if (!parsed.success) throw notFound();
   return parsed.data as Record<string, string>;
 }
 

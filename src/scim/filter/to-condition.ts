@@ -174,9 +174,9 @@ function some(
  * a subquery, and the database's planning time grows steeply with their number (400 of them
  * held a PostgreSQL connection for minutes); IdPs send one or two.
  */
-export const maxValuePaths = 10;
+const maxValuePaths = 10;
 /** Most comparisons one filter may hold (an `or` of ids, for example). */
-export const maxComparisons = 100;
+const maxComparisons = 100;
 
 /** Refuses a filter whose SQL would cost far more than any IdP's filter does. */
 function checkCost(condition: AnyCondition): Result<AnyCondition, ScimError> {

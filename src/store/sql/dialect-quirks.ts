@@ -25,8 +25,8 @@ export interface DialectQuirks {
   jsonPresent(column: SqlFragment, path: readonly string[]): SqlFragment;
   /** Text in byte order on both dialects (PostgreSQL databases may have a linguistic collation). */
   ordered(text: SqlFragment): SqlFragment;
-  /** Statement to refresh planner statistics after a bulk load, if the dialect needs one. */
-  readonly afterBulkLoad: SqlFragment | undefined;
+  /** Statement that refreshes planner statistics (after bulk loads, and periodically), if needed. */
+  readonly refreshStatistics: SqlFragment | undefined;
 }
 
 /** SQLite JSON path; every key quoted because SCIM URNs contain dots and colons. */
@@ -71,7 +71,7 @@ export const sqliteQuirks: DialectQuirks = {
   ordered: (text) => sql`${text}`,
   // Without statistics SQLite prefers the account index over `id IN (elements…)`, scanning
   // every user for an `emails.value eq` filter; `optimize` analyses tables that grew a lot.
-  afterBulkLoad: sql`pragma optimize`,
+  refreshStatistics: sql`pragma optimize`,
 };
 
 const pgPath = (path: readonly string[]) => sql`${sql.val(path)}::text[]`;
@@ -102,5 +102,5 @@ export const postgresQuirks: DialectQuirks = {
   },
   ordered: (text) => sql`(${text} collate "C")`,
   // Autovacuum analyses PostgreSQL tables soon enough; its default estimates plan these well.
-  afterBulkLoad: undefined,
+  refreshStatistics: undefined,
 };

@@ -169,7 +169,7 @@ export async function selectPage<Row extends { seq: unknown }>(
 }
 
 /** Rows strictly after the cursor's position in the plan's order. */
-export function afterCursor(plan: SortPlan, cursor: string, seqColumn = 'u.seq'): SqlFragment {
+function afterCursor(plan: SortPlan, cursor: string, seqColumn: string): SqlFragment {
   const { v, s } = decodeCursor(plan, cursor);
   const seq = sql.ref(seqColumn);
   const e = plan.expr;

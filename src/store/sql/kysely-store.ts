@@ -24,13 +24,13 @@ export function kyselyStore(db: Kysely<Database>, quirks: DialectQuirks): Store 
     quirks.dialect === 'sqlite'
       ? groupCommit(db, (trx) => sessionFor({ db: trx, quirks }))
       : (work) => db.transaction().execute((trx) => work(sessionFor({ db: trx, quirks })));
-  const { afterBulkLoad } = quirks;
+  const statement = quirks.refreshStatistics;
   // Through Kysely, so it takes the connection in turn and never lands inside a transaction.
   const refreshStatistics = async () => {
-    if (afterBulkLoad !== undefined) await db.executeQuery(compile(afterBulkLoad, quirks.dialect));
+    if (statement !== undefined) await db.executeQuery(compile(statement, quirks.dialect));
   };
   const refresher =
-    afterBulkLoad === undefined
+    statement === undefined
       ? undefined
       : setInterval(() => void refreshStatistics().catch(() => {}), STATISTICS_INTERVAL_MS);
   refresher?.unref();

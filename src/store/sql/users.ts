@@ -62,8 +62,8 @@ export function userStore(ctx: SqlContext): UserStore {
     async insertMany(list) {
       if (list.length === 0) return;
       await mapConflicts(() => withTransaction(ctx, (trx) => insertUsers(trx, list)));
-      const { afterBulkLoad } = quirks;
-      if (afterBulkLoad !== undefined && !db.isTransaction) await run(afterBulkLoad);
+      const { refreshStatistics } = quirks;
+      if (refreshStatistics !== undefined && !db.isTransaction) await run(refreshStatistics);
     },
 
     async findById(accountId, id) {
