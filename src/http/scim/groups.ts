@@ -27,7 +27,7 @@ import {
 } from '../../scim/resources/group-resource.ts';
 import type { Projection } from '../../scim/resources/projection.ts';
 import { formatVersion } from '../../scim/resources/user-resource.ts';
-import { parseEntityTags } from './etag.ts';
+import { noneMatchNames, parseEntityTags } from './etag.ts';
 import { readJsonBody } from './read-body.ts';
 import type { ScimEnv } from './scim-env.ts';
 import { scimJson } from './scim-response.ts';
@@ -202,9 +202,9 @@ export function groupsRoutes({ directory, cursors, maxBodyBytes }: GroupsRouteDe
     c.set('operation', 'get group');
     c.set('groupId', c.req.param('id'));
     const group = await groups.get(c.get('accountId') as string, c.req.param('id'));
-    const notMatch = parseEntityTags(c.req.header('if-none-match'));
-    if (notMatch === 'any' || notMatch?.includes(group.version)) {
-      return new Response(null, { status: 304, headers: { ETag: formatVersion(group.version) } });
+    const etag = formatVersion(group.version);
+    if (noneMatchNames(c.req.header('if-none-match'), etag)) {
+      return new Response(null, { status: 304, headers: { ETag: etag } });
     }
     return single(c, group, projectionOf(c.req.query()));
   });

@@ -70,24 +70,23 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
       projection,
     );
   /**
-   * The groups of each user (one statement), read whenever the response shows `groups` or a
-   * version: a user's version carries a fingerprint of its groups (`userVersion`).
+   * Whether a response shows `groups` or a version (a user's version carries a fingerprint of
+   * its groups, `userVersion`). Every lookup asks, and almost none projects: the default
+   * projection answers without building probes.
    */
+  const showsMemberships = (projection: Projection) =>
+    (projection.attributes === undefined && projection.excludedAttributes === undefined) ||
+    returnsAttribute(userResourceType, projection, 'groups') ||
+    returnsAttribute(userResourceType, projection, 'meta');
+
+  /** The groups of each user, in one statement, when the response shows them. */
   async function membershipsOf(
     accountId: string,
     users: readonly User[],
     projection: Projection,
   ): Promise<Map<string, Membership[]>> {
     const byUser = new Map<string, Membership[]>();
-    if (
-      users.length === 0 ||
-      !(
-        returnsAttribute(userResourceType, projection, 'groups') ||
-        returnsAttribute(userResourceType, projection, 'meta')
-      )
-    ) {
-      return byUser;
-    }
+    if (users.length === 0 || !showsMemberships(projection)) return byUser;
     const memberships = await directory.groups.groupsOf(
       accountId,
       users.map((u) => u.id),
@@ -100,19 +99,21 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     return byUser;
   }
 
+  /** One user's groups and ETag: the ETag header needs the groups whatever the projection. */
+  async function versionOf(user: User) {
+    const memberships = await directory.groups.groupsOf(user.accountId, [user.id]);
+    return { memberships, etag: userVersion(user.version, memberships) };
+  }
+
   /** One user with its groups and role, projected, and its ETag. */
   async function renderOne(
     c: Context<ScimEnv>,
     user: User,
     projection: Projection,
-    names?: ReadonlyMap<string, string>,
+    names: ReadonlyMap<string, string>,
   ) {
-    // The ETag header needs the groups whatever the projection shows.
-    const memberships = await directory.groups.groupsOf(user.accountId, [user.id]);
-    return {
-      etag: userVersion(user.version, memberships),
-      resource: render(c, user, projection, names ?? (await roleNames(c)), memberships),
-    };
+    const { memberships, etag } = await versionOf(user);
+    return { etag, resource: render(c, user, projection, names, memberships) };
   }
 
   async function list(c: Context<ScimEnv>, accountId: string, parameters: ListParameters) {
@@ -200,12 +201,10 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     if (adopted) c.set('operation', 'adopt existing user');
     const projection = projectionOf((n) => c.req.query(n));
     // A new user belongs to no group yet; only an adopted one may.
+    const names = await roleNames(c);
     const created = adopted
-      ? await renderOne(c, user, projection)
-      : {
-          etag: userVersion(user.version),
-          resource: render(c, user, projection, await roleNames(c)),
-        };
+      ? await renderOne(c, user, projection, names)
+      : { etag: userVersion(user.version), resource: render(c, user, projection, names) };
     return scimJson(c, created.resource, 201, {
       Location: `${c.get('baseUrl')}/Users/${user.id}`,
       ETag: created.etag,
@@ -217,15 +216,12 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     const id = c.req.param('id');
     c.set('userId', id);
     const user = await directory.users.get(c.get('accountId') as string, id);
-    const { etag, resource } = await renderOne(
-      c,
-      user,
-      projectionOf((n) => c.req.query(n)),
-      await roleNames(c),
-    );
+    const { memberships, etag } = await versionOf(user);
     if (noneMatchNames(c.req.header('if-none-match'), etag)) {
       return new Response(null, { status: 304, headers: { ETag: etag } });
     }
+    const projection = projectionOf((n) => c.req.query(n));
+    const resource = render(c, user, projection, await roleNames(c), memberships);
     return scimJson(c, resource, 200, { ETag: etag });
   });
 
