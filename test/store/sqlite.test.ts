@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import type { UserCondition } from '../../src/directory/user-query.ts';
 import { createStore, sqliteFilename } from '../../src/store/create-store.ts';
 import { sqliteQuirks } from '../../src/store/sql/dialect-quirks.ts';
 import { compile, sql } from '../../src/store/sql/sql-fragment.ts';
 import { userConditionToSql } from '../../src/store/sql/user-condition-to-sql.ts';
+import type { Store } from '../../src/store/store.ts';
 import { openTestStore } from '../helpers/test-store.ts';
 import { makeAccount, makeUser } from './fixtures.ts';
 import { storeContract } from './store-contract.ts';
@@ -65,51 +67,90 @@ describe('sqlite migrations', () => {
   });
 });
 
+/** A migrated SQLite store on a fresh file, closed and removed after `work`. */
+async function withFileStore(work: (store: Store, filename: string) => Promise<void>) {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-sqlite-'));
+  const filename = join(dir, 'roster.db');
+  const store = createStore(filename);
+  try {
+    await store.migrate();
+    await work(store, filename);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** SQLite's plan for the users of `accountId` matching `condition`, on `database`, one line. */
+function userPlan(database: SqliteDatabase.Database, accountId: string, condition: UserCondition) {
+  const where = userConditionToSql(condition, accountId, sqliteQuirks);
+  const query = compile(
+    sql`select u.id from users u where u.account_id = ${accountId} and ${where} order by u.seq limit 100`,
+    'sqlite',
+  );
+  const rows = database
+    .prepare(`explain query plan ${query.sql}`)
+    .all(...(query.parameters as unknown[])) as { detail: string }[];
+  return rows.map((row) => row.detail).join(' | ');
+}
+
+/** `attribute[sub eq value]`, as the filter translation writes it. */
+const elementIs = (
+  attribute: string,
+  sub: string,
+  value: string,
+  caseExact: boolean,
+): UserCondition => ({
+  kind: 'some',
+  attribute,
+  condition: {
+    kind: 'compare',
+    field: { kind: 'element', path: [sub] },
+    op: 'eq',
+    value,
+    caseExact,
+  },
+});
+
 describe('sqlite group commit', () => {
   /**
    * HTTP requests reach the store from separate I/O callbacks of one event-loop turn, like the
-   * timers here. Their transactions must share one COMMIT: a reader on a second connection sees
-   * none of them committed while any of them runs, and every one of them once all have settled.
+   * immediates here (queued together, so run in one check phase, each followed by its
+   * microtasks; timers would not do: ten of them can straddle a millisecond and two turns).
+   * Their transactions must share one COMMIT: a reader on a second connection sees none of them
+   * committed while any of them runs, and every one of them once all have settled.
    */
-  it('shares one COMMIT among transactions requested from separate callbacks of one turn', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roster-group-commit-'));
-    const filename = join(dir, 'roster.db');
-    const store = createStore(filename);
-    await store.migrate();
-    const reader = new SqliteDatabase(filename, { readonly: true });
-    const committed = () =>
-      (reader.prepare('select count(*) as n from accounts').get() as { n: number }).n;
-    try {
-      const seenCommitted: number[] = [];
-      const settled: Promise<void>[] = [];
-      await new Promise<void>((resolve) => {
-        for (let i = 0; i < 10; i++) {
-          setTimeout(() => {
-            settled.push(
-              store.transaction(async (session) => {
-                await session.accounts.insert(makeAccount());
-                seenCommitted.push(committed());
-              }),
-            );
-            if (settled.length === 10) resolve();
-          }, 0);
-        }
-      });
-      await Promise.all(settled);
-      expect(seenCommitted).toEqual(Array(10).fill(0));
-      expect(committed()).toBe(10);
-    } finally {
-      reader.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it('shares one COMMIT among transactions requested from separate callbacks of one turn', () =>
+    withFileStore(async (store, filename) => {
+      const reader = new SqliteDatabase(filename, { readonly: true });
+      const committed = () =>
+        (reader.prepare('select count(*) as n from accounts').get() as { n: number }).n;
+      try {
+        const seenCommitted: number[] = [];
+        const settled: Promise<void>[] = [];
+        await new Promise<void>((resolve) => {
+          for (let i = 0; i < 10; i++) {
+            setImmediate(() => {
+              settled.push(
+                store.transaction(async (session) => {
+                  await session.accounts.insert(makeAccount());
+                  seenCommitted.push(committed());
+                }),
+              );
+              if (settled.length === 10) resolve();
+            });
+          }
+        });
+        await Promise.all(settled);
+        expect(seenCommitted).toEqual(Array(10).fill(0));
+        expect(committed()).toBe(10);
+      } finally {
+        reader.close();
+      }
+    }));
 
-  it('rolls back a failing transaction of a shared COMMIT alone, and tells each caller its own outcome', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roster-group-commit-'));
-    const store = createStore(join(dir, 'roster.db'));
-    await store.migrate();
-    try {
+  it('rolls back a failing transaction of a shared COMMIT alone, and tells each caller its own outcome', () =>
+    withFileStore(async (store) => {
       const duplicate = makeAccount();
       const results = await Promise.allSettled(
         [makeAccount(), duplicate, duplicate, makeAccount()].map((account) =>
@@ -126,89 +167,37 @@ describe('sqlite group commit', () => {
         'fulfilled',
       ]);
       expect((await store.accounts.list()).length).toBe(3);
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
-describe('sqlite query plans before statistics', () => {
+describe('sqlite query plans', () => {
   /**
    * A database that grew through ordinary writes has no statistics until `pragma optimize` runs.
    * A negated value-path filter must still read each user's own elements (the primary key
    * starting with user_id), not the account-wide lookup index once per user, which made
    * `not (emails[type eq "x"])` take 13 s at 12,000 users.
    */
-  it('a negated value-path filter reads each user’s own rows', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roster-plan-'));
-    const filename = join(dir, 'roster.db');
-    return (async () => {
-      const store = createStore(filename);
-      await store.migrate();
-      await store.close();
+  it('before statistics, a negated value-path filter reads each user’s own rows', () =>
+    withFileStore(async (_store, filename) => {
       const database = new SqliteDatabase(filename);
       try {
         database.exec('drop table if exists sqlite_stat1; drop table if exists sqlite_stat4');
-        const plans: string[] = [];
-        for (const [attribute, inner] of [
-          [
-            'emails',
-            {
-              kind: 'compare',
-              field: { kind: 'element', path: ['type'] },
-              op: 'eq',
-              value: 'x',
-              caseExact: false,
-            },
-          ],
-          [
-            'groups',
-            {
-              kind: 'compare',
-              field: { kind: 'element', path: ['value'] },
-              op: 'eq',
-              value: 'g',
-              caseExact: true,
-            },
-          ],
-        ] as const) {
-          const condition = userConditionToSql(
-            { kind: 'not', condition: { kind: 'some', attribute, condition: inner } },
-            'acc',
-            sqliteQuirks,
-          );
-          const query = compile(
-            sql`select u.id from users u where u.account_id = ${'acc'} and ${condition}`,
-            'sqlite',
-          );
-          const rows = database
-            .prepare(`explain query plan ${query.sql}`)
-            .all(...(query.parameters as unknown[])) as { detail: string }[];
-          plans.push(rows.map((row) => row.detail).join(' | '));
-        }
-        expect(plans[0]).toMatch(
+        const not = (condition: UserCondition): UserCondition => ({ kind: 'not', condition });
+        const emails = userPlan(database, 'acc', not(elementIs('emails', 'type', 'x', false)));
+        expect(emails).toMatch(
           /SEARCH v USING (INDEX|PRIMARY KEY) \S+ \(user_id=\? AND attribute=\?\)/,
         );
-        expect(plans[0]).not.toContain('user_values_lookup');
+        expect(emails).not.toContain('user_values_lookup');
         // The membership is looked up by (group, user), or the user's memberships searched.
-        expect(plans[1]).toMatch(/SEARCH gm USING .*\((group_id=\? AND )?user_id=\?/);
+        const groups = userPlan(database, 'acc', not(elementIs('groups', 'value', 'g', true)));
+        expect(groups).toMatch(/SEARCH gm USING .*\((group_id=\? AND )?user_id=\?/);
       } finally {
         database.close();
-        rmSync(dir, { recursive: true, force: true });
       }
-    })();
-  });
-});
+    }));
 
-describe('sqlite statistics', () => {
-  it('refreshStatistics lets an emails.value lookup start from the value, not every user', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roster-stats-'));
-    const filename = join(dir, 'roster.db');
-    const store = createStore(filename);
-    await store.migrate();
-    const reader = new SqliteDatabase(filename, { readonly: true });
-    try {
+  it('refreshStatistics lets an emails.value lookup start from the value, not every user', () =>
+    withFileStore(async (store, filename) => {
       const account = makeAccount();
       await store.accounts.insert(account);
       // Grown through ordinary writes, as an IdP's first import grows it: no statistics yet.
@@ -224,48 +213,26 @@ describe('sqlite statistics', () => {
           );
         }
       });
-      const condition = userConditionToSql(
-        {
-          kind: 'some',
-          attribute: 'emails',
-          condition: {
-            kind: 'compare',
-            field: { kind: 'element', path: ['value'] },
-            op: 'eq',
-            value: 'grown7@example.com',
-            caseExact: false,
-          },
-        },
-        account.id,
-        sqliteQuirks,
-      );
-      const query = compile(
-        sql`select u.id from users u where u.account_id = ${account.id} and ${condition} order by u.seq limit 100`,
-        'sqlite',
-      );
-      const plan = (on = reader) =>
-        (
-          on.prepare(`explain query plan ${query.sql}`).all(...(query.parameters as unknown[])) as {
-            detail: string;
-          }[]
-        )
-          .map((row) => row.detail)
-          .join(' | ');
-      const before = plan();
-      await store.refreshStatistics();
       // A connection reads the statistics when it opens (the store's own reloads them at once).
-      const fresh = new SqliteDatabase(filename, { readonly: true });
-      const after = plan(fresh);
-      fresh.close();
+      const planNow = () => {
+        const reader = new SqliteDatabase(filename, { readonly: true });
+        try {
+          return userPlan(
+            reader,
+            account.id,
+            elementIs('emails', 'value', 'grown7@example.com', false),
+          );
+        } finally {
+          reader.close();
+        }
+      };
+      const before = planNow();
+      await store.refreshStatistics();
+      const after = planNow();
       // Before: every user of the account is read and checked against the list of matches.
       expect(before).toMatch(/SEARCH u USING INDEX users_account\w* \(account_id=\?/);
       // After: the matching element drives, and its user is fetched by id.
       expect(after, after).toMatch(/SEARCH u USING INDEX sqlite_autoindex_users_1 \(id=\?\)/);
       expect(after).toContain('user_values_lookup');
-    } finally {
-      reader.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
