@@ -71,6 +71,15 @@ const configSchema = z.object({
   bulkMaxOperations: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Largest /Bulk request body, bytes (RFC 7644 §3.7.4 maxPayloadSize). */
   bulkMaxPayloadBytes: z.coerce.number().int().min(1024).default(4_194_304),
+  /** Days the provisioning log keeps events and failed-authentication counts; 0: forever. */
+  provisioningLogRetentionDays: z.coerce.number().int().min(0).max(36_500).default(90),
+  /** Days the audit trail keeps entries; 0: forever. */
+  auditRetentionDays: z.coerce.number().int().min(0).max(36_500).default(365),
+  /**
+   * The SQLite provisioning log's own file; by default `<name>-log.db` beside the database
+   * (`data/roster-log.db`). PostgreSQL keeps the log in its one database.
+   */
+  logDatabaseFile: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -113,6 +122,9 @@ export function loadConfig(
     domainRecheckSeconds: env.ROSTER_DOMAIN_RECHECK_SECONDS,
     bulkMaxOperations: env.ROSTER_BULK_MAX_OPERATIONS,
     bulkMaxPayloadBytes: env.ROSTER_BULK_MAX_PAYLOAD_BYTES,
+    provisioningLogRetentionDays: env.ROSTER_PROVISIONING_LOG_RETENTION_DAYS,
+    auditRetentionDays: env.ROSTER_AUDIT_RETENTION_DAYS,
+    logDatabaseFile: env.ROSTER_LOG_DATABASE_FILE,
     logLevel: env.ROSTER_LOG_LEVEL,
   };
   // Empty strings in the environment mean "unset", as in most shells' `VAR= cmd`.
@@ -125,6 +137,14 @@ export function loadConfig(
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return Object.freeze(parsed.data);
+}
+
+/** How long the journals keep entries (see `directory/retention.ts`). */
+export function retentionPolicy(config: Config) {
+  return {
+    provisioningLogDays: config.provisioningLogRetentionDays,
+    auditDays: config.auditRetentionDays,
+  };
 }
 
 /** The brake policy the directory applies (see `directory/deprovision-brake.ts`). */

@@ -10,7 +10,8 @@ import { createDomains } from './domains.ts';
 import { createGroups } from './groups.ts';
 import { createNodeTxtLookup } from './node-txt-lookup.ts';
 import { createPermissionSets } from './permission-sets.ts';
-import { createProvisioningLog, type ProvisioningLogOptions } from './provisioning-log.ts';
+import { createProvisioningLog } from './provisioning-log.ts';
+import { createRetention, type RetentionPolicy } from './retention.ts';
 import { createScimApps } from './scim-apps.ts';
 import { createSeatPools } from './seat-pools.ts';
 import { createTeams } from './teams.ts';
@@ -22,15 +23,15 @@ import { createUsers } from './users.ts';
 export function createDirectory({
   store,
   clock = systemClock,
-  log,
   deprovisionBrake,
+  retention = { provisioningLogDays: 90, auditDays: 365 },
   dns = {},
   txtLookup = createNodeTxtLookup({ server: dns.resolver, timeoutMs: dns.timeoutMs ?? 5000 }),
 }: {
   store: Store;
   clock?: Clock;
-  log?: ProvisioningLogOptions;
   deprovisionBrake?: DeprovisionBrakePolicy;
+  retention?: RetentionPolicy;
   /** Where domain verification looks up TXT records: a resolver address, or the system's. */
   dns?: { readonly resolver?: string | undefined; readonly timeoutMs?: number | undefined };
   /** Replaces the node:dns lookup entirely. */
@@ -41,6 +42,7 @@ export function createDirectory({
   const forgetRoles = (accountId: string) => accountRoles.forget(accountId);
   const brake = createDeprovisionBrake({ clock, policy: deprovisionBrake });
   const groups = createGroups({ store, clock });
+  const provisioningLog = createProvisioningLog(store, clock);
   return {
     store,
     clock,
@@ -58,7 +60,8 @@ export function createDirectory({
     accountRoles,
     domains: createDomains({ store, clock, txtLookup }),
     scimApps: createScimApps({ store, clock, tokens, onChange: forgetRoles }),
-    provisioningLog: createProvisioningLog(store, log),
+    provisioningLog,
+    retention: createRetention({ store, log: provisioningLog, clock, policy: retention }),
     // Administration (admin API, CLI).
     adminKeys: createAdminKeys({ store, clock }),
     audit: createAudit({ store, clock }),

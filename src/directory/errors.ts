@@ -49,7 +49,8 @@ export type DirectoryErrorCode =
   | 'user.role_sync_enabled'
   | 'user.permission_set_unknown'
   | 'user.team_unknown'
-  | 'provisioning_event.not_found';
+  | 'provisioning_event.not_found'
+  | 'provisioning_event.unknown_anchor';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';

@@ -1,71 +1,127 @@
-import type { ProvisioningEventFilter, Store } from '../store/store.ts';
+/**
+ * The provisioning log as the surfaces use it: one event per SCIM request (PRODUCT.md), and
+ * failed authentications counted per minute instead of one event each, so that traffic without
+ * a valid token (which anyone can send in bulk) writes a bounded amount: at most
+ * `MAX_FAILURE_KEYS` rows a minute per instance, and nothing of its paths, queries or bodies.
+ *
+ * Storage, batching and the bound on what a crash can lose are the store's (`store.log`).
+ */
+import type {
+  AuthFailureCount,
+  AuthFailureFilter,
+  AuthFailureReason,
+  ProvisioningEventFilter,
+  Store,
+} from '../store/store.ts';
+import type { Clock } from './clock.ts';
+import { DirectoryError } from './errors.ts';
 import type { ProvisioningEvent } from './model.ts';
 
-export interface ProvisioningLogOptions {
-  /** Events are written in batches at most this far apart. */
-  readonly flushIntervalMs?: number;
-  /** A batch is written at once when it reaches this size. */
-  readonly batchSize?: number;
-  readonly onError?: (error: unknown) => void;
+/** Distinct (account, token, reason, IdP, source) keys counted per minute; the rest share one. */
+const MAX_FAILURE_KEYS = 1000;
+/** How often counts of the current minute are handed to the store. */
+const FAILURE_EMIT_MS = 10_000;
+
+export interface AuthFailure {
+  readonly reason: AuthFailureReason;
+  /** The account and stored prefix of a known (revoked, expired) token. */
+  readonly accountId: string | null;
+  readonly tokenPrefix: string | null;
+  readonly idp: string;
+  readonly source: string;
 }
 
-/**
- * Records one event per SCIM request. Writes are batched off the request path so logging costs
- * a SCIM read almost nothing; an event reaches the database within `flushIntervalMs`, and
- * `close()` writes what is pending. A crash can lose at most that interval of log entries,
- * never a directory write.
- */
-export function createProvisioningLog(store: Store, options: ProvisioningLogOptions = {}) {
-  const flushIntervalMs = options.flushIntervalMs ?? 200;
-  const batchSize = options.batchSize ?? 500;
-  let pending: ProvisioningEvent[] = [];
+/** `2026-12-04T17:03:42.123Z` → `2026-12-04T17:03:00.000Z`. */
+const minuteOf = (iso: string) => `${iso.slice(0, 16)}:00.000Z`;
+
+export function createProvisioningLog(store: Store, clock: Clock) {
+  let minute = '';
+  let counts = new Map<string, { -readonly [K in keyof AuthFailureCount]: AuthFailureCount[K] }>();
   let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
 
-  /** One bad event must not cost the batch: on failure, each event is written on its own. */
-  async function write(batch: ProvisioningEvent[]): Promise<void> {
-    try {
-      await store.events.insertMany(batch);
-    } catch {
-      for (const event of batch) {
-        await store.events.insertMany([event]).catch((error: unknown) => options.onError?.(error));
-      }
-    }
-  }
-
-  function flush(): Promise<void> {
-    if (timer) {
+  /** Hands the counts so far to the store; later counts of the same minute add to them. */
+  function emitFailures(): void {
+    if (timer !== undefined) {
       clearTimeout(timer);
       timer = undefined;
     }
-    if (pending.length === 0) return writing;
-    const batch = pending;
-    pending = [];
-    writing = writing.then(() => write(batch));
-    return writing;
+    if (counts.size === 0) return;
+    store.log.appendAuthFailures([...counts.values()]);
+    counts = new Map();
   }
 
   return {
+    /** Queues the event; the request pays nothing more. */
     record(event: ProvisioningEvent): void {
-      pending.push(event);
-      if (pending.length >= batchSize) void flush();
-      else if (!timer) {
-        timer = setTimeout(() => void flush(), flushIntervalMs);
+      store.log.append(event);
+    },
+
+    recordAuthFailure(failure: AuthFailure): void {
+      const now = minuteOf(clock.now());
+      if (now !== minute) {
+        emitFailures();
+        minute = now;
+      }
+      let key = `${failure.accountId}\u0000${failure.tokenPrefix}\u0000${failure.reason}\u0000${failure.idp}\u0000${failure.source}`;
+      let fields = failure;
+      if (!counts.has(key) && counts.size >= MAX_FAILURE_KEYS) {
+        // Past the bound, what an attacker varies (token, address) is no longer told apart.
+        fields = { ...failure, tokenPrefix: null, source: 'other' };
+        key = `${failure.accountId}\u0000\u0000${failure.reason}\u0000${failure.idp}\u0000other`;
+      }
+      const known = counts.get(key);
+      if (known) known.count++;
+      else counts.set(key, { minute, ...fields, count: 1 });
+      if (timer === undefined) {
+        timer = setTimeout(emitFailures, FAILURE_EMIT_MS);
         timer.unref();
       }
     },
-    flush,
-    /** Newest first; pending events are flushed first so a reader sees its own requests. */
+
+    /** Writes everything recorded so far. */
+    flush(): Promise<void> {
+      emitFailures();
+      return store.log.flush();
+    },
+
+    /**
+     * Newest first; pending events are written first so a reader sees its own requests. `before`
+     * must name an event of the account (another account's event is refused, not used).
+     */
     async list(filter: ProvisioningEventFilter): Promise<ProvisioningEvent[]> {
-      await flush();
-      return store.events.list(filter);
+      emitFailures();
+      const page = await store.log.list(filter);
+      if (!page.ok) {
+        throw new DirectoryError(
+          'provisioning_event.unknown_anchor',
+          `\`before\` names no provisioning event of this account: '${filter.before}' (it may have been removed by retention)`,
+        );
+      }
+      return page.events;
     },
+
     /** One event of the account, with its redacted bodies. */
-    async get(accountId: string, id: string): Promise<ProvisioningEvent | undefined> {
-      await flush();
-      return store.events.findById(accountId, id);
+    get(accountId: string, id: string): Promise<ProvisioningEvent | undefined> {
+      return store.log.findById(accountId, id);
     },
-    close: flush,
+
+    authFailures(filter: AuthFailureFilter): Promise<AuthFailureCount[]> {
+      emitFailures();
+      return store.log.listAuthFailures(filter);
+    },
+
+    /** Removes events and failure counts older than `before` (ISO); returns how many events. */
+    prune(before: string): Promise<number> {
+      return store.log.prune(before);
+    },
+
+    /** Events waiting to be written. */
+    backlog: (): number => store.log.backlog(),
+
+    close(): Promise<void> {
+      emitFailures();
+      return store.log.flush();
+    },
   };
 }
 

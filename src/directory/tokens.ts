@@ -103,6 +103,25 @@ export function createTokens({ store, clock }: { store: Store; clock: Clock }) {
       return { accountId: entry.token.accountId, tokenId: entry.token.id };
     },
 
+    /**
+     * Why `bearer` was refused, for the failed-authentication counts: an unknown token names no
+     * account; a revoked or expired one names its account and stored prefix. Only called on the
+     * failure path, so it asks the store directly.
+     */
+    async explainRefusal(bearer: string): Promise<{
+      readonly reason: 'unknown' | 'revoked' | 'expired';
+      readonly accountId: string | null;
+      readonly tokenPrefix: string | null;
+    }> {
+      const token = await store.tokens.findByHash(hashSecret(bearer));
+      if (!token) return { reason: 'unknown', accountId: null, tokenPrefix: null };
+      return {
+        reason: token.revokedAt !== null ? 'revoked' : 'expired',
+        accountId: token.accountId,
+        tokenPrefix: token.prefix,
+      };
+    },
+
     async revoke(tokenId: string): Promise<void> {
       await store.tokens.revoke(tokenId, clock.now());
       cache.clear();

@@ -6,11 +6,23 @@ import { createPostgresStore } from './postgres.ts';
 import { createSqliteStore } from './sqlite.ts';
 import type { Store } from './store.ts';
 
-export function createStore(url: string, options: { poolSize?: number } = {}): Store {
+export interface StoreOptions {
+  readonly poolSize?: number | undefined;
+  /** The SQLite provisioning log's own file (default: `<name>-log.db` beside the database). */
+  readonly logFilename?: string | undefined;
+  /** Called when the provisioning log cannot write (the directory is unaffected). */
+  readonly onLogError?: ((error: unknown) => void) | undefined;
+}
+
+export function createStore(url: string, options: StoreOptions = {}): Store {
+  const log = { onError: options.onLogError };
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    return createPostgresStore({ connectionString: url, poolSize: options.poolSize });
+    return createPostgresStore({ connectionString: url, poolSize: options.poolSize, log });
   }
-  return createSqliteStore({ filename: sqliteFilename(url) });
+  return createSqliteStore({
+    filename: sqliteFilename(url),
+    log: { ...log, filename: options.logFilename },
+  });
 }
 
 export function sqliteFilename(url: string): string {

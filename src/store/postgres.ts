@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { createPostgresLog, type PostgresLogOptions } from './provisioning-log/postgres-log.ts';
 import type { Database } from './sql/database.ts';
 import { postgresQuirks } from './sql/dialect-quirks.ts';
 import { kyselyStore } from './sql/kysely-store.ts';
@@ -9,9 +10,14 @@ export interface PostgresStoreOptions {
   readonly connectionString: string;
   /** Maximum pooled connections; pg's default (10) when absent. */
   readonly poolSize?: number | undefined;
+  readonly log?: PostgresLogOptions | undefined;
 }
 
-export function createPostgresStore({ connectionString, poolSize }: PostgresStoreOptions): Store {
+export function createPostgresStore({
+  connectionString,
+  poolSize,
+  log,
+}: PostgresStoreOptions): Store {
   const pool = new pg.Pool({
     connectionString,
     ...(poolSize === undefined ? {} : { max: poolSize }),
@@ -26,5 +32,5 @@ export function createPostgresStore({ connectionString, poolSize }: PostgresStor
     client.on('error', () => {});
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return kyselyStore(db, postgresQuirks);
+  return kyselyStore(db, postgresQuirks, createPostgresLog(db, log));
 }

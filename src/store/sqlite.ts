@@ -2,6 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
+import {
+  createSqliteLog,
+  logFilenameFor,
+  type SqliteLogOptions,
+} from './provisioning-log/sqlite-log.ts';
 import type { Database } from './sql/database.ts';
 import { sqliteQuirks } from './sql/dialect-quirks.ts';
 import { kyselyStore } from './sql/kysely-store.ts';
@@ -10,6 +15,8 @@ import type { Store } from './store.ts';
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:'. */
   readonly filename: string;
+  /** The provisioning log's file (default: `roster-log.db` beside `roster.db`) and writer. */
+  readonly log?: Omit<SqliteLogOptions, 'filename'> & { readonly filename?: string | undefined };
 }
 
 /** Prepared statements kept per SQL text; Kysely's driver would otherwise prepare every query. */
@@ -41,7 +48,7 @@ function withStatementCache(database: SqliteDatabase.Database): SqliteDialectDat
   };
 }
 
-export function createSqliteStore({ filename }: SqliteStoreOptions): Store {
+export function createSqliteStore({ filename, log: logOptions = {} }: SqliteStoreOptions): Store {
   if (filename !== ':memory:' && filename !== '') mkdirSync(dirname(filename), { recursive: true });
   const database = new SqliteDatabase(filename);
   database.pragma('journal_mode = WAL');
@@ -67,5 +74,16 @@ export function createSqliteStore({ filename }: SqliteStoreOptions): Store {
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
   });
-  return kyselyStore(db, sqliteQuirks);
+  const log = createSqliteLog({
+    ...logOptions,
+    filename: logOptions.filename ?? logFilenameFor(filename),
+  });
+  const store = kyselyStore(db, sqliteQuirks, log);
+  return {
+    ...store,
+    async migrate() {
+      await store.migrate();
+      log.adoptLegacyEvents(database);
+    },
+  };
 }

@@ -209,6 +209,8 @@ export interface AuditStore {
   insert(entry: AuditEntry): Promise<void>;
   /** Newest first. */
   list(filter: AuditFilter): Promise<AuditEntry[]>;
+  /** Deletes entries older than `before` (ISO); returns how many. */
+  prune(before: string): Promise<number>;
 }
 
 export interface DomainStore {
@@ -259,7 +261,11 @@ export interface TokenStore {
 
 export interface ProvisioningEventFilter {
   readonly accountId?: string | undefined;
-  /** Events strictly older than this event id's time/sequence, for paging backwards. */
+  /**
+   * Events strictly older than this event, for paging backwards. The event must belong to
+   * `accountId` when one is given: another account's event is no anchor (the store reports
+   * `anchorNotFound`).
+   */
   readonly before?: string | undefined;
   /** Inclusive lower and exclusive upper bound on `at` (ISO 8601). */
   readonly from?: string | undefined;
@@ -272,11 +278,65 @@ export interface ProvisioningEventFilter {
   readonly limit: number;
 }
 
-export interface ProvisioningEventStore {
-  insertMany(events: readonly ProvisioningEvent[]): Promise<void>;
-  /** Newest first. */
-  list(filter: ProvisioningEventFilter): Promise<ProvisioningEvent[]>;
+/** A page of the provisioning log, or the reason there is none. */
+export type ProvisioningEventPage =
+  | { readonly ok: true; readonly events: ProvisioningEvent[] }
+  | { readonly ok: false; readonly reason: 'anchorNotFound' };
+
+/**
+ * Failed SCIM authentications, counted per minute and per what an admin needs to tell them
+ * apart. Nothing a client sends in bulk (paths, queries, bodies) is kept.
+ */
+export interface AuthFailureCount {
+  /** The minute, as an ISO timestamp with zero seconds (`2026-12-04T17:03:00.000Z`). */
+  readonly minute: string;
+  /** The account of a known (revoked or expired) token; null for an unknown token. */
+  readonly accountId: string | null;
+  /** The stored prefix of a known token; null otherwise. */
+  readonly tokenPrefix: string | null;
+  readonly reason: AuthFailureReason;
+  readonly idp: string;
+  /** The client's address as the server saw it, or 'unknown'. */
+  readonly source: string;
+  readonly count: number;
+}
+
+export type AuthFailureReason = 'missing' | 'malformed' | 'unknown' | 'revoked' | 'expired';
+
+export interface AuthFailureFilter {
+  /** Undefined: every account's failures and those of unknown tokens (operator view). */
+  readonly accountId?: string | undefined;
+  /** Inclusive lower and exclusive upper bound on `minute`. */
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly limit: number;
+}
+
+/**
+ * The provisioning log: one event per SCIM request, kept apart from the directory's own tables.
+ * Appending never waits for a database: events are queued and written in batches by a writer
+ * off the request path (on SQLite a thread with its own database file, on PostgreSQL multi-row
+ * inserts). What is queued but unwritten when the process dies is lost, never a directory write;
+ * each implementation states its bound.
+ */
+export interface ProvisioningLogStore {
+  /** Queues one event. */
+  append(event: ProvisioningEvent): void;
+  /** Queues counts of failed authentications; counts of the same key add up. */
+  appendAuthFailures(counts: readonly AuthFailureCount[]): void;
+  /** Resolves when everything queued before the call is written. */
+  flush(): Promise<void>;
+  /** Newest first; flushes first, so a reader sees its own requests. */
+  list(filter: ProvisioningEventFilter): Promise<ProvisioningEventPage>;
   findById(accountId: string, id: string): Promise<ProvisioningEvent | undefined>;
+  /** Newest minute first. */
+  listAuthFailures(filter: AuthFailureFilter): Promise<AuthFailureCount[]>;
+  /** Deletes events and failure counts older than `before` (ISO); returns how many events. */
+  prune(before: string): Promise<number>;
+  /** Events queued and not yet written: the writer's backlog. */
+  backlog(): number;
+  /** Writes what is queued, then stops the writer. */
+  close(): Promise<void>;
 }
 
 export interface SettingStore {
@@ -316,7 +376,6 @@ export interface StoreSession {
   readonly domains: DomainStore;
   readonly scimApps: ScimAppStore;
   readonly tokens: TokenStore;
-  readonly events: ProvisioningEventStore;
   readonly settings: SettingStore;
   readonly deprovisionBrake: DeprovisionBrakeStore;
   readonly groups: GroupStore;
@@ -330,6 +389,8 @@ export interface StoreSession {
 
 export interface Store extends StoreSession {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Not part of transactions: on SQLite it is another database file. */
+  readonly log: ProvisioningLogStore;
   /** Runs `work` in one transaction: all of its writes commit together or not at all. */
   transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T>;
   /** Applies pending migrations; safe when several instances start at once. */

@@ -189,5 +189,69 @@ for (const kind of STORE_KINDS) {
       const forUser = await t.call('GET', `${base}?userId=${createdId}`);
       expect(forUser.body.items.every((e: { groupId: null }) => e.groupId === null)).toBe(true);
     });
+
+    it("refuses a `before` that names another account's event, or none", async (ctx) => {
+      if (!t) return ctx.skip();
+      const other = await newAccount(t);
+      const [mine] = (await t.call('GET', `${base}?limit=1`)).body.items;
+      const otherBase = `${API}/accounts/${other.id}/provisioning-log`;
+      for (const anchor of [mine.id, 'no-such-event']) {
+        const response = await t.call('GET', `${otherBase}?before=${anchor}`, { key: other.key });
+        expect(response.status, response.text).toBe(400);
+        expect(response.body.code).toBe('provisioning_event.unknown_anchor');
+      }
+      // The operator acting on that account gets the same answer.
+      const operator = await t.call('GET', `${otherBase}?before=${mine.id}`);
+      expect(operator.status).toBe(400);
+    });
+
+    it('counts failed authentications per minute instead of logging each, and keeps no path', async (ctx) => {
+      if (!t) return ctx.skip();
+      const app = t.app;
+      const store = app.directory.store;
+      const scimApp = await store.scimApps.findByAccount(app.accountId);
+      const issued = await app.directory.tokens.issue(app.accountId, scimApp!.id);
+      await app.directory.tokens.revoke(issued.record.id);
+      const eventsBefore = (await t.call('GET', `${base}?limit=200`)).body.items.length;
+      const secretQuery = 'filter=userName%20eq%20%22attacker-chosen%22';
+      for (let i = 0; i < 30; i++) {
+        await app.request('GET', `${SCIM}/Users?${secretQuery}&n=${i}`, {
+          token: issued.token,
+          headers: OKTA,
+        });
+        await app.request('GET', `${SCIM}/Users/attacker-path-${i}`, {
+          token: `roster_unknown_${i}`,
+          headers: ENTRA,
+        });
+      }
+      await app.request('GET', `${SCIM}/Users`, { token: null });
+      await app.flushLog();
+      // No event per refused request.
+      expect((await t.call('GET', `${base}?limit=200`)).body.items.length).toBe(eventsBefore);
+      const mine = await t.call('GET', `${base}/auth-failures`);
+      expect(mine.status, mine.text).toBe(200);
+      expect(mine.body.items).toEqual([
+        {
+          minute: expect.stringMatching(/:00\.000Z$/),
+          accountId: app.accountId,
+          tokenPrefix: issued.record.prefix,
+          reason: 'revoked',
+          idp: 'okta',
+          source: 'unknown',
+          count: 30,
+        },
+      ]);
+      const all = await t.call('GET', `${API}/auth-failures`);
+      expect(all.status).toBe(200);
+      const unknown = all.body.items.filter((f: { reason: string }) => f.reason === 'unknown');
+      expect(
+        unknown.map((f: { count: number; accountId: null }) => [f.count, f.accountId]),
+      ).toEqual([[30, null]]);
+      expect(all.body.items.some((f: { reason: string }) => f.reason === 'missing')).toBe(true);
+      // An account admin cannot read the operator's view.
+      const other = await newAccount(t);
+      expect((await t.call('GET', `${API}/auth-failures`, { key: other.key })).status).toBe(403);
+      expect(JSON.stringify(all.body)).not.toContain('attacker');
+    });
   });
 }

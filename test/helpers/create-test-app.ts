@@ -4,7 +4,7 @@
  * handler (`app.request`), the same one the HTTP server calls, without opening a port.
  */
 import pino from 'pino';
-import { deprovisionBrakePolicy, loadConfig } from '../../src/config.ts';
+import { deprovisionBrakePolicy, loadConfig, retentionPolicy } from '../../src/config.ts';
 import { createDirectory, type Directory } from '../../src/directory/directory.ts';
 import { createApp } from '../../src/http/app.ts';
 import { openTestStore } from './test-store.ts';
@@ -73,8 +73,8 @@ export async function createTestApp(
   );
   const directory = createDirectory({
     store: opened.store,
-    log: { flushIntervalMs: 10 },
     deprovisionBrake: deprovisionBrakePolicy(config),
+    retention: retentionPolicy(config),
     // ROSTER_DNS_RESOLVER in options.env points domain verification at a test DNS server.
     dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
   });

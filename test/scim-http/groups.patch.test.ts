@@ -189,7 +189,10 @@ describe.each(STORE_KINDS)('group PATCH (%s)', (kind) => {
     expect(read.body.displayName).toBe(`${group.displayName} renamed`);
     expect(read.body.members.map((m: { value: string }) => m.value)).toEqual([a]);
     await app.flushLog();
-    const events = await app.directory.store.events.list({ accountId: app.accountId, limit: 20 });
+    const events = await app.directory.provisioningLog.list({
+      accountId: app.accountId,
+      limit: 20,
+    });
     const event = events.find((e) => e.method === 'PATCH' && e.path.includes(group.id));
     expect(event?.outcome).toBe('warning');
     expect(event?.explanation).toContain("'no-such-user'");

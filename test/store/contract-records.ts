@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Domain, ProvisioningEvent, ScimApp } from '../../src/directory/model.ts';
 import { ConflictError } from '../../src/store/errors.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { ProvisioningEventFilter, Store } from '../../src/store/store.ts';
 import { makeAccount, newId, tick } from './fixtures.ts';
 
 async function conflict(promise: Promise<unknown>): Promise<string> {
@@ -223,29 +223,126 @@ export function recordsContract(store: () => Store): void {
         event(4, null, tick()),
         event(5, account.id, tick()),
       ];
-      await store().events.insertMany(events);
+      for (const e of events) store().log.append(e);
+      const list = async (filter: ProvisioningEventFilter) => {
+        const page = await store().log.list(filter);
+        if (!page.ok) throw new Error(`no page: ${page.reason}`);
+        return page.events;
+      };
       const [e1, e2, e3, , e5] = events;
-      expect(await store().events.list({ accountId: account.id, limit: 10 })).toEqual([
-        e5,
-        e3,
-        e2,
-        e1,
-      ]);
-      expect(await store().events.list({ accountId: account.id, limit: 2 })).toEqual([e5, e3]);
-      expect(
-        await store().events.list({ accountId: account.id, before: e3!.id, limit: 10 }),
-      ).toEqual([e2, e1]);
-      expect(
-        await store().events.list({ accountId: account.id, before: 'unknown', limit: 10 }),
-      ).toEqual([]);
-      const all = await store().events.list({ limit: 3 });
+      expect(await list({ accountId: account.id, limit: 10 })).toEqual([e5, e3, e2, e1]);
+      expect(await list({ accountId: account.id, limit: 2 })).toEqual([e5, e3]);
+      expect(await list({ accountId: account.id, before: e3!.id, limit: 10 })).toEqual([e2, e1]);
+      const all = await list({ limit: 3 });
       expect(all.map((e) => e.id)).toEqual([e5!.id, events[3]!.id, e3!.id]);
-      expect(
-        await store().events.list({ accountId: account.id, groupId: 'grp', limit: 10 }),
-      ).toEqual([e3]);
-      expect(
-        await store().events.list({ accountId: account.id, userId: 'usr', limit: 10 }),
-      ).toEqual([e2]);
+      expect(await list({ accountId: account.id, groupId: 'grp', limit: 10 })).toEqual([e3]);
+      expect(await list({ accountId: account.id, userId: 'usr', limit: 10 })).toEqual([e2]);
+      expect(await store().log.findById(account.id, e2!.id)).toEqual(e2);
+      expect(await store().log.findById('other-account', e2!.id)).toBeUndefined();
+    });
+
+    it('refuses an anchor that is unknown or belongs to another account', async () => {
+      const mine = makeAccount();
+      const theirs = makeAccount();
+      await store().accounts.insert(mine);
+      await store().accounts.insert(theirs);
+      const base = {
+        at: tick(),
+        idp: 'okta',
+        method: 'GET',
+        path: '/scim/v2/Users',
+        operation: 'list users',
+        userId: null,
+        groupId: null,
+        status: 200,
+        outcome: 'success' as const,
+        scimType: null,
+        explanation: null,
+        requestBody: null,
+        responseBody: null,
+        durationMs: 1,
+      };
+      const own = { ...base, id: newId('evt'), accountId: mine.id };
+      const foreign = { ...base, id: newId('evt'), accountId: theirs.id };
+      store().log.append(own);
+      store().log.append(foreign);
+      const listBefore = (accountId: string, id: string) =>
+        store().log.list({ accountId, before: id, limit: 10 });
+      expect(await listBefore(mine.id, own.id)).toEqual({ ok: true, events: [] });
+      expect(await listBefore(mine.id, foreign.id)).toEqual({
+        ok: false,
+        reason: 'anchorNotFound',
+      });
+      expect(await listBefore(mine.id, 'unknown')).toEqual({ ok: false, reason: 'anchorNotFound' });
+      expect(await listBefore(mine.id, 'nul\u0000')).toEqual({
+        ok: false,
+        reason: 'anchorNotFound',
+      });
+    });
+
+    it('prunes events older than a time, and only those', async () => {
+      const account = makeAccount();
+      await store().accounts.insert(account);
+      const old = tick();
+      const cut = tick();
+      const recent = tick();
+      const event = (at: string) => ({
+        id: newId('evt'),
+        accountId: account.id,
+        at,
+        idp: 'okta',
+        method: 'GET',
+        path: '/scim/v2/Users',
+        operation: 'list users',
+        userId: null,
+        groupId: null,
+        status: 200,
+        outcome: 'success' as const,
+        scimType: null,
+        explanation: null,
+        requestBody: null,
+        responseBody: null,
+        durationMs: 1,
+      });
+      const kept = event(recent);
+      for (let i = 0; i < 12; i++) store().log.append(event(old));
+      store().log.append(kept);
+      // Every account's events before the cut go (earlier tests of this store left some too).
+      expect(await store().log.prune(cut)).toBeGreaterThanOrEqual(12);
+      const page = await store().log.list({ accountId: account.id, limit: 50 });
+      expect(page).toEqual({ ok: true, events: [kept] });
+      expect(await store().log.prune(cut)).toBe(0);
+    });
+
+    it('counts failed authentications per minute and key, adding up repeated counts', async () => {
+      const account = makeAccount();
+      await store().accounts.insert(account);
+      const minute = '2026-12-04T17:03:00.000Z';
+      const later = '2026-12-04T17:04:00.000Z';
+      const key = {
+        accountId: account.id,
+        tokenPrefix: 'roster_a',
+        reason: 'revoked' as const,
+        idp: 'okta',
+        source: '10.0.0.1',
+      };
+      store().log.appendAuthFailures([
+        { ...key, minute, count: 2 },
+        { ...key, accountId: null, tokenPrefix: null, reason: 'unknown', minute, count: 1 },
+      ]);
+      store().log.appendAuthFailures([
+        { ...key, minute, count: 3 },
+        { ...key, minute: later, count: 1 },
+      ]);
+      expect(await store().log.listAuthFailures({ accountId: account.id, limit: 10 })).toEqual([
+        { ...key, minute: later, count: 1 },
+        { ...key, minute, count: 5 },
+      ]);
+      const all = await store().log.listAuthFailures({ limit: 10, from: minute, to: later });
+      expect(all).toEqual([
+        { ...key, minute, count: 5 },
+        { ...key, accountId: null, tokenPrefix: null, reason: 'unknown', minute, count: 1 },
+      ]);
     });
   });
 }

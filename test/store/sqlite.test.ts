@@ -236,3 +236,92 @@ describe('sqlite query plans', () => {
       expect(after).toContain('user_values_lookup');
     }));
 });
+
+describe('sqlite provisioning log', () => {
+  const event = (id: string, accountId: string) => ({
+    id,
+    accountId,
+    at: new Date().toISOString(),
+    idp: 'okta',
+    method: 'GET',
+    path: '/scim/v2/Users',
+    operation: 'list users',
+    userId: null,
+    groupId: null,
+    status: 200,
+    outcome: 'success' as const,
+    scimType: null,
+    explanation: null,
+    requestBody: null,
+    responseBody: null,
+    durationMs: 1,
+  });
+  const tables = (file: string) => {
+    const db = new SqliteDatabase(file, { readonly: true });
+    try {
+      return (
+        db.prepare("select name from sqlite_master where type = 'table'").all() as {
+          name: string;
+        }[]
+      ).map((t) => t.name);
+    } finally {
+      db.close();
+    }
+  };
+
+  it('keeps the log in a file of its own beside the database, never in the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-log-'));
+    const store = createStore(join(dir, 'roster.db'));
+    try {
+      await store.migrate();
+      const account = makeAccount();
+      await store.accounts.insert(account);
+      store.log.append(event('evt-1', account.id));
+      await store.log.flush();
+      expect(tables(join(dir, 'roster.db'))).not.toContain('provisioning_events');
+      expect(tables(join(dir, 'roster-log.db'))).toContain('provisioning_events');
+      const log = new SqliteDatabase(join(dir, 'roster-log.db'), { readonly: true });
+      expect(log.prepare('select id from provisioning_events').all()).toEqual([{ id: 'evt-1' }]);
+      log.close();
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('moves the events an older Roster kept in the database into the log file, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-log-'));
+    const file = join(dir, 'roster.db');
+    const first = createStore(file);
+    const account = makeAccount();
+    await first.migrate();
+    await first.accounts.insert(account);
+    await first.close();
+    // The table as migrations 0001 and 0007 left it, with two events in it.
+    const legacy = new SqliteDatabase(file);
+    legacy.exec(`create table provisioning_events (seq integer primary key autoincrement,
+      id text not null unique, account_id text, at text not null, idp text not null,
+      method text not null, path text not null, operation text not null, user_id text,
+      status integer not null, outcome text not null, scim_type text, explanation text,
+      request_body text, response_body text, duration_ms real not null, group_id text)`);
+    const insert = legacy.prepare(`insert into provisioning_events (id, account_id, at, idp,
+      method, path, operation, status, outcome, duration_ms) values (?, ?, ?, 'okta', 'GET',
+      '/scim/v2/Users', 'list users', 200, 'success', 1.5)`);
+    insert.run('old-1', account.id, '2026-01-01T00:00:00.000Z');
+    insert.run('old-2', account.id, '2026-01-02T00:00:00.000Z');
+    legacy.close();
+    const stores = [createStore(file), createStore(file)];
+    try {
+      await Promise.all(stores.map((s) => s.migrate()));
+      expect(tables(file)).not.toContain('provisioning_events');
+      const page = await stores[0]!.log.list({ accountId: account.id, limit: 10 });
+      expect(page.ok && page.events.map((e) => [e.id, e.durationMs])).toEqual([
+        ['old-2', 1.5],
+        ['old-1', 1.5],
+      ]);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { serve as listen } from '@hono/node-server';
-import { type ConfigFlags, deprovisionBrakePolicy, loadConfig } from '../../config.ts';
+import {
+  type ConfigFlags,
+  deprovisionBrakePolicy,
+  loadConfig,
+  retentionPolicy,
+} from '../../config.ts';
 import { createDirectory } from '../../directory/directory.ts';
 import { startDomainRechecks } from '../../directory/domain-rechecks.ts';
+import { startRetention } from '../../directory/retention.ts';
 import { createApp } from '../../http/app.ts';
 import { createLogger } from '../../logger.ts';
 import { createStore } from '../../store/create-store.ts';
@@ -13,12 +19,16 @@ const DRAIN_MS = 10_000;
 export async function serveCommand(flags: ConfigFlags): Promise<void> {
   const config = loadConfig(flags);
   const logger = createLogger(config.logLevel);
-  const store = createStore(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const store = createStore(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    logFilename: config.logDatabaseFile,
+    onLogError: (error) => logger.error({ err: error }, 'could not write provisioning log'),
+  });
   await store.migrate();
   const directory = createDirectory({
     store,
-    log: { onError: (error) => logger.error({ err: error }, 'could not write provisioning log') },
     deprovisionBrake: deprovisionBrakePolicy(config),
+    retention: retentionPolicy(config),
     dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
   });
   const demo = await directory.accounts.ensureDemoAccount(config.demoToken);
@@ -41,6 +51,13 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
           },
         })
       : undefined;
+
+  const retention = startRetention(directory.retention, {
+    onError: (error) => logger.warn({ err: error }, 'pruning the journals failed'),
+    onPass: (summary) => {
+      if (summary.events + summary.auditEntries > 0) logger.info(summary, 'journals pruned');
+    },
+  });
 
   const server = listen({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const origin =
@@ -73,7 +90,7 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     const force = setTimeout(() => process.exit(1), DRAIN_MS);
     force.unref();
     server.close(() => {
-      Promise.resolve(rechecks?.stop())
+      Promise.all([rechecks?.stop(), retention.stop()])
         .then(() => directory.close())
         .then(() => process.exit(0))
         .catch((error: unknown) => {

@@ -63,6 +63,7 @@ const DIRECTORY_STATUS: Readonly<Record<DirectoryErrorCode, number>> = {
   'user.permission_set_unknown': 400,
   'user.team_unknown': 400,
   'provisioning_event.not_found': 404,
+  'provisioning_event.unknown_anchor': 400,
   'user.role_ambiguous': 400,
   'user.deactivation_held': 429,
   'user.seat_required': 409,

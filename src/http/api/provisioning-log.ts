@@ -90,6 +90,37 @@ function parsed(body: string | null): unknown {
   }
 }
 
+const authFailureSchema = named(
+  'AuthFailureCount',
+  z.object({
+    minute: z.string().describe('The minute counted (ISO 8601, seconds zero)'),
+    accountId: z
+      .string()
+      .nullable()
+      .describe('The account of a revoked or expired token; null for an unknown token'),
+    tokenPrefix: z.string().nullable().describe('The stored prefix of a known token'),
+    reason: z
+      .enum(['missing', 'malformed', 'unknown', 'revoked', 'expired'])
+      .describe(
+        'No Authorization header, a malformed one, or a token that is unknown, revoked or expired',
+      ),
+    idp: z.string(),
+    source: z.string().describe("The client's address as the server saw it"),
+    count: z.number().int(),
+  }),
+);
+
+const authFailureList = named(
+  'AuthFailureCountList',
+  z.object({ items: z.array(authFailureSchema) }),
+);
+
+const authFailureQuery = z.strictObject({
+  from: bound.optional().describe('Minutes at or after this time (ISO 8601, UTC)'),
+  to: bound.optional().describe('Minutes before this time (ISO 8601, UTC)'),
+  limit: limitSchema,
+});
+
 const base = '/accounts/{accountId}/provisioning-log';
 const tag = 'Provisioning log';
 
@@ -119,6 +150,35 @@ export function provisioningLogRoutes(directory: Directory) {
             next: events.length === query.limit ? (events.at(-1)?.id ?? null) : null,
           },
         };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${base}/auth-failures`,
+      operationId: 'listAuthFailures',
+      summary: "Failed SCIM authentications with the account's revoked or expired tokens",
+      description:
+        'Counted per minute, token, reason, IdP and source address. A token that was never issued names no account: those attempts are listed to the operator at /auth-failures.',
+      tag,
+      access: 'account',
+      params: idParams('accountId'),
+      query: authFailureQuery,
+      success: { status: 200, description: 'Counts, newest minute first', schema: authFailureList },
+      async handler({ account, query }) {
+        return { body: { items: await log.authFailures({ ...query, accountId: account.id }) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/auth-failures',
+      operationId: 'listAllAuthFailures',
+      summary: 'Every failed SCIM authentication, unknown tokens included',
+      tag,
+      access: 'operator',
+      query: authFailureQuery,
+      success: { status: 200, description: 'Counts, newest minute first', schema: authFailureList },
+      async handler({ query }) {
+        return { body: { items: await log.authFailures(query) } };
       },
     }),
     defineRoute({

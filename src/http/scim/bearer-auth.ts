@@ -12,16 +12,19 @@ export function bearerAuth(tokens: Tokens): MiddlewareHandler<ScimEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (!header) {
+      c.set('authFailure', { reason: 'missing', accountId: null, tokenPrefix: null });
       throw unauthorized('missing bearer token: send the header "Authorization: Bearer <token>"');
     }
     const match = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) {
+      c.set('authFailure', { reason: 'malformed', accountId: null, tokenPrefix: null });
       throw unauthorized(
         'the Authorization header must be "Bearer <token>" with the token issued when the SCIM app was installed',
       );
     }
     const authenticated = await tokens.authenticate(match[1]);
     if (!authenticated) {
+      c.set('authFailure', await tokens.explainRefusal(match[1]));
       throw unauthorized('the bearer token is not valid: it is unknown, revoked or expired');
     }
     c.set('accountId', authenticated.accountId);

@@ -7,6 +7,7 @@ import { newId } from '../../directory/ids.ts';
 import type { ProvisioningOutcome } from '../../directory/model.ts';
 import type { ProvisioningLog } from '../../directory/provisioning-log.ts';
 import { detectIdp } from '../../scim/compat/detect-idp.ts';
+import { clientAddress } from '../client-address.ts';
 import { escapeUnstorable } from '../unstorable-text.ts';
 import { redactSecrets } from './redact-secrets.ts';
 import type { ScimEnv } from './scim-env.ts';
@@ -90,6 +91,16 @@ export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<Sc
     const warning = c.get('warning');
     const outcome: ProvisioningOutcome = failed ? 'failure' : warning ? 'warning' : 'success';
     const url = pathAndQuery(c.req.url);
+    const authFailure = c.get('authFailure');
+    if (authFailure !== undefined) {
+      // Counted per minute, not logged one by one: anyone can send these in bulk.
+      log.recordAuthFailure({
+        ...authFailure,
+        idp: detectIdp(c.req.header('user-agent'), url.search),
+        source: clientAddress(c),
+      });
+      return;
+    }
     log.record({
       id: newId(),
       accountId: c.get('accountId') ?? null,

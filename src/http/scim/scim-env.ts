@@ -1,4 +1,6 @@
 /** Per-request values the SCIM middleware and routes share. */
+import type { AuthFailure } from '../../directory/provisioning-log.ts';
+
 export interface ScimEnv {
   Variables: {
     accountId: string | undefined;
@@ -15,5 +17,7 @@ export interface ScimEnv {
     responseText: string | undefined;
     /** A non-fatal problem worth an admin's attention, for the provisioning log. */
     warning: string | undefined;
+    /** Why authentication failed; such requests are counted, not logged one by one. */
+    authFailure: Omit<AuthFailure, 'idp' | 'source'> | undefined;
   };
 }

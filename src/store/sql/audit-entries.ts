@@ -69,5 +69,12 @@ export function auditStore({ db }: SqlContext): AuditStore {
         .execute();
       return rows.map(toEntry);
     },
+    async prune(before) {
+      const result = await db
+        .deleteFrom('audit_entries')
+        .where('at', '<', before)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }

@@ -131,6 +131,17 @@ export interface ProvisioningEventsTable {
   duration_ms: number;
 }
 
+/** Failed authentications per minute; '' stands for "none" in key columns. */
+export interface AuthFailuresTable {
+  minute: string;
+  account_id: string;
+  token_prefix: string;
+  reason: string;
+  idp: string;
+  source: string;
+  count: number | string;
+}
+
 export interface GroupsTable {
   /** Creation order and keyset tie-breaker. */
   seq: Generated<number | string>;
@@ -168,6 +179,7 @@ export interface Database {
   scim_apps: ScimAppsTable;
   access_tokens: AccessTokensTable;
   provisioning_events: ProvisioningEventsTable;
+  auth_failures: AuthFailuresTable;
   settings: SettingsTable;
   deactivations: DeactivationsTable;
   deprovision_brakes: DeprovisionBrakesTable;

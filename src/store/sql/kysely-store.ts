@@ -1,7 +1,7 @@
 /** The `Store` both dialects share; `sqlite.ts` and `postgres.ts` only build the Kysely instance. */
 import { type Kysely, Migrator, sql } from 'kysely';
 import { migrationProvider } from '../migrations/index.ts';
-import type { Store } from '../store.ts';
+import type { ProvisioningLogStore, Store } from '../store.ts';
 import type { Database } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
 import { groupCommit } from './group-commit.ts';
@@ -17,7 +17,11 @@ import { compile } from './sql-fragment.ts';
  */
 const STATISTICS_INTERVAL_MS = 5 * 60_000;
 
-export function kyselyStore(db: Kysely<Database>, quirks: DialectQuirks): Store {
+export function kyselyStore(
+  db: Kysely<Database>,
+  quirks: DialectQuirks,
+  log: ProvisioningLogStore,
+): Store {
   // SQLite has one writer, so queued transactions share a COMMIT; PostgreSQL runs them side by
   // side on its pool.
   const transaction: Store['transaction'] =
@@ -37,6 +41,7 @@ export function kyselyStore(db: Kysely<Database>, quirks: DialectQuirks): Store 
   return {
     dialect: quirks.dialect,
     ...sessionFor({ db, quirks }),
+    log,
     transaction,
     async migrate() {
       // PostgreSQL: the Migrator holds an advisory lock while it migrates, so concurrent starts
@@ -56,9 +61,10 @@ export function kyselyStore(db: Kysely<Database>, quirks: DialectQuirks): Store 
       await sql`select 1`.execute(db);
     },
     refreshStatistics,
-    close() {
+    async close() {
       clearInterval(refresher);
-      return db.destroy();
+      await log.close();
+      await db.destroy();
     },
   };
 }

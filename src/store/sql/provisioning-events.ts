@@ -1,10 +1,14 @@
+/**
+ * Provisioning-log rows through Kysely: reads on both stores (SQLite reads its log file, see
+ * `provisioning-log/sqlite-log.ts`), writes on PostgreSQL (SQLite's writer thread writes with
+ * prepared statements of its own).
+ */
 import type { Selectable } from 'kysely';
 import type { ProvisioningEvent, ProvisioningOutcome } from '../../directory/model.ts';
-import type { ProvisioningEventStore } from '../store.ts';
+import type { ProvisioningEventFilter, ProvisioningEventPage } from '../store.ts';
 import { bulkInserter } from './bulk-insert.ts';
 import { rowLimit, type SqlContext, storable, withTransaction } from './context.ts';
 import type { ProvisioningEventsTable } from './database.ts';
-import { olderThan } from './older-than.ts';
 
 /**
  * Rows per INSERT, largest first: 16 parameters each stays far below both dialects' parameter
@@ -28,7 +32,7 @@ const toEvent = (row: Selectable<ProvisioningEventsTable>): ProvisioningEvent =>
   explanation: row.explanation,
   requestBody: row.request_body,
   responseBody: row.response_body,
-  durationMs: row.duration_ms,
+  durationMs: Number(row.duration_ms),
 });
 
 const toRow = (event: ProvisioningEvent) => ({
@@ -50,9 +54,10 @@ const toRow = (event: ProvisioningEvent) => ({
   duration_ms: event.durationMs,
 });
 
-export function provisioningEventStore(ctx: SqlContext): ProvisioningEventStore {
+export function provisioningEventStore(ctx: SqlContext) {
+  const { db } = ctx;
   return {
-    async insertMany(events) {
+    async insertMany(events: readonly ProvisioningEvent[]): Promise<void> {
       if (events.length === 0) return;
       await withTransaction(ctx, async ({ db }) => {
         const insert = bulkInserter(db, ctx.quirks.dialect);
@@ -67,9 +72,30 @@ export function provisioningEventStore(ctx: SqlContext): ProvisioningEventStore 
         }
       });
     },
-    async list(filter) {
+
+    async list(filter: ProvisioningEventFilter): Promise<ProvisioningEventPage> {
       const { accountId, before, limit } = filter;
-      let query = ctx.db.selectFrom('provisioning_events as e').selectAll('e');
+      const texts = [
+        filter.from,
+        filter.to,
+        filter.idp,
+        filter.operation,
+        filter.userId,
+        filter.groupId,
+      ];
+      if (texts.some((text) => text !== undefined && !storable(text))) {
+        return { ok: true, events: [] };
+      }
+      let anchor: { at: string; seq: number | string } | undefined;
+      if (before !== undefined) {
+        // The anchor must be an event the caller may see: another account's id is no anchor.
+        let find = db.selectFrom('provisioning_events').select(['at', 'seq']);
+        find = find.where('id', '=', storable(before) ? before : '');
+        if (accountId !== undefined) find = find.where('account_id', '=', accountId);
+        anchor = await find.executeTakeFirst();
+        if (anchor === undefined) return { ok: false, reason: 'anchorNotFound' };
+      }
+      let query = db.selectFrom('provisioning_events as e').selectAll('e');
       if (accountId !== undefined) query = query.where('e.account_id', '=', accountId);
       if (filter.from !== undefined) query = query.where('e.at', '>=', filter.from);
       if (filter.to !== undefined) query = query.where('e.at', '<', filter.to);
@@ -80,33 +106,39 @@ export function provisioningEventStore(ctx: SqlContext): ProvisioningEventStore 
       if (filter.outcome !== undefined) query = query.where('e.outcome', '=', filter.outcome);
       if (filter.userId !== undefined) query = query.where('e.user_id', '=', filter.userId);
       if (filter.groupId !== undefined) query = query.where('e.group_id', '=', filter.groupId);
-      const texts = [
-        filter.from,
-        filter.to,
-        filter.idp,
-        filter.operation,
-        filter.userId,
-        filter.groupId,
-      ];
-      if (texts.some((text) => text !== undefined && !storable(text))) return [];
-      if (before !== undefined && !storable(before)) return [];
-      if (before !== undefined) query = query.where(olderThan('provisioning_events', before));
+      if (anchor !== undefined) {
+        const { at, seq } = anchor;
+        query = query.where((eb) =>
+          eb.or([eb('e.at', '<', at), eb.and([eb('e.at', '=', at), eb('e.seq', '<', seq)])]),
+        );
+      }
       const rows = await query
         .orderBy('e.at', 'desc')
         .orderBy('e.seq', 'desc')
         .limit(rowLimit(limit))
         .execute();
-      return rows.map(toEvent);
+      return { ok: true, events: rows.map(toEvent) };
     },
-    async findById(accountId, id) {
+
+    async findById(accountId: string, id: string): Promise<ProvisioningEvent | undefined> {
       if (!storable(id)) return undefined;
-      const row = await ctx.db
+      const row = await db
         .selectFrom('provisioning_events')
         .selectAll()
         .where('account_id', '=', accountId)
         .where('id', '=', id)
         .executeTakeFirst();
       return row && toEvent(row);
+    },
+
+    /** PostgreSQL's prune (SQLite's writer thread prunes its own file). */
+    async prune(before: string): Promise<number> {
+      const result = await db
+        .deleteFrom('provisioning_events')
+        .where('at', '<', before)
+        .executeTakeFirst();
+      await db.deleteFrom('auth_failures').where('minute', '<', before).execute();
+      return Number(result.numDeletedRows);
     },
   };
 }

@@ -10,7 +10,6 @@ import { groupMemberStore } from './group-members.ts';
 import { groupPermissionSetStore } from './group-permission-sets.ts';
 import { groupStore } from './groups.ts';
 import { permissionSetStore } from './permission-sets.ts';
-import { provisioningEventStore } from './provisioning-events.ts';
 import { scimAppStore } from './scim-apps.ts';
 import { seatPoolStore } from './seat-pools.ts';
 import { settingStore } from './settings.ts';
@@ -26,7 +25,6 @@ export function sessionFor(ctx: SqlContext): StoreSession {
     domains: domainStore(ctx),
     scimApps: scimAppStore(ctx),
     tokens: tokenStore(ctx),
-    events: provisioningEventStore(ctx),
     settings: settingStore(ctx),
     deprovisionBrake: deprovisionBrakeStore(ctx),
     groups: groupStore(ctx),

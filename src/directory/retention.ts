@@ -1,0 +1,87 @@
+/**
+ * How long the journals keep their entries: the provisioning log (and its failed-authentication
+ * counts) and the audit trail each have a retention in days, 0 meaning forever. `serve` prunes
+ * once at start and then every hour; several instances pruning one database is harmless (a
+ * delete of what is already gone deletes nothing).
+ */
+import type { Store } from '../store/store.ts';
+import type { Clock } from './clock.ts';
+import type { ProvisioningLog } from './provisioning-log.ts';
+
+const DAY_MS = 86_400_000;
+const PRUNE_INTERVAL_MS = 60 * 60_000;
+
+export interface RetentionPolicy {
+  /** Days the provisioning log keeps events; 0 keeps them forever. */
+  readonly provisioningLogDays: number;
+  /** Days the audit trail keeps entries; 0 keeps them forever. */
+  readonly auditDays: number;
+}
+
+export interface PruneSummary {
+  readonly events: number;
+  readonly auditEntries: number;
+}
+
+export function createRetention({
+  store,
+  log,
+  clock,
+  policy,
+}: {
+  store: Store;
+  log: ProvisioningLog;
+  clock: Clock;
+  policy: RetentionPolicy;
+}) {
+  const cutoff = (days: number) => new Date(Date.parse(clock.now()) - days * DAY_MS).toISOString();
+  return {
+    policy,
+    /** The oldest time each journal still keeps, or null for forever. */
+    keepsFrom(): { provisioningLog: string | null; audit: string | null } {
+      return {
+        provisioningLog: policy.provisioningLogDays > 0 ? cutoff(policy.provisioningLogDays) : null,
+        audit: policy.auditDays > 0 ? cutoff(policy.auditDays) : null,
+      };
+    },
+    /** Deletes what is past its retention now. */
+    async prune(): Promise<PruneSummary> {
+      const { provisioningLog, audit } = this.keepsFrom();
+      const events = provisioningLog === null ? 0 : await log.prune(provisioningLog);
+      const auditEntries = audit === null ? 0 : await store.audit.prune(audit);
+      return { events, auditEntries };
+    },
+  };
+}
+
+export type Retention = ReturnType<typeof createRetention>;
+
+/** Prunes now and every hour until stopped; a failed pass is reported and retried next hour. */
+export function startRetention(
+  retention: Retention,
+  hooks: { onError(error: unknown): void; onPass?(summary: PruneSummary): void },
+): { stop(): Promise<void> } {
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const pass = (): void => {
+    if (stopped || running !== undefined) return;
+    running = retention
+      .prune()
+      .then((summary) => hooks.onPass?.(summary), hooks.onError)
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const first = setTimeout(pass, 0);
+  const every = setInterval(pass, PRUNE_INTERVAL_MS);
+  first.unref();
+  every.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(first);
+      clearInterval(every);
+      await running;
+    },
+  };
+}
