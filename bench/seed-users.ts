@@ -8,6 +8,7 @@ import { createDirectory } from '../src/directory/directory.ts';
 import { newId } from '../src/directory/ids.ts';
 import type { User } from '../src/directory/model.ts';
 import { createStore } from '../src/store/create-store.ts';
+import { BENCH_TOKEN } from './server-process.ts';
 
 const GIVEN = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia'];
 const FAMILY = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Perlman'];
@@ -101,4 +102,18 @@ export async function seedUsers(options: SeedOptions): Promise<SeedResult> {
   } finally {
     await store.close();
   }
+}
+
+// `node --import tsx bench/seed-users.ts FILE N`: seeds N users into a new database FILE.
+if (process.argv[1]?.endsWith('seed-users.ts') && process.argv[2] !== undefined) {
+  const [, , database, count] = process.argv;
+  const result = await seedUsers({
+    database: database as string,
+    token: BENCH_TOKEN,
+    from: 0,
+    to: Number(count ?? 100_000),
+  });
+  process.stdout.write(
+    `Seeded ${result.seeded} users in ${result.seconds.toFixed(1)} s into ${database}\n`,
+  );
 }

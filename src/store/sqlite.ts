@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import {
   createSqliteLog,
   logFilenameFor,
   type SqliteLogOptions,
 } from './provisioning-log/sqlite-log.ts';
+import type { ReadNow } from './sql/context.ts';
 import type { Database } from './sql/database.ts';
 import { sqliteQuirks } from './sql/dialect-quirks.ts';
 import { kyselyStore } from './sql/kysely-store.ts';
@@ -27,11 +28,10 @@ const STATEMENT_CACHE_SIZE = 200;
  * as much as a fifth of it. Reusing statements by SQL text is safe because Kysely runs one query
  * at a time on this single connection, and SQLite re-prepares a statement after schema changes.
  */
-function withStatementCache(database: SqliteDatabase.Database): SqliteDialectDatabase {
+function statementCache(database: SqliteDatabase.Database) {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
-    close: () => database.close(),
-    prepare(sql) {
+    prepare(sql: string): SqliteDatabase.Statement {
       let statement = cache.get(sql);
       if (statement === undefined) {
         statement = database.prepare(sql);
@@ -71,14 +71,25 @@ export function createSqliteStore({ filename, log: logOptions = {} }: SqliteStor
   database.function('lower', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? value.toLowerCase() : value,
   );
+  const statements = statementCache(database);
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    dialect: new SqliteDialect({
+      database: { close: () => database.close(), prepare: statements.prepare },
+    }),
   });
+  // Reads outside transactions run at once (sql/context.ts `selectRows`). While a transaction
+  // holds the connection (group commit may span several turns of the microtask queue) a read
+  // must wait its turn in Kysely's queue, or it would see that transaction's uncommitted rows.
+  const readNow: ReadNow = (sql, parameters) => {
+    if (database.inTransaction) return undefined;
+    const statement = statements.prepare(sql);
+    return statement.reader ? statement.all(...parameters) : undefined;
+  };
   const log = createSqliteLog({
     ...logOptions,
     filename: logOptions.filename ?? logFilenameFor(filename),
   });
-  const store = kyselyStore(db, sqliteQuirks, log);
+  const store = kyselyStore(db, sqliteQuirks, log, readNow);
   return {
     ...store,
     async migrate() {

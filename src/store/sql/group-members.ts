@@ -4,7 +4,7 @@
  */
 import type { GroupMember, Membership } from '../../directory/model.ts';
 import type { GroupMemberStore } from '../store.ts';
-import { type SqlContext, storable } from './context.ts';
+import { type SqlContext, selectRows, storable } from './context.ts';
 import { compile, type SqlFragment, sql } from './sql-fragment.ts';
 
 /** Ids per statement: well under both dialects' parameter limits. */
@@ -30,7 +30,8 @@ const toMember = (row: MemberRow): GroupMember => ({
   display: row.display_name ?? row.user_name,
 });
 
-export function groupMemberStore({ db, quirks }: SqlContext): GroupMemberStore {
+export function groupMemberStore(ctx: SqlContext): GroupMemberStore {
+  const { db, quirks } = ctx;
   const run = async <R>(fragment: SqlFragment) => {
     const result = await db.executeQuery<R>(compile(fragment, quirks.dialect));
     return { rows: result.rows, affected: Number(result.numAffectedRows ?? 0) };
@@ -113,12 +114,13 @@ export function groupMemberStore({ db, quirks }: SqlContext): GroupMemberStore {
     async groupsOf(accountId, userIds) {
       const found: Membership[] = [];
       for (const ids of chunks(userIds)) {
-        const { rows } = await run<{
+        const rows = await selectRows<{
           user_id: string;
           group_id: string;
           display_name: string;
           version: number | string;
         }>(
+          ctx,
           sql`select m.user_id, m.group_id, g.display_name, g.version
               from group_members m join groups g on g.id = m.group_id
               where m.account_id = ${accountId} and m.user_id in (${list(ids)})

@@ -2,6 +2,7 @@
 import { type Kysely, Migrator, sql } from 'kysely';
 import { migrationProvider } from '../migrations/index.ts';
 import type { ProvisioningLogStore, Store } from '../store.ts';
+import type { ReadNow } from './context.ts';
 import type { Database } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
 import { groupCommit } from './group-commit.ts';
@@ -21,6 +22,7 @@ export function kyselyStore(
   db: Kysely<Database>,
   quirks: DialectQuirks,
   log: ProvisioningLogStore,
+  readNow?: ReadNow,
 ): Store {
   // SQLite has one writer, so queued transactions share a COMMIT; PostgreSQL runs them side by
   // side on its pool.
@@ -40,7 +42,7 @@ export function kyselyStore(
   refresher?.unref();
   return {
     dialect: quirks.dialect,
-    ...sessionFor({ db, quirks }),
+    ...sessionFor({ db, quirks, readNow }),
     log,
     transaction,
     async migrate() {

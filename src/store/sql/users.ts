@@ -4,7 +4,7 @@ import type { UserCondition, UserPage, UserQuery } from '../../directory/user-qu
 import type { UserStore } from '../store.ts';
 import { bulkInserter } from './bulk-insert.ts';
 import { mapConflicts } from './conflicts.ts';
-import { type SqlContext, storable, withTransaction } from './context.ts';
+import { type SqlContext, selectRows, storable, withTransaction } from './context.ts';
 import type { UsersTable } from './database.ts';
 import { selectPage, sortPlan } from './keyset-paging.ts';
 import { compile, type SqlFragment, sql } from './sql-fragment.ts';
@@ -52,7 +52,9 @@ function pinsUniqueKey(condition: UserCondition): boolean {
 export function userStore(ctx: SqlContext): UserStore {
   const { db, quirks } = ctx;
   const run = async <R>(fragment: SqlFragment, on = db) =>
-    (await on.executeQuery<R>(compile(fragment, quirks.dialect))).rows;
+    on === db
+      ? selectRows<R>(ctx, fragment)
+      : (await on.executeQuery<R>(compile(fragment, quirks.dialect))).rows;
   const selectUsers = (where: SqlFragment) =>
     run<Selectable<UsersTable>>(sql`select u.* from users u where ${where}`);
 
