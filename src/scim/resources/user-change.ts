@@ -11,13 +11,18 @@ import { checkRequired, normalizeResource } from './normalize-resource.ts';
 import { roleClaim } from './role-claim.ts';
 import { primaryEmail, type Resource, toUserDraft } from './user-resource.ts';
 
-/** A normalised body as a change; userName falls back to the email when a client leaves it out. */
+/**
+ * A normalised body as a change; userName falls back to the email when a client leaves it out,
+ * and `active` (required) to the current value on a PUT, or true on a create: RFC 7644 §3.5.1
+ * leaves omitted attributes to the server, and Okta and Delinea send PUTs without `active`.
+ */
 export function userChangeOf(resource: Resource, current?: User): Result<UserChange> {
   let complete = resource;
   if (complete.userName === undefined) {
     const email = primaryEmail(complete);
     if (email) complete = { ...complete, userName: email };
   }
+  if (complete.active === undefined) complete = { ...complete, active: current?.active ?? true };
   const required = checkRequired(userResourceType, complete);
   if (!required.ok) return required;
   return ok({ ...toUserDraft(complete, current), roleClaim: roleClaim(resource.roles) });
