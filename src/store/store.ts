@@ -217,6 +217,9 @@ export interface DomainStore {
    * Writes `domain` over the stored record. With `expected`, compare-and-set: writes only while
    * the stored state and lastCheckedAt still equal those given, and says whether it wrote (a
    * check that raced another check, possibly on another instance, must not undo its result).
+   * A domain is verified without `sharingAllowed` for one account at most: a write that would
+   * make a second rejects with `ConflictError` 'domain.claimed' (a unique index, so instances
+   * racing on one database cannot both win).
    */
   update(
     domain: Domain,
@@ -227,6 +230,8 @@ export interface DomainStore {
   find(accountId: string, domain: string): Promise<Domain | undefined>;
   /** Domains of every account in `state`, least recently checked (never checked) first. */
   listByState(state: DomainState, limit: number): Promise<Domain[]>;
+  /** Every account's verified record of a lower-case domain name, oldest verification first. */
+  listVerified(domain: string): Promise<Domain[]>;
   /** Deletes the account's record for a lower-case domain name; says whether there was one. */
   delete(accountId: string, domain: string): Promise<boolean>;
 }
