@@ -199,4 +199,30 @@ describe.each(STORE_KINDS)('restores keep the data (%s)', (kind) => {
       externalId: before.externalId,
     });
   });
+
+  it('re-creates of a deleted user sent at once: one restores it (201), the others get 409 uniqueness, never 503', async () => {
+    const app = getApp();
+    for (let round = 0; round < 5; round++) {
+      const local = unique('racer');
+      const user = await createUser(app, local, { title: 'Raced' });
+      expect((await app.request('DELETE', `${SCIM}/Users/${user.id}`)).status).toBe(204);
+      const body = {
+        schemas: [USER_SCHEMA],
+        userName: `${local}@example.com`,
+        emails: [{ value: `${local}@example.com`, primary: true }],
+      };
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, () => app.request('POST', `${SCIM}/Users`, { body })),
+      );
+      const statuses = responses.map((r) => r.status).sort();
+      expect(statuses, responses.map((r) => r.text.slice(0, 200)).join('\n')).toEqual([
+        201, 409, 409, 409, 409, 409,
+      ]);
+      for (const refused of responses.filter((r) => r.status === 409)) {
+        expectScimError(refused, 409, 'uniqueness');
+      }
+      const restored = responses.find((r) => r.status === 201);
+      expect(restored?.body).toMatchObject({ id: user.id, title: 'Raced', active: true });
+    }
+  });
 });
