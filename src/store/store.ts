@@ -301,6 +301,13 @@ export interface SettingStore {
 
 /** What the mass-deprovisioning brake counts (`directory/deprovision-brake.ts`). */
 export interface DeprovisionBrakeStore {
+  /**
+   * Inside a transaction: holds the account's brake until the transaction ends, so concurrent
+   * deactivations (from any instance) count and record one after the other and the limit holds
+   * exactly. PostgreSQL: a transaction-level advisory lock; SQLite runs one write transaction
+   * at a time already. Outside a transaction it does nothing.
+   */
+  lock(accountId: string): Promise<void>;
   recordDeactivation(deactivation: {
     readonly id: string;
     readonly accountId: string;
