@@ -76,6 +76,7 @@ export function createAccounts({
       failureCode: null,
       failureReason: null,
       checkUntil: null,
+      sharingAllowed: false,
       createdAt: now,
     });
     const appId = newId();

@@ -96,8 +96,12 @@ export function createDeprovisionBrake({
     /**
      * Called inside the transaction that deactivates `userId` on behalf of an IdP: records the
      * deactivation, or throws a retryable `user.deactivation_held` when the brake is engaged.
+     * The account's brake is held from the count to the commit, so the limit holds exactly.
      */
     async admit(session: StoreSession, accountId: string, userId: string): Promise<void> {
+      // Count and record as one step: without the lock, deactivations in flight at once (on
+      // one instance's pool or on several instances) all counted the same total and all passed.
+      await session.deprovisionBrake.lock(accountId);
       const current = await status(session, accountId);
       if (current.engaged) {
         throw new DirectoryError(

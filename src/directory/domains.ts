@@ -10,10 +10,17 @@
  *   later (many admins remove it), so users already provisioned from the IdP keep working.
  * - failed: still not verified when the 48 hours ended; the reason names the last check's
  *   result. Checking again on demand starts a new 48-hour window.
+ * One account per domain: the first account to verify a domain holds it. Another account may
+ * add the same domain, but its checks report `claimed` (the record is there, the domain is
+ * another account's) and it stays pending, then failed, like any other unverified domain,
+ * unless the operator allows that account to share the domain (`setSharing`). Otherwise any
+ * account that can publish one TXT record could provision users at another customer's domain.
+ * The store's unique index decides between checks racing on several instances.
  * Lookups run outside store transactions; results are written compare-and-set, so a slow
  * check never overwrites a newer one (another instance's, or a verification).
  */
 import { randomBytes } from 'node:crypto';
+import { ConflictError } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { parseDomainName } from './domain-name.ts';
@@ -66,6 +73,16 @@ function carries(record: string, value: string): boolean {
       ? trimmed.slice(1, -1).trim()
       : trimmed;
   return unquoted === value;
+}
+
+/** A claimed domain in words; the same wherever the claim is found (read or unique index). */
+function claimedReason(domain: Domain): string {
+  return (
+    `domain claimed by another account: ${domain.domain} is verified for another Roster ` +
+    'account, and a domain is verified for one account only (the first to verify it). ' +
+    'If both accounts really belong to one organisation, ask the operator to allow this ' +
+    'account to share the domain, then verify again'
+  );
 }
 
 export function createDomains({
@@ -157,7 +174,37 @@ export function createDomains({
    * when that one was written first.
    */
   async function check(before: Domain, onDemand: boolean): Promise<DomainCheck> {
-    const { outcome, reason } = await lookUp(before);
+    let { outcome, reason } = await lookUp(before);
+    // Only a record that proves control reaches this point, so only the domain's owner learns
+    // that another account holds it.
+    if (outcome === 'verified' && (await claimedElsewhere(before))) {
+      outcome = 'claimed';
+      reason = claimedReason(before);
+    }
+    try {
+      return await record(before, onDemand, outcome, reason);
+    } catch (error) {
+      // Another account's check won the domain between the read above and this write (on this
+      // instance or another one): the unique index refused ours.
+      if (!(error instanceof ConflictError && error.constraint === 'domain.claimed')) throw error;
+      return record(before, onDemand, 'claimed', claimedReason(before));
+    }
+  }
+
+  /** Whether another account holds the domain and this record may not share it. */
+  async function claimedElsewhere(domain: Domain): Promise<boolean> {
+    if (domain.sharingAllowed) return false;
+    const holders = await store.domains.listVerified(domain.domain);
+    return holders.some((holder) => holder.accountId !== domain.accountId);
+  }
+
+  /** Stores what one check found, compare-and-set; see `check`. */
+  async function record(
+    before: Domain,
+    onDemand: boolean,
+    outcome: DomainCheckOutcome,
+    reason: string | null,
+  ): Promise<DomainCheck> {
     const now = clock.now();
     let next: Domain;
     if (outcome === 'verified') {
@@ -228,6 +275,7 @@ export function createDomains({
         failureCode: null,
         failureReason: null,
         checkUntil: addMs(now, VERIFICATION_WINDOW_MS),
+        sharingAllowed: false,
         createdAt: now,
       };
       try {
@@ -265,6 +313,41 @@ export function createDomains({
       const domain = await find(accountId, name);
       if (domain.state === 'verified') return { domain, outcome: 'verified' };
       return check(domain, true);
+    },
+
+    /**
+     * The operator's setting: whether this account may verify the domain although another
+     * account holds it. Taking the permission back from a verified record is refused while
+     * another account holds the domain too (one of them would lose its users).
+     */
+    async setSharing(accountId: string, name: string, allowed: boolean): Promise<Domain> {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const current = await find(accountId, name);
+        if (current.sharingAllowed === allowed) return current;
+        const next: Domain = { ...current, sharingAllowed: allowed };
+        try {
+          const written = await store.domains.update(next, {
+            state: current.state,
+            lastCheckedAt: current.lastCheckedAt,
+          });
+          if (written) return next;
+        } catch (error) {
+          if (!(error instanceof ConflictError && error.constraint === 'domain.claimed')) {
+            throw error;
+          }
+          throw new DirectoryError(
+            'domain.claimed',
+            `${current.domain} is verified for this account and for another one; sharing ` +
+              'cannot be turned off while both hold it (one would stop provisioning its users): ' +
+              'remove the domain from one of them first',
+          );
+        }
+        // A check wrote meanwhile: read it and apply the setting over its result.
+      }
+      throw new DirectoryError(
+        'domain.contended',
+        `the domain '${name}' is being checked right now; try again`,
+      );
     },
 
     /** Removes the domain from the account; its users can no longer be provisioned by SCIM. */

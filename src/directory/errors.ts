@@ -16,6 +16,8 @@ export type DirectoryErrorCode =
   | 'domain.invalid_name'
   | 'domain.exists'
   | 'domain.not_found'
+  | 'domain.claimed'
+  | 'domain.contended'
   | 'scim_app.invalid_project'
   | 'scim_app.not_found'
   | 'scim_app.limit_reached'

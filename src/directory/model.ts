@@ -129,7 +129,9 @@ export type DomainFailureCode =
   | 'wrong_value'
   | 'nxdomain'
   | 'timeout'
-  | 'resolver_error';
+  | 'resolver_error'
+  /** The record is there, but another account verified the domain first (`domains.ts`). */
+  | 'claimed';
 
 export interface Domain {
   readonly id: string;
@@ -146,6 +148,11 @@ export interface Domain {
   readonly failureReason: string | null;
   /** Until when a pending domain is re-checked; null once verified or failed. */
   readonly checkUntil: string | null;
+  /**
+   * The operator allows this account to verify the domain although another account holds it.
+   * Without it, a domain is verified for one account at most: the first to verify it.
+   */
+  readonly sharingAllowed: boolean;
   readonly createdAt: string;
 }
 

@@ -360,6 +360,72 @@ export function createUsers({
     return { kind: 'create', permissionSetId, warning: roles.decision?.warning };
   }
 
+  /**
+   * One attempt at a SCIM create, in one transaction: plan, then create or adopt. Undefined when
+   * the adopted user changed after the plan read it (its version check lost): another writer,
+   * often the same create sent to another instance, got there first, and the caller plans again
+   * from what is stored now, so it answers what that writer's result means (409 when it made
+   * the user SCIM-managed) rather than a retryable 503.
+   */
+  async function provisionOnce(
+    session: StoreSession,
+    accountId: string,
+    change: UserChange,
+    draft: UserDraft,
+    restore: ((existing: User) => UserChange) | undefined,
+  ): Promise<ProvisionResult | undefined> {
+    const plan = await planProvision(session, accountId, change);
+    const now = clock.now();
+    if (plan.kind === 'adopt') {
+      const { match } = plan;
+      const { draft: kept } = validated(restore ? restore(match) : change);
+      // The restored draft may carry stored values the create did not send (its emails): the
+      // user becomes the IdP's, so every identity value must be in a verified domain.
+      if (restore) await assertDomainsVerified(session, accountId, kept);
+      const adopted: User = {
+        ...applyDraft(match, kept, now),
+        permissionSetId: plan.permissionSetId,
+        managedBy: 'scim',
+        deprovisionedAt: null,
+      };
+      if (!(await session.users.update(adopted, match.version))) return undefined;
+      // Issue 4: every adoption is in the audit trail, written with the adoption itself.
+      await session.audit.insert({
+        id: newId(),
+        accountId,
+        at: now,
+        actor: { kind: 'scim-app', appId: plan.appId ?? '' },
+        action: 'user.adopt',
+        targetType: 'user',
+        targetId: match.id,
+        status: 201,
+        outcome: 'success',
+        errorCode: null,
+        request: JSON.stringify({
+          userName: draft.userName,
+          email: draft.email,
+          permissionSetBefore: match.permissionSetId,
+          permissionSetAfter: plan.permissionSetId,
+        }),
+      });
+      return { user: adopted, adopted: true, warning: plan.warning };
+    }
+    const user: User = {
+      ...draft,
+      id: newId(),
+      accountId,
+      superAdmin: false,
+      permissionSetId: plan.permissionSetId,
+      managedBy: 'scim',
+      deprovisionedAt: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    await session.users.insert(user);
+    return { user, adopted: false, warning: plan.warning };
+  }
+
   function applyDraft(user: User, draft: UserDraft, now: string): User {
     return {
       ...user,
@@ -384,62 +450,31 @@ export function createUsers({
      * SCIM create. A user of the account who is not SCIM-managed (created in the app, or deleted
      * by the IdP earlier) and has the same userName or email is adopted: it keeps its id and
      * data and becomes SCIM-managed (PRODUCT.md items 5, 7). A SCIM-managed one is a conflict.
+     * `restore` gives the change to write over an adopted user: by default `change` itself;
+     * SCIM passes one that keeps what the create does not send (docs/idp-compatibility.md).
      */
-    async provision(accountId: string, change: UserChange): Promise<ProvisionResult> {
+    async provision(
+      accountId: string,
+      change: UserChange,
+      options: { restore?: (existing: User) => UserChange } = {},
+    ): Promise<ProvisionResult> {
       const { draft } = validated(change);
-      try {
-        return await store.transaction(async (session) => {
-          const plan = await planProvision(session, accountId, change);
-          const now = clock.now();
-          if (plan.kind === 'adopt') {
-            const { match } = plan;
-            const adopted: User = {
-              ...applyDraft(match, draft, now),
-              permissionSetId: plan.permissionSetId,
-              managedBy: 'scim',
-              deprovisionedAt: null,
-            };
-            const written = await session.users.update(adopted, match.version);
-            assertThat(written, 'user.update_contended', 'the user changed during adoption; retry');
-            // Issue 4: every adoption is in the audit trail, written with the adoption itself.
-            await session.audit.insert({
-              id: newId(),
-              accountId,
-              at: now,
-              actor: { kind: 'scim-app', appId: plan.appId ?? '' },
-              action: 'user.adopt',
-              targetType: 'user',
-              targetId: match.id,
-              status: 201,
-              outcome: 'success',
-              errorCode: null,
-              request: JSON.stringify({
-                userName: draft.userName,
-                email: draft.email,
-                permissionSetBefore: match.permissionSetId,
-                permissionSetAfter: plan.permissionSetId,
-              }),
-            });
-            return { user: adopted, adopted: true, warning: plan.warning };
-          }
-          const user: User = {
-            ...draft,
-            id: newId(),
-            accountId,
-            superAdmin: false,
-            permissionSetId: plan.permissionSetId,
-            managedBy: 'scim',
-            deprovisionedAt: null,
-            createdAt: now,
-            updatedAt: now,
-            version: 1,
-          };
-          await session.users.insert(user);
-          return { user, adopted: false, warning: plan.warning };
-        });
-      } catch (error) {
-        return conflictToDirectoryError(error, draft);
+      for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+        let result: ProvisionResult | undefined;
+        try {
+          result = await store.transaction((session) =>
+            provisionOnce(session, accountId, change, draft, options.restore),
+          );
+        } catch (error) {
+          return conflictToDirectoryError(error, draft);
+        }
+        if (result) return result;
+        await backOff(attempt);
       }
+      throw new DirectoryError(
+        'user.update_contended',
+        `the user '${draft.userName}' is being changed by other requests at the same time; retry`,
+      );
     },
 
     /**

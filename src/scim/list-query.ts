@@ -139,12 +139,13 @@ export function parseListParameters<Column extends string = UserColumn>(
   let filterText = '';
   if (raw.filter !== undefined) {
     if (typeof raw.filter !== 'string') return fail(invalidFilter('filter must be a string'));
-    if (raw.filter.includes('\u0000')) {
-      return fail(invalidFilter('NUL characters (\\u0000) are not allowed in filters'));
-    }
     filterText = raw.filter;
     const parsed = parseFilter(raw.filter);
-    if (!parsed.ok) return fail(invalidFilter(`invalid filter: ${parsed.error.message}`));
+    if (!parsed.ok) {
+      // README: strings with NUL or unpaired surrogates, raw or escaped, are invalidValue.
+      const refuse = parsed.error.unstorable ? invalidValue : invalidFilter;
+      return fail(refuse(`invalid filter: ${parsed.error.message}`));
+    }
     const translated = toCondition(parsed.value, spec.condition);
     if (!translated.ok) return translated;
     condition = translated.value;

@@ -219,6 +219,9 @@ export interface DomainStore {
    * Writes `domain` over the stored record. With `expected`, compare-and-set: writes only while
    * the stored state and lastCheckedAt still equal those given, and says whether it wrote (a
    * check that raced another check, possibly on another instance, must not undo its result).
+   * A domain is verified without `sharingAllowed` for one account at most: a write that would
+   * make a second rejects with `ConflictError` 'domain.claimed' (a unique index, so instances
+   * racing on one database cannot both win).
    */
   update(
     domain: Domain,
@@ -229,6 +232,8 @@ export interface DomainStore {
   find(accountId: string, domain: string): Promise<Domain | undefined>;
   /** Domains of every account in `state`, least recently checked (never checked) first. */
   listByState(state: DomainState, limit: number): Promise<Domain[]>;
+  /** Every account's verified record of a lower-case domain name, oldest verification first. */
+  listVerified(domain: string): Promise<Domain[]>;
   /** Deletes the account's record for a lower-case domain name; says whether there was one. */
   delete(accountId: string, domain: string): Promise<boolean>;
 }
@@ -356,6 +361,13 @@ export interface SettingStore {
 
 /** What the mass-deprovisioning brake counts (`directory/deprovision-brake.ts`). */
 export interface DeprovisionBrakeStore {
+  /**
+   * Inside a transaction: holds the account's brake until the transaction ends, so concurrent
+   * deactivations (from any instance) count and record one after the other and the limit holds
+   * exactly. PostgreSQL: a transaction-level advisory lock; SQLite runs one write transaction
+   * at a time already. Outside a transaction it does nothing.
+   */
+  lock(accountId: string): Promise<void>;
   recordDeactivation(deactivation: {
     readonly id: string;
     readonly accountId: string;

@@ -169,5 +169,65 @@ for (const kind of STORE_KINDS) {
       expect(theirs.status).toBe(200);
       expect(theirs.body.txtRecord.value).not.toBe(mine.body.txtRecord.value);
     });
+
+    it('a domain another account verified first is reported claimed; only the operator lets an account share it', async (ctx) => {
+      if (!t) return ctx.skip();
+      const first = await newAccount(t);
+      const second = await newAccount(t);
+      const name = `${unique('claim')}.test`.toLowerCase();
+      dns.setTxt(name, []);
+      const path = (id: string) => `${API}/accounts/${id}/domains`;
+      const mine = await t.call('POST', path(first.id), { key: first.key, body: { domain: name } });
+      // Adding it is allowed; its checks say why it does not verify.
+      const theirs = await t.call('POST', path(second.id), {
+        key: second.key,
+        body: { domain: name },
+      });
+      expect(theirs.status).toBe(201);
+      expect(theirs.body.sharingAllowed).toBe(false);
+      dns.setTxt(mine.body.txtRecord.host, [
+        mine.body.txtRecord.value,
+        theirs.body.txtRecord.value,
+      ]);
+      const won = await t.call('POST', `${path(first.id)}/${name}/verify`, { key: first.key });
+      expect(won.body.outcome).toBe('verified');
+      const claimed = await t.call('POST', `${path(second.id)}/${name}/verify`, {
+        key: second.key,
+      });
+      expect(claimed.status).toBe(200);
+      expect(claimed.body).toMatchObject({
+        verified: false,
+        outcome: 'claimed',
+        domain: { state: 'pending', failureCode: 'claimed' },
+      });
+      expect(claimed.body.reason).toMatch(/^domain claimed by another account/);
+
+      // The account's own key cannot allow sharing: that is the operator's.
+      const denied = await t.call('PATCH', `${path(second.id)}/${name}`, {
+        key: second.key,
+        body: { sharingAllowed: true },
+      });
+      expect(denied.status).toBe(403);
+      expect(denied.body.code).toBe('auth.operator_only');
+      const allowed = await t.call('PATCH', `${path(second.id)}/${name}`, {
+        body: { sharingAllowed: true },
+      });
+      expect(allowed.status).toBe(200);
+      expect(allowed.body.sharingAllowed).toBe(true);
+      const shared = await t.call('POST', `${path(second.id)}/${name}/verify`, {
+        key: second.key,
+      });
+      expect(shared.body.outcome).toBe('verified');
+      const revoke = await t.call('PATCH', `${path(second.id)}/${name}`, {
+        body: { sharingAllowed: false },
+      });
+      expect(revoke.status).toBe(409);
+      expect(revoke.body.code).toBe('domain.claimed');
+      expect((await auditActions(t, second.id)).slice(0, 3)).toEqual([
+        'domain.update 409',
+        'domain.verify 200',
+        'domain.update 200',
+      ]);
+    });
   });
 }

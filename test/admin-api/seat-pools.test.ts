@@ -39,7 +39,7 @@ for (const kind of STORE_KINDS) {
           available: 0,
         })),
       );
-      const set = await t.call('PUT', `${base}/sales`, { key, body: { purchased: 2 } });
+      const set = await t.call('PUT', `${base}/sales`, { body: { purchased: 2 } });
       expect(set.body).toEqual({ seatType: 'sales', purchased: 2, assigned: 0, available: 2 });
       const [u1, u2, u3] = await users(id, key, 3);
       const userPath = (u: string | undefined) => `${API}/accounts/${id}/users/${u}`;
@@ -58,7 +58,7 @@ for (const kind of STORE_KINDS) {
       const none = await t.call('PATCH', userPath(u3), { key, body: { seat: 'core' } });
       expect(none.body.detail).toBe('no core seats have been purchased for this account');
       // Lowering below what is assigned is refused; freeing a seat makes room.
-      const lower = await t.call('PUT', `${base}/sales`, { key, body: { purchased: 1 } });
+      const lower = await t.call('PUT', `${base}/sales`, { body: { purchased: 1 } });
       expect(lower.status).toBe(409);
       expect(lower.body.code).toBe('seat.pool_below_assigned');
       await t.call('PATCH', userPath(u1), { key, body: { seat: null } });
@@ -75,17 +75,50 @@ for (const kind of STORE_KINDS) {
         available: 1,
       });
       // Moving a seat releases the old one.
-      await t.call('PUT', `${base}/core`, { key, body: { purchased: 1 } });
+      await t.call('PUT', `${base}/core`, { body: { purchased: 1 } });
       await t.call('PATCH', userPath(u3), { key, body: { seat: 'core' } });
       const moved = (await t.call('GET', base, { key })).body.items;
       expect(moved.slice(0, 2).map((p: { assigned: number }) => p.assigned)).toEqual([1, 0]);
+    });
+
+    it('buying seats is billing: an account admin key gets 403 auth.operator_only, the operator sets them', async (ctx) => {
+      if (!t) return ctx.skip();
+      const { id, key } = await seatsAccount();
+      const path = `${API}/accounts/${id}/seat-pools/core`;
+      for (const purchased of [1_000_000, 5, 0]) {
+        const denied = await t.call('PUT', path, { key, body: { purchased } });
+        expect(denied.status).toBe(403);
+        expect(denied.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(denied.body.code).toBe('auth.operator_only');
+        expect(denied.body.detail).toMatch(/operator key/);
+      }
+      const pools = await t.call('GET', `${API}/accounts/${id}/seat-pools`, { key });
+      expect(pools.body.items[0]).toEqual({
+        seatType: 'core',
+        purchased: 0,
+        assigned: 0,
+        available: 0,
+      });
+      // The refusal is in the account's audit trail, as tier and pricing model refusals are.
+      const audit = await t.call('GET', `${API}/accounts/${id}/audit?action=seat_pool.update`);
+      expect(audit.body.items[0]).toMatchObject({
+        status: 403,
+        outcome: 'failure',
+        errorCode: 'auth.operator_only',
+      });
+      const set = await t.call('PUT', path, { body: { purchased: 5 } });
+      expect(set.body).toEqual({ seatType: 'core', purchased: 5, assigned: 0, available: 5 });
+      // The OpenAPI document says so.
+      const openapi = await t.call('GET', `${API}/openapi.json`, { key: null });
+      const operation = openapi.body.paths['/accounts/{accountId}/seat-pools/{seatType}'].put;
+      expect(operation.description).toMatch(/operator key/i);
+      expect(Object.keys(operation.responses)).toContain('403');
     });
 
     it('creates a user with a seat in one step, and creates nothing when the pool is full', async (ctx) => {
       if (!t) return ctx.skip();
       const { id, key } = await seatsAccount();
       await t.call('PUT', `${API}/accounts/${id}/seat-pools/view-only`, {
-        key,
         body: { purchased: 1 },
       });
       const first = await t.call('POST', `${API}/accounts/${id}/users`, {
@@ -121,7 +154,6 @@ for (const kind of STORE_KINDS) {
       for (let round = 0; round < 4; round++) {
         const { id, key } = await seatsAccount();
         await t.call('PUT', `${API}/accounts/${id}/seat-pools/service`, {
-          key,
           body: { purchased: 1 },
         });
         const racers = await users(id, key, 2 + round);
@@ -149,7 +181,6 @@ for (const kind of STORE_KINDS) {
       if (!t) return ctx.skip();
       const { id, key } = await newAccount(t, { pricingModel: 'classic' });
       const pool = await t.call('PUT', `${API}/accounts/${id}/seat-pools/sales`, {
-        key,
         body: { purchased: 3 },
       });
       expect(pool.status).toBe(409);
@@ -161,13 +192,11 @@ for (const kind of STORE_KINDS) {
       });
       expect(seat.body.code).toBe('seat.seats_model_only');
       const unknown = await t.call('PUT', `${API}/accounts/${id}/seat-pools/gold`, {
-        key,
         body: { purchased: 1 },
       });
       expect(unknown.status).toBe(404);
       for (const purchased of [-1, 1.5, '3', null]) {
         const bad = await t.call('PUT', `${API}/accounts/${id}/seat-pools/core`, {
-          key,
           body: { purchased },
         });
         expect(bad.status, String(purchased)).toBe(400);

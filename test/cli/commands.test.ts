@@ -359,6 +359,30 @@ describe('roster commands against a running server', { timeout: 120_000 }, () =>
     expect((await json(['profiles'])).current).toBe(current);
   });
 
+  it("billing and domain ownership are the operator's: seat-pools set and domain share refuse an account key", async () => {
+    // The init profile holds the account's own admin key.
+    for (const args of [
+      ['seat-pools', 'set', 'core', '1000000'],
+      ['domain', 'share', 'shared-co.test'],
+    ]) {
+      const denied = await roster(args);
+      expect(denied.code, args.join(' ')).toBe(1);
+      expect(denied.stderr).toMatch(
+        /^roster: only the operator key may do this.*\(auth\.operator_only\)\n$/,
+      );
+    }
+    // The operator, on the same account, may.
+    const operator = ['--profile', 'default', '--account', accountId];
+    await ok(['domain', 'add', 'shared-co.test', ...operator]);
+    expect(await ok(['domain', 'share', 'shared-co.test', ...operator])).toMatch(
+      /^shared-co\.test may now be verified for this account although another account holds it/,
+    );
+    expect(await ok(['domain', 'show', 'shared-co.test'])).toMatch(/Shared: +yes/);
+    expect(
+      (await json(['domain', 'share', 'shared-co.test', '--off', ...operator])).sharingAllowed,
+    ).toBe(false);
+  });
+
   it('reports each kind of failure on one line with a non-zero exit', async () => {
     // A project with problems: the one-line reason, then each problem with its file and path.
     const broken = join(home, 'broken');

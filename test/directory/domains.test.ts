@@ -414,4 +414,107 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
     const { user } = await directory.users.provision(accountId, draft);
     expect(user.email).toBe(draft.email);
   });
+
+  describe('one account per verified domain (the first to verify wins)', () => {
+    async function otherAccount(): Promise<string> {
+      return (
+        await directory.accounts.create({
+          name: `Rival ${++counter}`,
+          tier: 'enterprise',
+          pricingModel: 'classic',
+          ssoEnabled: true,
+        })
+      ).id;
+    }
+
+    it('a second account may add a verified domain, but its verification reports it claimed until the operator allows sharing', async (context) => {
+      if (!opened) return context.skip('PostgreSQL is not reachable here');
+      const rival = await otherAccount();
+      const { name, host, value } = await added();
+      const theirs = await directory.domains.add(rival, name);
+      // Both challenges published at the one host, as two TXT records.
+      dns.setTxt(host, [value, theirs.challengeValue]);
+      expect((await directory.domains.verify(accountId, name)).outcome).toBe('verified');
+
+      clock.advance(1000);
+      const claimed = await directory.domains.verify(rival, name);
+      expect(claimed.outcome).toBe('claimed');
+      expect(claimed.domain).toMatchObject({ state: 'pending', failureCode: 'claimed' });
+      expect(claimed.domain.failureReason).toMatch(/^domain claimed by another account: /);
+      expect(claimed.domain.failureReason).toContain('ask the operator');
+      // The first account keeps it, and the rival's users are not admitted.
+      expect((await directory.domains.get(accountId, name)).state).toBe('verified');
+      const draft = {
+        userName: `ana@${name}`,
+        externalId: null,
+        email: `ana@${name}`,
+        displayName: null,
+        givenName: null,
+        familyName: null,
+        active: true,
+        profile: {},
+        multiValued: {},
+      };
+      expect((await directoryError(directory.users.provision(rival, draft))).code).toBe(
+        'user.domain_unverified',
+      );
+
+      // The operator allows the rival to share it: the next check verifies.
+      const shared = await directory.domains.setSharing(rival, name, true);
+      expect(shared).toMatchObject({ sharingAllowed: true, state: 'pending' });
+      expect((await directory.domains.verify(rival, name)).outcome).toBe('verified');
+      expect((await directory.domains.get(accountId, name)).state).toBe('verified');
+      // Taking the permission back while both hold it is refused: one would lose its users.
+      const revoke = await directoryError(directory.domains.setSharing(rival, name, false));
+      expect(revoke.code).toBe('domain.claimed');
+      expect((await directory.domains.get(rival, name)).sharingAllowed).toBe(true);
+    });
+
+    it('a claimed domain fails after 48 hours with the reason; once the holder removes it, the other account verifies', async (context) => {
+      if (!opened) return context.skip('PostgreSQL is not reachable here');
+      const rival = await otherAccount();
+      const { name, host, value } = await added();
+      const theirs = await directory.domains.add(rival, name);
+      dns.setTxt(host, [value, theirs.challengeValue]);
+      expect((await directory.domains.verify(accountId, name)).outcome).toBe('verified');
+      clock.advance(49 * HOUR_MS);
+      await directory.domains.recheckPending({ limit: 1000 });
+      const failed = await directory.domains.get(rival, name);
+      expect(failed).toMatchObject({ state: 'failed', failureCode: 'claimed' });
+      expect(failed.failureReason).toContain('domain claimed by another account');
+
+      await directory.domains.remove(accountId, name);
+      expect((await directory.domains.verify(rival, name)).outcome).toBe('verified');
+    });
+
+    it('two accounts verifying one domain at the same moment: exactly one wins, the other is told it is claimed', async (context) => {
+      if (!opened) return context.skip('PostgreSQL is not reachable here');
+      for (let round = 0; round < 5; round++) {
+        const rivals = [accountId, await otherAccount(), await otherAccount()];
+        const name = freshName();
+        dns.setTxt(name, []);
+        const records = [];
+        for (const id of rivals) records.push(await directory.domains.add(id, name));
+        dns.setTxt(
+          records[0]!.challengeHost,
+          records.map((r) => r.challengeValue),
+        );
+        const outcomes = await Promise.all(
+          rivals.map((id) => directory.domains.verify(id, name).then((c) => c.outcome)),
+        );
+        expect(
+          outcomes.filter((o) => o === 'verified'),
+          `round ${round}`,
+        ).toHaveLength(1);
+        expect(
+          outcomes.filter((o) => o === 'claimed'),
+          `round ${round}`,
+        ).toHaveLength(2);
+        const states = await Promise.all(
+          rivals.map((id) => directory.domains.get(id, name).then((d) => d.state)),
+        );
+        expect(states.filter((s) => s === 'verified')).toHaveLength(1);
+      }
+    });
+  });
 });

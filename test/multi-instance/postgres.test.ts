@@ -172,5 +172,44 @@ describe.skipIf(!available)(
       expect(status).toBe(401);
       expect(await scimStatus(b)).toBe(401);
     });
+
+    it('a re-create of a deleted user sent to both instances at once: one restores it, the other gets 409 uniqueness', async () => {
+      const statuses: number[][] = [];
+      for (let pair = 0; pair < 20; pair++) {
+        const userName = `recreated-${pair}@example.com`;
+        const created = await fetch(`${a.origin}/scim/v2/Users`, {
+          method: 'POST',
+          headers: auth(),
+          body: JSON.stringify({ userName, title: 'Kept' }),
+        });
+        const { id } = (await created.json()) as { id: string };
+        const deleted = await fetch(`${b.origin}/scim/v2/Users/${id}`, {
+          method: 'DELETE',
+          headers: auth(),
+        });
+        expect(deleted.status).toBe(204);
+        const responses = await Promise.all(
+          [a, b].map((server) =>
+            fetch(`${server.origin}/scim/v2/Users`, {
+              method: 'POST',
+              headers: auth(),
+              body: JSON.stringify({ userName }),
+            }),
+          ),
+        );
+        const bodies = (await Promise.all(responses.map((r) => r.json()))) as {
+          id?: string;
+          title?: string;
+          scimType?: string;
+        }[];
+        statuses.push(responses.map((r) => r.status).sort());
+        expect(statuses.at(-1), `pair ${pair}: ${JSON.stringify(bodies)}`).toEqual([201, 409]);
+        const restored = bodies.find((_, i) => responses[i]?.status === 201);
+        expect(restored).toMatchObject({ id, title: 'Kept' });
+        const refused = bodies.find((_, i) => responses[i]?.status === 409);
+        expect(refused?.scimType).toBe('uniqueness');
+      }
+      expect(statuses).toEqual(Array.from({ length: 20 }, () => [201, 409]));
+    });
   },
 );

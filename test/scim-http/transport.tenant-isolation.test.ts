@@ -92,6 +92,8 @@ describe.each(STORE_KINDS)('tenant isolation (%s)', (kind) => {
       failureCode: null,
       failureReason: null,
       checkUntil: null,
+      // The demo account verified example.com first: the operator lets this one share it.
+      sharingAllowed: true,
       createdAt: now,
     });
     const local = unique('shared');

@@ -104,3 +104,36 @@ describe.each(STORE_KINDS)('mass-deprovisioning brake (%s)', (kind) => {
     await release(app);
   });
 });
+
+/** The limit is the minimum alone: 1% of a few dozen users is far below it. */
+const EXACT = {
+  ROSTER_DEPROVISION_BRAKE_SHARE: '0.01',
+  ROSTER_DEPROVISION_BRAKE_MIN_USERS: '10',
+};
+
+describe.each(STORE_KINDS)('mass-deprovisioning brake under concurrency (%s)', (kind) => {
+  const getApp = useTestApp(kind, { env: EXACT });
+
+  it('N concurrent deactivations (PATCH and DELETE) against a limit L: exactly L go through', async () => {
+    const app = getApp();
+    for (let round = 0; round < 3; round++) {
+      await release(app);
+      const ids = await createUsers(app, 30);
+      const responses = await Promise.all(
+        ids.map((id, i) =>
+          i % 3 === 0 ? app.request('DELETE', `${SCIM}/Users/${id}`) : deactivate(app, id),
+        ),
+      );
+      const admitted = responses.filter((r) => r.status === 200 || r.status === 204);
+      const held = responses.filter((r) => r.status === 429);
+      expect(admitted.length, `round ${round}`).toBe(10);
+      expect(held.length, `round ${round}`).toBe(20);
+      const status = await app.directory.deprovisionBrake.status(
+        app.directory.store,
+        app.accountId,
+      );
+      expect(status).toMatchObject({ deactivations: 10, limit: 10, engaged: true });
+    }
+    await release(app);
+  });
+});

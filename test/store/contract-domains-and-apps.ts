@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AccessToken, Domain, ScimApp } from '../../src/directory/model.ts';
+import { ConflictError } from '../../src/store/errors.ts';
 import type { Store } from '../../src/store/store.ts';
 import { makeAccount, newId, tick } from './fixtures.ts';
 
@@ -22,6 +23,7 @@ function makeDomain(accountId: string, overrides: Partial<Domain> = {}): Domain 
     failureCode: null,
     failureReason: null,
     checkUntil: '2030-01-01T00:00:00.000Z',
+    sharingAllowed: false,
     createdAt: tick(),
     ...overrides,
   };
@@ -145,6 +147,57 @@ export function domainsAndAppsContract(store: () => Store): void {
       expect(await store().domains.delete(a.id, mine.domain)).toBe(false);
       expect(await store().domains.find(a.id, mine.domain)).toBeUndefined();
       expect(await store().domains.find(b.id, mine.domain)).toEqual(theirs);
+    });
+  });
+
+  describe('one account per verified domain', () => {
+    it('a second account’s record of a verified domain cannot become verified (ConflictError), unless it may share', async () => {
+      const [a, b, c] = [makeAccount(), makeAccount(), makeAccount()];
+      for (const account of [a, b, c]) await store().accounts.insert(account);
+      const first = makeDomain(a.id);
+      const second = { ...makeDomain(b.id), domain: first.domain };
+      const third = { ...makeDomain(c.id), domain: first.domain };
+      for (const d of [first, second, third]) await store().domains.insert(d);
+      const verified = (d: Domain): Domain => ({
+        ...d,
+        state: 'verified',
+        lastCheckedAt: tick(),
+        verifiedAt: tick(),
+        checkUntil: null,
+      });
+      expect(await store().domains.update(verified(first))).toBe(true);
+      const refused = await store()
+        .domains.update(verified(second), { state: 'pending', lastCheckedAt: null })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(refused).toBeInstanceOf(ConflictError);
+      expect((refused as ConflictError).constraint).toBe('domain.claimed');
+      expect((await store().domains.find(b.id, first.domain))?.state).toBe('pending');
+      // Pending and failed records of the same domain are any number; a shared one may verify.
+      expect(await store().domains.update({ ...third, state: 'failed' })).toBe(true);
+      const shared = { ...verified(second), sharingAllowed: true };
+      expect(await store().domains.update(shared)).toBe(true);
+      expect(await store().domains.find(b.id, first.domain)).toEqual(shared);
+      expect((await store().domains.listVerified(first.domain)).map((d) => d.accountId)).toEqual([
+        a.id,
+        b.id,
+      ]);
+      // The same unique index in a transaction racing others: one wins.
+      const name = makeDomain(a.id).domain;
+      const racers = [a, b, c].map((account) => ({ ...makeDomain(account.id), domain: name }));
+      for (const d of racers) await store().domains.insert(d);
+      const results = await Promise.allSettled(
+        racers.map((d) => store().transaction((session) => session.domains.update(verified(d)))),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(await store().domains.listVerified(name)).toHaveLength(1);
+      // Deleting the holder's record frees the domain for the next to verify.
+      const [holder] = await store().domains.listVerified(name);
+      await store().domains.delete(holder!.accountId, name);
+      const next = racers.find((d) => d.accountId !== holder!.accountId)!;
+      expect(await store().domains.update(verified(next))).toBe(true);
     });
   });
 

@@ -89,6 +89,7 @@ export function recordsContract(store: () => Store): void {
         failureCode: 'nxdomain',
         failureReason: 'no such name',
         checkUntil: '2030-01-01T00:00:00.000Z',
+        sharingAllowed: false,
         createdAt: tick(),
       };
       await store().domains.insert(domain);

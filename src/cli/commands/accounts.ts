@@ -213,7 +213,7 @@ export function registerAccounts(program: Command): void {
 
   const pools = program
     .command('seat-pools')
-    .description('purchased seats per type (seats pricing model)');
+    .description('purchased seats per type (seats pricing model; only the operator sets them)');
   pools
     .command('list', { isDefault: true })
     .description('seat pools with assigned and available counts')
@@ -242,7 +242,7 @@ export function registerAccounts(program: Command): void {
     );
   pools
     .command('set <seatType> <purchased>')
-    .description('set how many seats of a type were purchased')
+    .description('(operator key) set how many seats of a type were purchased')
     .action(
       remote(async (ctx, seatType: string, purchased: string) => {
         const count = Number(purchased);

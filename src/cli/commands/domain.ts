@@ -1,8 +1,9 @@
 /**
- * `roster domain add | verify | list | show | remove` (seeds: "Add a verified domain"). `add`
- * prints the TXT record to publish; `verify` checks now, or with `--wait` keeps checking (with a
- * spinner) until the record is seen or the wait ends; a failed check exits non-zero with the
- * exact reason.
+ * `roster domain add | verify | list | show | remove | share` (seeds: "Add a verified domain").
+ * `add` prints the TXT record to publish; `verify` checks now, or with `--wait` keeps checking
+ * (with a spinner) until the record is seen or the wait ends; a failed check exits non-zero with
+ * the exact reason. `share` is the operator's: it lets an account verify a domain another
+ * account verified first.
  */
 import type { Command } from 'commander';
 import { type CliContext, remote } from '../cli-context.ts';
@@ -17,6 +18,7 @@ interface DomainView {
   verifiedAt: string | null;
   failureReason: string | null;
   checkUntil: string | null;
+  sharingAllowed: boolean;
 }
 
 const path = (ctx: CliContext, domain?: string) =>
@@ -101,10 +103,25 @@ async function show(ctx: CliContext, name: string): Promise<void> {
       ['Verified', orDash(d.verifiedAt)],
       ['Last checked', orDash(d.lastCheckedAt)],
       ['Re-checked until', orDash(d.checkUntil)],
+      ['Shared', d.sharingAllowed ? 'yes (allowed by the operator)' : 'no'],
       ['Reason', d.state === 'verified' ? '-' : orDash(d.failureReason)],
     ]),
   );
   print(`\n${record(d)}`);
+}
+
+async function share(ctx: CliContext, name: string, options: { off?: boolean }): Promise<void> {
+  const sharingAllowed = !options.off;
+  const d = (await ctx
+    .client()
+    .request('PATCH', path(ctx, name), { body: { sharingAllowed } })) as DomainView;
+  if (ctx.json) return printJson(d);
+  print(
+    sharingAllowed
+      ? `${d.domain} may now be verified for this account although another account holds it: ` +
+          `run roster domain verify ${d.domain}.`
+      : `${d.domain} is no longer shared: another account's verification comes first.`,
+  );
 }
 
 async function remove(ctx: CliContext, name: string): Promise<void> {
@@ -134,4 +151,12 @@ export function registerDomain(program: Command): void {
     .description('one domain, with its TXT record')
     .action(remote(show));
   domain.command('remove <domain>').description('remove a domain').action(remote(remove));
+  domain
+    .command('share <domain>')
+    .description(
+      '(operator key) let the account verify a domain another account verified first ' +
+        '(a domain is otherwise verified for one account only)',
+    )
+    .option('--off', 'take the permission back')
+    .action(remote(share));
 }

@@ -19,6 +19,7 @@ const failureCodeSchema = z.enum([
   'nxdomain',
   'timeout',
   'resolver_error',
+  'claimed',
 ]);
 
 const domainSchema = named(
@@ -38,6 +39,12 @@ const domainSchema = named(
       .string()
       .nullable()
       .describe('Pending domains are re-checked periodically until then (48 hours)'),
+    sharingAllowed: z
+      .boolean()
+      .describe(
+        'Set by the operator: this account may verify the domain although another account ' +
+          'verified it first (otherwise its checks report `claimed`)',
+      ),
     createdAt: z.string(),
   }),
 );
@@ -64,6 +71,7 @@ export const domainView = (domain: Domain) => ({
   failureCode: domain.failureCode,
   failureReason: domain.failureReason,
   checkUntil: domain.checkUntil,
+  sharingAllowed: domain.sharingAllowed,
   createdAt: domain.createdAt,
 });
 
@@ -137,7 +145,9 @@ export function domainRoutes(directory: Directory) {
       operationId: 'verifyDomain',
       summary: 'Look the TXT record up now',
       description:
-        'Verified, or the exact reason it is not (no record, wrong value, NXDOMAIN, timeout). ' +
+        'Verified, or the exact reason it is not (no record, wrong value, NXDOMAIN, timeout, ' +
+        'or `claimed`: the record is there but another account verified the domain first, and ' +
+        'a domain is verified for one account unless the operator allows sharing it). ' +
         'A failed domain starts a new 48-hour window of periodic re-checks.',
       tag,
       access: 'account',
@@ -146,6 +156,28 @@ export function domainRoutes(directory: Directory) {
       audit: { action: 'domain.verify', targetType: 'domain' },
       async handler({ account, params }) {
         return { body: checkView(await domains.verify(account.id, params.domain)) };
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: `${base}/{domain}`,
+      operationId: 'updateDomain',
+      summary: 'Allow or stop sharing a domain another account verified first (operator key)',
+      description:
+        'Operator key only (403 `auth.operator_only` for an account admin key): which account ' +
+        "holds a domain is the operator's decision. With `sharingAllowed` the account may verify " +
+        'the domain although another account holds it; the next check verifies. Turning it off ' +
+        'while both accounts hold the domain is refused (409 `domain.claimed`).',
+      tag,
+      access: 'operator',
+      params: domainPath,
+      body: z.strictObject({ sharingAllowed: z.boolean() }),
+      success: { status: 200, description: 'The domain', schema: domainSchema },
+      errors: [409],
+      audit: { action: 'domain.update', targetType: 'domain' },
+      async handler({ account, params, body }) {
+        const domain = await domains.setSharing(account.id, params.domain, body.sharingAllowed);
+        return { body: domainView(domain), targetId: domain.domain };
       },
     }),
     defineRoute({

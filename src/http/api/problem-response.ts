@@ -70,6 +70,8 @@ const DIRECTORY_STATUS: Readonly<Record<DirectoryErrorCode, number>> = {
   'domain.invalid_name': 400,
   'domain.exists': 409,
   'domain.not_found': 404,
+  'domain.claimed': 409,
+  'domain.contended': 409,
   'scim_app.invalid_project': 400,
   'scim_app.not_found': 404,
   'scim_app.limit_reached': 409,

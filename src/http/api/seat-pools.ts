@@ -52,10 +52,16 @@ export function seatPoolRoutes(directory: Directory) {
       method: 'put',
       path: '/accounts/{accountId}/seat-pools/{seatType}',
       operationId: 'setSeatPool',
-      summary: 'Set how many seats of a type are purchased (seats pricing model)',
-      description: 'Refused (409 `seat.pool_below_assigned`) below the seats already assigned.',
+      summary: 'Set how many seats of a type are purchased (seats pricing model; operator key)',
+      // Buying seats is billing, like the account's tier and pricing model: an account admin
+      // could otherwise give its account a million seats it never paid for.
+      description:
+        "Operator key only: purchased seats are billing, like the account's tier and pricing " +
+        'model (403 `auth.operator_only` for an account admin key, which can read the pools and ' +
+        'assign seats within them). Refused (409 `seat.pool_below_assigned`) below the seats ' +
+        'already assigned.',
       tag: 'Seat pools',
-      access: 'account',
+      access: 'operator',
       params: pathParams,
       body: setBody,
       success: { status: 200, description: 'The pool', schema: seatPoolSchema },

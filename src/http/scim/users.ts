@@ -16,7 +16,7 @@ import { parsePatchBody } from '../../scim/patch/patch-operation.ts';
 import { normalizeResource } from '../../scim/resources/normalize-resource.ts';
 import { type Projection, project, returnsAttribute } from '../../scim/resources/projection.ts';
 import { patchRoleClaim } from '../../scim/resources/role-claim.ts';
-import { userChangeOf } from '../../scim/resources/user-change.ts';
+import { restoredChangeOf, userChangeOf } from '../../scim/resources/user-change.ts';
 import { toScimUser, userVersion } from '../../scim/resources/user-resource.ts';
 import { userResourceType } from '../../scim/schemas/resource-types.ts';
 import { noneMatchNames, parseEntityTags } from './etag.ts';
@@ -195,6 +195,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     const { user, adopted, warning } = await directory.users.provision(
       c.get('accountId') as string,
       unwrap(userChangeOf(resource)),
+      { restore: (existing) => unwrap(restoredChangeOf(resource, existing)) },
     );
     c.set('userId', user.id);
     if (warning) c.set('warning', warning);

@@ -33,6 +33,11 @@ export interface SyntaxError {
   readonly message: string;
   /** 0-based offset in the input where the problem was found. */
   readonly position: number;
+  /**
+   * Set when the input is well-formed but holds text no store can keep (NUL, unpaired
+   * surrogates; `scim/unstorable-text.ts`): the answer is 400 `invalidValue`, not a syntax error.
+   */
+  readonly unstorable?: true | undefined;
 }
 
 export type ParseResult<T> =

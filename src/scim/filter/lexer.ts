@@ -27,10 +27,14 @@ export type Token =
       /** A lexical error. Always the last token, so errors earlier in the input win. */
       readonly kind: 'error';
       readonly message: string;
+      /** The string is well-formed but decodes to text no store can keep. */
+      readonly unstorable?: true | undefined;
       readonly start: number;
       readonly end: number;
     }
   | { readonly kind: 'end'; readonly start: number; readonly end: number };
+
+import { unstorableText } from '../unstorable-text.ts';
 
 /**
  * Whitespace between tokens. Besides SP (the RFC's only separator) tabs and line breaks are
@@ -58,7 +62,12 @@ const simpleEscapes: Readonly<Record<string, string>> = {
 
 type StringScan =
   | { readonly ok: true; readonly value: string; readonly end: number }
-  | { readonly ok: false; readonly message: string; readonly position: number };
+  | {
+      readonly ok: false;
+      readonly message: string;
+      readonly position: number;
+      readonly unstorable?: true;
+    };
 
 /** Reads the JSON string starting at `start` (the opening quote). */
 function scanString(input: string, start: number): StringScan {
@@ -66,7 +75,20 @@ function scanString(input: string, start: number): StringScan {
   let i = start + 1;
   while (i < input.length) {
     const ch = input[i]!;
-    if (ch === '"') return { ok: true, value, end: i + 1 };
+    if (ch === '"') {
+      // Checked once decoded: `"\u0000"` and `"\ud800"` become NUL and a lone surrogate only
+      // now, and comparing with them would match nothing on one store and fail on the other.
+      const problem = unstorableText(value);
+      if (problem !== undefined) {
+        return {
+          ok: false,
+          message: `the string at position ${start} holds ${problem}, which are refused`,
+          position: start,
+          unstorable: true,
+        };
+      }
+      return { ok: true, value, end: i + 1 };
+    }
     if (ch !== '\\') {
       // Raw control characters are tolerated (strict JSON forbids them): rejecting a tab inside
       // a value helps no client.
@@ -129,6 +151,7 @@ export function tokenize(input: string): Token[] {
           message: scan.message,
           start: scan.position,
           end: scan.position,
+          unstorable: scan.unstorable,
         });
         return tokens;
       }

@@ -10,6 +10,7 @@
  * left-associative. `parsePath` (../patch/path.ts) reuses the same machinery for §3.5.2 paths.
  */
 import type { AttributeReference } from '../schemas/resolve-attribute.ts';
+import { unstorableText } from '../unstorable-text.ts';
 import type {
   CompareOperator,
   Filter,
@@ -51,6 +52,7 @@ class ParseFailure {
   constructor(
     readonly message: string,
     readonly position: number,
+    readonly unstorable?: true,
   ) {}
 }
 
@@ -93,7 +95,7 @@ export class FilterParser {
 
   next(): Token {
     const token = this.peek();
-    if (token.kind === 'error') this.fail(token.message, token.start);
+    if (token.kind === 'error') this.failOn(token);
     if (this.index < this.tokens.length - 1) this.index += 1;
     return token;
   }
@@ -102,9 +104,14 @@ export class FilterParser {
     throw new ParseFailure(message, position);
   }
 
+  /** Fails with a lexical error token's message (and whether it is unstorable text). */
+  private failOn(token: Extract<Token, { kind: 'error' }>): never {
+    throw new ParseFailure(token.message, token.start, token.unstorable);
+  }
+
   /** Fails with "expected X after 'prev' at position N, found 'Y'" for the token at hand. */
   unexpected(what: string, token: Token, hint = ''): never {
-    if (token.kind === 'error') this.fail(token.message, token.start);
+    if (token.kind === 'error') this.failOn(token);
     const previous = this.index > 0 ? this.tokens[this.index - 1] : undefined;
     const after = previous ? ` after ${quote(tokenText(previous))}` : '';
     if (token.kind === 'end') {
@@ -368,8 +375,8 @@ export function runParser<T>(
   subject: Subject,
   parse: (parser: FilterParser) => T,
 ): ParseResult<T> {
-  const failure = (message: string, position: number): ParseResult<T> => {
-    const error: FilterSyntaxError = { message, position };
+  const failure = (message: string, position: number, unstorable?: true): ParseResult<T> => {
+    const error: FilterSyntaxError = { message, position, unstorable };
     return { ok: false, error };
   };
   if (typeof input !== 'string') return failure(`${subject} must be a string`, 0);
@@ -380,10 +387,15 @@ export function runParser<T>(
     );
   }
   if (input.trim() === '') return failure(`empty ${subject}`, 0);
+  // Raw, as a query string's %00 arrives; escaped ones are found by the lexer once decoded.
+  const problem = unstorableText(input);
+  if (problem !== undefined) return failure(`the ${subject} holds ${problem}`, 0, true);
   try {
     return { ok: true, value: parse(new FilterParser(tokenize(input), subject)) };
   } catch (error) {
-    if (error instanceof ParseFailure) return failure(error.message, error.position);
+    if (error instanceof ParseFailure) {
+      return failure(error.message, error.position, error.unstorable);
+    }
     // Defensive: the limits above should make this unreachable (e.g. no stack overflow).
     return failure(`${subject} could not be parsed`, 0);
   }

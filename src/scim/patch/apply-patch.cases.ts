@@ -758,9 +758,9 @@ export const patchCases: readonly PatchCase[] = [
   },
   {
     name: 'remove userName fails checkRequired',
-    source: 'RFC 7643 §4.1.1 (userName REQUIRED)',
+    source: 'RFC 7643 §4.1.1 (userName REQUIRED), RFC 7644 §3.5.2.2 (mutability)',
     operations: [{ op: 'remove', path: 'userName' }],
-    expect: { error: 'invalidValue', detail: "'userName' is required" },
+    expect: { error: 'mutability', detail: "'userName' is required" },
   },
 
   // ── Manager (checklist 46) ────────────────────────────────────────────────────────────────

@@ -54,7 +54,14 @@ export function applyPatch(
   // PATCH cannot touch (id, meta, groups).
   const patched = normalizeResource(resourceType, draft, { keepReadOnly: true });
   if (!patched.ok) return patched;
-  const required = checkRequired(resourceType, patched.value);
+  // RFC 7644 §3.5.2.2: a required attribute that a PATCH removes or leaves unassigned is a
+  // `mutability` error. Checked on the result, so a remove followed by an add is fine.
+  const required = checkRequired(resourceType, patched.value, (label, definition) =>
+    mutability(
+      `attribute '${label}' is required, so a PATCH cannot remove it or set it to null or ""` +
+        (definition.type === 'boolean' ? '; replace it with true or false instead' : ''),
+    ),
+  );
   if (!required.ok) return required;
 
   const before = normalizeResource(resourceType, resource, { keepReadOnly: true });

@@ -2,7 +2,7 @@
  * Resolves a PATCH `path` (RFC 7644 §3.5.2) against the resource type: which attribute, which
  * sub-attribute, which value filter, or nothing at all (an attribute we do not have).
  */
-import { fail, invalidPath, mutability, ok, type Result } from '../errors.ts';
+import { fail, invalidPath, invalidValue, mutability, ok, type Result } from '../errors.ts';
 import type { Filter } from '../filter/ast.ts';
 import type { AttributeDefinition, SchemaDefinition } from '../schemas/attribute.ts';
 import { resolveAttribute } from '../schemas/resolve-attribute.ts';
@@ -41,6 +41,11 @@ export function resolveTarget(
 
   const parsed = parsePath(path);
   if (!parsed.ok) {
+    // Unstorable text (an escaped NUL in a value filter) is refused even where an unparseable
+    // key would be ignored: it is the client's value that is wrong, not an unknown attribute.
+    if (parsed.error.unstorable) {
+      return fail(invalidValue(`invalid path '${path}': ${parsed.error.message}`));
+    }
     if (lenient) return ok({ kind: 'ignore' });
     return fail(invalidPath(`invalid path '${path}': ${parsed.error.message}`));
   }

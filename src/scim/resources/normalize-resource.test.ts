@@ -348,8 +348,15 @@ describe('checkRequired', () => {
     }
   });
 
-  it('accepts a resource with userName', () => {
-    expect(checkRequired(userResourceType, normalize({ userName: 'ada' })).ok).toBe(true);
+  it('accepts a resource with userName and active', () => {
+    expect(checkRequired(userResourceType, normalize({ userName: 'ada', active: false })).ok).toBe(
+      true,
+    );
+  });
+
+  it('reports a missing active (required: userChangeOf supplies its default first)', () => {
+    const result = checkRequired(userResourceType, normalize({ userName: 'ada' }));
+    expect(!result.ok && result.error.detail).toBe(`attribute 'active' is required`);
   });
 
   it('is not applied by normalizeResource itself', () => {

@@ -4,7 +4,7 @@
  * attributes, `schemas` computed from what is present. Everything downstream (store, PATCH,
  * responses) can then rely on one shape.
  */
-import { fail, invalidSyntax, invalidValue, ok, type Result } from '../errors.ts';
+import { fail, invalidSyntax, invalidValue, ok, type Result, type ScimError } from '../errors.ts';
 import type { AttributeDefinition } from '../schemas/attribute.ts';
 import { commonAttributes, type ResourceTypeDefinition } from '../schemas/resource-types.ts';
 import { isPlainObject } from './deep-equal.ts';
@@ -96,18 +96,22 @@ function normalizeAttributes(
 }
 
 /**
- * Checks the `required` attributes (RFC 7643 §2.2) of a normalised resource: `userName` for
- * users. Run on POST/PUT bodies and PATCH results, not on partial inputs.
+ * Checks the `required` attributes (RFC 7643 §2.2) of a normalised resource: `userName` and
+ * `active` for users. Run on POST/PUT bodies and PATCH results, not on partial inputs. `refuse`
+ * words the error: a missing value in a body is `invalidValue`, a PATCH that removes one is
+ * `mutability` (RFC 7644 §3.5.2.2).
  */
 export function checkRequired(
   resourceType: ResourceTypeDefinition,
   resource: Resource,
+  refuse: (label: string, definition: AttributeDefinition) => ScimError = (label) =>
+    invalidValue(`attribute '${label}' is required`),
 ): Result<void> {
   const missing = (definition: AttributeDefinition, value: unknown) =>
     definition.required && definition.mutability !== 'readOnly' && isUnassigned(value);
   for (const definition of resourceType.schema.attributes) {
     if (missing(definition, resource[definition.name])) {
-      return fail(invalidValue(`attribute '${definition.name}' is required`));
+      return fail(refuse(definition.name, definition));
     }
   }
   for (const { schema, required } of resourceType.extensions) {
@@ -118,7 +122,7 @@ export function checkRequired(
     }
     for (const definition of schema.attributes) {
       if (missing(definition, extension[definition.name])) {
-        return fail(invalidValue(`attribute '${schema.id}:${definition.name}' is required`));
+        return fail(refuse(`${schema.id}:${definition.name}`, definition));
       }
     }
   }

@@ -7,20 +7,46 @@ import type { User } from '../../directory/model.ts';
 import type { UserChange } from '../../directory/users.ts';
 import { ok, type Result } from '../errors.ts';
 import { userResourceType } from '../schemas/resource-types.ts';
+import { isPlainObject } from './deep-equal.ts';
 import { checkRequired, normalizeResource } from './normalize-resource.ts';
 import { roleClaim } from './role-claim.ts';
-import { primaryEmail, type Resource, toUserDraft } from './user-resource.ts';
+import { primaryEmail, type Resource, toScimUser, toUserDraft } from './user-resource.ts';
 
-/** A normalised body as a change; userName falls back to the email when a client leaves it out. */
+/**
+ * A normalised body as a change; userName falls back to the email when a client leaves it out,
+ * and `active` (required) to the current value on a PUT, or true on a create: RFC 7644 §3.5.1
+ * leaves omitted attributes to the server, and Okta and Delinea send PUTs without `active`.
+ */
 export function userChangeOf(resource: Resource, current?: User): Result<UserChange> {
   let complete = resource;
   if (complete.userName === undefined) {
     const email = primaryEmail(complete);
     if (email) complete = { ...complete, userName: email };
   }
+  if (complete.active === undefined) complete = { ...complete, active: current?.active ?? true };
   const required = checkRequired(userResourceType, complete);
   if (!required.ok) return required;
   return ok({ ...toUserDraft(complete, current), roleClaim: roleClaim(resource.roles) });
+}
+
+/**
+ * A create (a normalised POST body) over the user it restores or adopts (docs/idp-compatibility.md,
+ * "Restores keep the data"): attributes the body sends replace the stored ones, an extension's
+ * attributes one by one (each is an attribute of its own, RFC 7643 §3.3); attributes it leaves out
+ * keep their stored values, since DELETE keeps the data and the IdP sends only what it maps. A
+ * create means an active user unless the body says otherwise.
+ */
+export function restoredChangeOf(resource: Resource, existing: User): Result<UserChange> {
+  const merged: Resource = toScimUser(existing, '');
+  for (const [key, value] of Object.entries(resource)) {
+    const stored = merged[key];
+    merged[key] =
+      key.startsWith('urn:') && isPlainObject(stored) && isPlainObject(value)
+        ? { ...stored, ...value }
+        : value;
+  }
+  if (resource.active === undefined) merged.active = true;
+  return userChangeOf(merged);
 }
 
 /** A raw JSON body (a POST /Users) as a change. */

@@ -64,8 +64,15 @@ export const userSchema: SchemaDefinition = {
     str('preferredLanguage', 'The user\u2019s preferred written or spoken language.'),
     str('locale', 'The user\u2019s default location, e.g. "en-US".'),
     str('timezone', 'The user\u2019s time zone in IANA format, e.g. "America/Los_Angeles".'),
+    // Required (RFC 7643 §2.2): deprovisioning is `active` false, and an unassigned `active`
+    // would be neither. A create without it makes an active user and a PUT without it keeps the
+    // current value (docs/idp-compatibility.md); a PATCH cannot remove it (RFC 7644 §3.5.2.2).
     attribute('active', 'boolean', {
-      description: 'The user\u2019s administrative status; false means deactivated.',
+      description:
+        'The user\u2019s administrative status; false means deactivated. Required: a create ' +
+        'without it makes an active user, a PUT without it keeps the current value, and a ' +
+        'PATCH cannot remove it (replace it with false to deactivate).',
+      required: true,
     }),
     str('password', 'Accepted and discarded: Roster users sign in with SSO.', {
       mutability: 'writeOnly',

@@ -11,6 +11,7 @@ import { administrationMigration } from './0004-administration.ts';
 import { domainsAndAppsMigration } from './0005-domains-and-apps.ts';
 import { deprovisionBrakeMigration } from './0006-deprovision-brake.ts';
 import { eventGroupsMigration } from './0007-event-groups.ts';
+import { domainClaimsMigration } from './0009-domain-claims.ts';
 import { provisioningLogMigration } from './0010-provisioning-log.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -24,6 +25,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0005-domains-and-apps': domainsAndAppsMigration,
         '0006-deprovision-brake': deprovisionBrakeMigration,
         '0007-event-groups': eventGroupsMigration,
+        '0009-domain-claims': domainClaimsMigration(dialect),
         '0010-provisioning-log': provisioningLogMigration(dialect),
       };
     },

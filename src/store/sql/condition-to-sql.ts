@@ -61,6 +61,15 @@ const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const NULL: SqlFragment = sql`null`;
 
+/**
+ * A value the store knows without reading a column (a user's groups are all `direct`), standing
+ * where a column would. Cast, because a bare parameter has no type for PostgreSQL to infer in
+ * `? IS NULL` (the negated form of every comparison): "could not determine data type of
+ * parameter" and a 500, where SQLite answers. Every target is therefore a column, a typed
+ * expression over one, a typed literal, or NULL; never a bare parameter.
+ */
+const textLiteral = (value: string): SqlFragment => sql`cast(${value} as text)`;
+
 export function conditionToSql(
   condition: Condition<string>,
   accountId: string,
@@ -100,7 +109,7 @@ export function conditionToSql(
         const constant = name === undefined ? undefined : elements.constants?.[name];
         if (constant !== undefined) {
           if (kind !== 'text') return undefined;
-          return sql`${caseExact ? constant : constant.toLowerCase()}`;
+          return textLiteral(caseExact ? constant : constant.toLowerCase());
         }
         const info = name === undefined ? undefined : elements.columns[name];
         return info && info.kind === kind

@@ -11,9 +11,18 @@ interface UniqueRule {
   readonly index: string;
   /** The last column of the index as SQLite reports it. */
   readonly sqliteColumn: string;
+  /** Every column SQLite reports, when the last one alone names another index too. */
+  readonly sqliteColumns?: string;
 }
 
 const rules: readonly UniqueRule[] = [
+  // Before 'domain.domain', whose (account_id, domain) index also ends in domains.domain.
+  {
+    constraint: 'domain.claimed',
+    index: 'domains_verified_claim',
+    sqliteColumn: 'domains.domain',
+    sqliteColumns: 'domains.domain',
+  },
   {
     constraint: 'user.userName',
     index: 'users_user_name_unique',
@@ -47,8 +56,13 @@ function ruleFor(error: unknown): UniqueRule | undefined {
   const e = error as { code?: unknown; constraint?: unknown; message?: unknown };
   if (e.code === '23505') return rules.find((rule) => rule.index === e.constraint);
   if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof e.message === 'string') {
-    const columns = e.message.replace(/^UNIQUE constraint failed: /, '').split(', ');
-    return rules.find((rule) => columns.at(-1) === rule.sqliteColumn);
+    const listed = e.message.replace(/^UNIQUE constraint failed: /, '');
+    const columns = listed.split(', ');
+    return rules.find((rule) =>
+      rule.sqliteColumns !== undefined
+        ? listed === rule.sqliteColumns
+        : columns.at(-1) === rule.sqliteColumn,
+    );
   }
   return undefined;
 }

@@ -81,6 +81,8 @@ export interface DomainsTable {
   failure_code: string | null;
   failure_reason: string | null;
   check_until: string | null;
+  /** 0/1 on SQLite. */
+  sharing_allowed: boolean | number;
   created_at: string;
 }
 

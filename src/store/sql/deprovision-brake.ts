@@ -1,8 +1,23 @@
+import { sql } from 'kysely';
 import type { DeprovisionBrakeStore } from '../store.ts';
 import type { SqlContext } from './context.ts';
 
+/**
+ * The advisory lock class of the brake. The two-key form (class, key) keeps these locks apart
+ * from single-key ones such as the migrator's.
+ */
+const BRAKE_LOCK_CLASS = 0x62726b; // "brk"
+
 export function deprovisionBrakeStore({ db, quirks }: SqlContext): DeprovisionBrakeStore {
   return {
+    async lock(accountId) {
+      if (quirks.dialect !== 'postgres' || !db.isTransaction) return;
+      // Released by COMMIT or ROLLBACK, after which the next holder's count (a new snapshot
+      // under READ COMMITTED) sees this transaction's deactivation.
+      await sql`select pg_advisory_xact_lock(${sql.lit(BRAKE_LOCK_CLASS)}, hashtext(${accountId}))`.execute(
+        db,
+      );
+    },
     async recordDeactivation({ id, accountId, userId, at }) {
       await db
         .insertInto('deactivations')

@@ -4,6 +4,7 @@ import type { DomainStore } from '../store.ts';
 import { mapConflicts } from './conflicts.ts';
 import { type SqlContext, storable } from './context.ts';
 import type { DomainsTable } from './database.ts';
+import type { DialectQuirks } from './dialect-quirks.ts';
 import { compile, sql } from './sql-fragment.ts';
 
 const toDomain = (row: Selectable<DomainsTable>): Domain => ({
@@ -18,10 +19,11 @@ const toDomain = (row: Selectable<DomainsTable>): Domain => ({
   failureCode: row.failure_code as DomainFailureCode | null,
   failureReason: row.failure_reason,
   checkUntil: row.check_until,
+  sharingAllowed: row.sharing_allowed === true || row.sharing_allowed === 1,
   createdAt: row.created_at,
 });
 
-const mutable = (domain: Domain) => ({
+const mutable = (domain: Domain, quirks: DialectQuirks) => ({
   domain: domain.domain,
   state: domain.state,
   challenge_host: domain.challengeHost,
@@ -31,6 +33,7 @@ const mutable = (domain: Domain) => ({
   failure_code: domain.failureCode,
   failure_reason: domain.failureReason,
   check_until: domain.checkUntil,
+  sharing_allowed: quirks.bool(domain.sharingAllowed),
 });
 
 export function domainStore({ db, quirks }: SqlContext): DomainStore {
@@ -43,7 +46,7 @@ export function domainStore({ db, quirks }: SqlContext): DomainStore {
             id: domain.id,
             account_id: domain.accountId,
             created_at: domain.createdAt,
-            ...mutable(domain),
+            ...mutable(domain, quirks),
           })
           .execute(),
       );
@@ -52,7 +55,7 @@ export function domainStore({ db, quirks }: SqlContext): DomainStore {
       const result = await mapConflicts(() => {
         let query = db
           .updateTable('domains')
-          .set(mutable(domain))
+          .set(mutable(domain, quirks))
           .where('id', '=', domain.id)
           .where('account_id', '=', domain.accountId);
         if (expected) {
@@ -88,6 +91,18 @@ export function domainStore({ db, quirks }: SqlContext): DomainStore {
         .orderBy('last_checked_at')
         .orderBy('id')
         .limit(limit)
+        .execute();
+      return rows.map(toDomain);
+    },
+    async listVerified(domain) {
+      if (!storable(domain)) return [];
+      const rows = await db
+        .selectFrom('domains')
+        .selectAll()
+        .where('domain', '=', domain)
+        .where('state', '=', 'verified')
+        .orderBy('verified_at')
+        .orderBy('id')
         .execute();
       return rows.map(toDomain);
     },

@@ -28,6 +28,8 @@ const memberElements: ElementTable = {
     display: { column: 'mu.display_name', kind: 'text' },
   },
   data: undefined,
+  // Members are users only (group.ts): the schema's one canonical type.
+  constants: { type: 'User' },
 };
 
 /** `members[...]` filters run on `group_members as m`, with the member's user as `mu`. */
