@@ -13,6 +13,8 @@ interface ProfileNode {
   readonly children?: readonly number[];
 }
 export interface CpuProfile {
+  /** Microseconds on the monotonic clock (`process.hrtime`'s, in µs). */
+  readonly startTime: number;
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
@@ -31,7 +33,11 @@ function placeOf(url: string, functionName: string): string {
   return relative(process.cwd(), path);
 }
 
-export function summariseProfile(profile: CpuProfile, requests: number): void {
+/**
+ * `fromUs`: only samples taken at or after this monotonic time (µs, as `process.hrtime`), so
+ * start-up (loading and compiling modules) is not charged to requests.
+ */
+export function summariseProfile(profile: CpuProfile, requests: number, fromUs = 0): void {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes)
@@ -43,8 +49,11 @@ export function summariseProfile(profile: CpuProfile, requests: number): void {
     map.set(key, (map.get(key) ?? 0) + us);
   let total = 0;
   let idle = 0;
+  let at = profile.startTime;
   profile.samples.forEach((sample, index) => {
     const us = profile.timeDeltas[index] ?? 0;
+    at += us;
+    if (at < fromUs) return;
     const node = byId.get(sample);
     if (!node) return;
     const { functionName, url, lineNumber } = node.callFrame;

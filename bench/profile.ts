@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       }
     } else throw new Error(`unknown scenario '${scenario}': lookup, get, create or patch`);
     path = `${server.url}${path}`;
+    const loadStartedUs = Number(process.hrtime.bigint() / 1000n);
     const result = await measure({
       url: path,
       connections: 50,
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
     if (!file) throw new Error('the server wrote no CPU profile');
     const profile = JSON.parse(readFileSync(join(profiles, file), 'utf8')) as CpuProfile;
     // Requests served include the drain probes; seeding-time work is not in the profile.
-    summariseProfile(profile, result.total + 2);
+    summariseProfile(profile, result.total + 2, loadStartedUs);
   } finally {
     if (!process.argv.includes('--keep')) rmSync(workdir, { recursive: true, force: true });
     else log(`Kept ${workdir}`);

@@ -6,10 +6,12 @@ import type { Selectable } from 'kysely';
 import type { GroupPage, GroupQuery } from '../../directory/group-query.ts';
 import type { Group } from '../../directory/model.ts';
 import type { GroupStore } from '../store.ts';
+import { type ConditionCompiler, conditionShapes } from './condition-shapes.ts';
 import { type ConditionTable, conditionToSql, type ElementTable } from './condition-to-sql.ts';
 import { mapConflicts } from './conflicts.ts';
 import { type SqlContext, storable } from './context.ts';
 import type { GroupsTable } from './database.ts';
+import type { DialectQuirks } from './dialect-quirks.ts';
 import { selectPage, sortPlan } from './keyset-paging.ts';
 import { compile, type SqlFragment, sql } from './sql-fragment.ts';
 import type { ColumnInfo } from './user-columns.ts';
@@ -33,7 +35,7 @@ const memberElements: ElementTable = {
 };
 
 /** `members[...]` filters run on `group_members as m`, with the member's user as `mu`. */
-const groupTable: ConditionTable = {
+export const groupTable: ConditionTable = {
   columns: groupColumns,
   profile: undefined,
   elements: () => memberElements,
@@ -73,6 +75,18 @@ function toGroup(row: Selectable<GroupsTable>): Group {
     updatedAt: row.updated_at,
     version: Number(row.version),
   };
+}
+
+const compilers = new WeakMap<DialectQuirks, ConditionCompiler>();
+
+/** The condition's SQL over `groups as g`; compiled once per shape (`condition-shapes.ts`). */
+function groupConditionToSql(quirks: DialectQuirks): ConditionCompiler {
+  let compiler = compilers.get(quirks);
+  if (compiler === undefined) {
+    compiler = conditionShapes((c, account) => conditionToSql(c, account, quirks, groupTable));
+    compilers.set(quirks, compiler);
+  }
+  return compiler;
 }
 
 export function groupStore(ctx: SqlContext): GroupStore {
@@ -128,7 +142,7 @@ export function groupStore(ctx: SqlContext): GroupStore {
     },
 
     async query(query: GroupQuery): Promise<GroupPage> {
-      const condition = conditionToSql(query.condition, query.accountId, quirks, groupTable);
+      const condition = groupConditionToSql(quirks)(query.condition, query.accountId);
       const { rows, total, nextKey } = await selectPage<Selectable<GroupsTable>>(run, quirks, {
         table: 'groups',
         alias: 'g',

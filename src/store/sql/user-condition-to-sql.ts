@@ -3,6 +3,7 @@
  * the read-only `groups` (RFC 7643 §4.1.2) in `group_members as gm` with the group as `gg`.
  */
 import type { UserCondition } from '../../directory/user-query.ts';
+import { type ConditionCompiler, conditionShapes } from './condition-shapes.ts';
 import { type ConditionTable, conditionToSql, type ElementTable } from './condition-to-sql.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
 import { type SqlFragment, sql } from './sql-fragment.ts';
@@ -29,7 +30,7 @@ const groupElements: ElementTable = {
   constants: { type: 'direct' },
 };
 
-const userTable: ConditionTable = {
+export const userTable: ConditionTable = {
   columns: userColumns,
   profile: 'u.profile',
   elements: (attribute) => (attribute === 'groups' ? groupElements : valueElements),
@@ -53,10 +54,18 @@ const userTable: ConditionTable = {
   },
 };
 
+const compilers = new WeakMap<DialectQuirks, ConditionCompiler>();
+
+/** The condition's SQL over `users as u`; compiled once per shape (`condition-shapes.ts`). */
 export function userConditionToSql(
   condition: UserCondition,
   accountId: string,
   quirks: DialectQuirks,
 ): SqlFragment {
-  return conditionToSql(condition, accountId, quirks, userTable);
+  let compiler = compilers.get(quirks);
+  if (compiler === undefined) {
+    compiler = conditionShapes((c, account) => conditionToSql(c, account, quirks, userTable));
+    compilers.set(quirks, compiler);
+  }
+  return compiler(condition, accountId);
 }
