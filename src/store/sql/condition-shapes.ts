@@ -19,6 +19,7 @@ const MAX_SHAPES = 1000;
 const NUL = '\u0000';
 /** `\u0001`…`\u0002` delimit a marker; `Q` shows lower-casing, `%` shows LIKE escaping. */
 const markerFor = (slot: string) => `\u0001Q%${slot}\u0002`;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: markers are delimited by control characters on purpose
 const MARKER = /\u0001([Qq])(\\?)%(\d+|a)\u0002/g;
 
 type Piece =
