@@ -5,12 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
-import type { LogBatch } from './log-queue.ts';
 import { configureLogConnection } from './sqlite-log-schema.ts';
-import { createLogWriter } from './sqlite-log-writer.ts';
+import { createLogWriter, type FlatBatch } from './sqlite-log-writer.ts';
 
 export type ThreadCommand =
-  | { readonly kind: 'write'; readonly batch: LogBatch }
+  | { readonly kind: 'write'; readonly batch: FlatBatch }
   | { readonly kind: 'prune'; readonly before: string }
   | { readonly kind: 'close' };
 

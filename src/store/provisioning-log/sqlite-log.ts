@@ -26,7 +26,7 @@ import type { ProvisioningLogStore } from '../store.ts';
 import { createLogQueue, type LogBatch } from './log-queue.ts';
 import { configureLogConnection, EVENT_COLUMNS, migrateLogSchema } from './sqlite-log-schema.ts';
 import type { ThreadCommand, ThreadReply, ThreadRequest } from './sqlite-log-thread.ts';
-import { createLogWriter } from './sqlite-log-writer.ts';
+import { createLogWriter, flattenEvents } from './sqlite-log-writer.ts';
 import { siblingModule, startThread } from './start-thread.ts';
 
 export interface SqliteLogOptions {
@@ -113,7 +113,8 @@ export function createSqliteLog(options: SqliteLogOptions): SqliteLog {
   const inline = filename === ':memory:' ? createLogWriter(reader) : undefined;
 
   async function write(batch: LogBatch): Promise<void> {
-    const { errors } = inline ? inline.write(batch) : await ask({ kind: 'write', batch });
+    const flat = { events: flattenEvents(batch.events), failures: batch.failures };
+    const { errors } = inline ? inline.write(flat) : await ask({ kind: 'write', batch: flat });
     if (errors.length > 0) onError(new Error(`provisioning log: ${errors.join('; ')}`));
     if (threadFailure) throw threadFailure;
   }
