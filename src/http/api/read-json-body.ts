@@ -6,6 +6,7 @@ import {
   CLOSE_CONNECTION,
   readBoundedText,
 } from '../read-bounded-body.ts';
+import { jsonSyntaxProblem } from '../unparsed-body.ts';
 import { unstorableText } from '../unstorable-text.ts';
 import { ApiProblem } from './problem-response.ts';
 
@@ -50,11 +51,11 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
   let body: unknown;
   try {
     body = JSON.parse(text);
-  } catch (error) {
+  } catch {
     throw new ApiProblem(
       400,
       'request.malformed_json',
-      `the request body is not valid JSON: ${(error as Error).message}`,
+      `the request body is not valid JSON: ${jsonSyntaxProblem(text)}`,
     );
   }
   checkShape(body);

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
+import { hasTokenInQuery, TOKEN_IN_QUERY_DETAIL } from '../token-in-query.ts';
 import { accountRoutes } from './accounts.ts';
 import { adminKeyRoutes } from './admin-keys.ts';
 import { type ApiRoute, defineRoute, mountRoutes } from './api-route.ts';
@@ -77,6 +78,15 @@ export function apiRoutes(
 export function apiRouter(options: ApiRouterOptions) {
   const api = new Hono();
   const routes = apiRoutes(options.directory, options.cursors, options.publicUrl);
+  api.use(async (c, next) => {
+    if (!hasTokenInQuery(c.req.url)) return next();
+    return renderProblem(
+      c,
+      new ApiProblem(400, 'request.invalid', TOKEN_IN_QUERY_DETAIL, {
+        errors: [{ pointer: '/access_token', message: 'send it in the Authorization header' }],
+      }),
+    );
+  });
   mountRoutes(api, routes, routeRunner(options));
 
   // Registered last: a path no route declares, or a method it does not take.

@@ -8,7 +8,7 @@ import type { ProvisioningOutcome } from '../../directory/model.ts';
 import type { ProvisioningLog } from '../../directory/provisioning-log.ts';
 import { detectIdp } from '../../scim/compat/detect-idp.ts';
 import { escapeUnstorable } from '../unstorable-text.ts';
-import { redactSecrets } from './redact-secrets.ts';
+import { redactQuery, redactSecrets } from './redact-secrets.ts';
 import type { ScimEnv } from './scim-env.ts';
 
 const MAX_BODY_CHARS = 64 * 1024;
@@ -96,7 +96,7 @@ export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<Sc
       at: new Date().toISOString(),
       idp: detectIdp(c.req.header('user-agent'), url.search),
       method: c.req.method,
-      path: readablePath(url.path + url.search),
+      path: readablePath(redactQuery(url.path + url.search)),
       operation: c.get('operation') ?? `${c.req.method} ${url.path}`,
       // Ids and details echo what the client sent (`/Users/%00` is logged as refused, too).
       userId: orNull(c.get('userId')),

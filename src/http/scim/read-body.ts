@@ -6,6 +6,7 @@ import {
   CLOSE_CONNECTION,
   readBoundedText,
 } from '../read-bounded-body.ts';
+import { unparsedBody } from '../unparsed-body.ts';
 import { unstorableText } from '../unstorable-text.ts';
 import type { ScimEnv } from './scim-env.ts';
 
@@ -24,9 +25,11 @@ export async function readJsonBody(c: Context<ScimEnv>, maxBytes: number): Promi
   let body: unknown;
   try {
     body = JSON.parse(text);
-  } catch (error) {
-    c.set('requestBody', text.slice(0, 2000));
-    throw invalidSyntax(`the request body is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    // Never the text itself: it may hold a secret no redaction can find unparsed.
+    const unparsed = unparsedBody(text);
+    c.set('requestBody', unparsed);
+    throw invalidSyntax(`the request body is not valid JSON: ${unparsed.unparsed.error}`);
   }
   checkShape(body);
   c.set('requestBody', body);

@@ -2,8 +2,9 @@
 import { Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
-import { notFound, tooManyRequests } from '../../scim/errors.ts';
+import { notFound, ScimError, tooManyRequests } from '../../scim/errors.ts';
 import { publicBase } from '../public-base.ts';
+import { hasTokenInQuery, TOKEN_IN_QUERY_DETAIL } from '../token-in-query.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { bulkRoutes } from './bulk.ts';
 import { discoveryRoutes } from './discovery.ts';
@@ -37,6 +38,7 @@ export function scimRouter(options: ScimRouterOptions) {
   scim.use(provisioningRecorder(directory.provisioningLog));
   scim.use(async (c, next) => {
     c.set('baseUrl', `${publicBase(c.req.url, options.publicUrl)}/scim/v2`);
+    if (hasTokenInQuery(c.req.url)) throw new ScimError(400, 'invalidValue', TOKEN_IN_QUERY_DETAIL);
     if (DISCOVERY.test(c.req.path)) return next();
     await authenticate(c, async () => {
       const wait = limiter.take(c.get('accountId') as string, Date.now());
