@@ -82,7 +82,7 @@ export function adminKeyRoutes(directory: Directory) {
       params: idParams('accountId'),
       body: createBody,
       success: { status: 201, description: 'The key, shown this once', schema: issuedKeySchema },
-      audit: { action: 'admin_key.create', targetType: 'admin_key' },
+      audit: { action: 'admin_key.create', targetType: 'admin_key', request: 'redacted' },
       async handler({ account, body }) {
         const { key, record } = await directory.adminKeys.issue(account.id, body.name);
         return { body: { ...view(record), key }, targetId: record.id };
@@ -111,7 +111,7 @@ export function adminKeyRoutes(directory: Directory) {
       access: 'account',
       params: idParams('accountId', 'keyId'),
       success: { status: 204, description: 'Revoked' },
-      audit: { action: 'admin_key.revoke', targetType: 'admin_key' },
+      audit: { action: 'admin_key.revoke', targetType: 'admin_key', request: 'redacted' },
       async handler({ account, params }) {
         await directory.adminKeys.revoke(account.id, params.keyId);
         return {};

@@ -23,7 +23,11 @@ const auditEntrySchema = named(
     status: z.number().int(),
     outcome: z.enum(['success', 'failure']),
     errorCode: z.string().nullable(),
-    request: z.unknown().describe('The request body as sent (bounded), or null'),
+    request: z
+      .unknown()
+      .describe(
+        'The request body with secret-named fields redacted (bounded to 4096 characters), or null: no body, or a route that keeps none (a project upload)',
+      ),
   }),
 );
 

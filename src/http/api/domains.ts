@@ -93,7 +93,7 @@ export function domainRoutes(directory: Directory) {
       body: z.strictObject({ domain: domainNameSchema }),
       success: { status: 201, description: 'The domain, pending', schema: domainSchema },
       errors: [409],
-      audit: { action: 'domain.add', targetType: 'domain' },
+      audit: { action: 'domain.add', targetType: 'domain', request: 'redacted' },
       async handler({ account, body }) {
         const domain = await domains.add(account.id, body.domain);
         return {
@@ -143,7 +143,7 @@ export function domainRoutes(directory: Directory) {
       access: 'account',
       params: domainPath,
       success: { status: 200, description: 'What the check found', schema: checkSchema },
-      audit: { action: 'domain.verify', targetType: 'domain' },
+      audit: { action: 'domain.verify', targetType: 'domain', request: 'redacted' },
       async handler({ account, params }) {
         return { body: checkView(await domains.verify(account.id, params.domain)) };
       },
@@ -157,7 +157,7 @@ export function domainRoutes(directory: Directory) {
       access: 'account',
       params: domainPath,
       success: { status: 204, description: 'Removed' },
-      audit: { action: 'domain.remove', targetType: 'domain' },
+      audit: { action: 'domain.remove', targetType: 'domain', request: 'redacted' },
       async handler({ account, params }) {
         await domains.remove(account.id, params.domain);
         return {};

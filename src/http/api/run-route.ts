@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AdminCaller } from '../../directory/admin-keys.ts';
 import type { Directory } from '../../directory/directory.ts';
 import type { Account } from '../../directory/model.ts';
+import { redactSecrets } from '../scim/redact-secrets.ts';
 import { unstorableText } from '../unstorable-text.ts';
 import {
   accessibleAccount,
@@ -95,9 +96,10 @@ function parsePath(route: ApiRoute, c: Context): Record<string, string> {
   return parsed.data as Record<string, string>;
 }
 
-function bounded(body: unknown): string | null {
-  if (body === undefined) return null;
-  const text = JSON.stringify(body);
+/** What the trail keeps of a request body: per the route's choice, redacted and bounded. */
+function auditedRequest(route: ApiRoute, body: unknown): string | null {
+  if (body === undefined || route.audit?.request !== 'redacted') return null;
+  const text = JSON.stringify(redactSecrets(body));
   return text.length > AUDIT_REQUEST_CHARS ? `${text.slice(0, AUDIT_REQUEST_CHARS)}…` : text;
 }
 
@@ -168,7 +170,7 @@ export function routeRunner({ directory, maxBodyBytes, onInternalError }: RunDep
         status: response.status,
         outcome: response.status < 400 ? 'success' : 'failure',
         errorCode: problem?.code ?? null,
-        request: bounded(rawBody),
+        request: auditedRequest(route, rawBody),
       });
     }
     return response;

@@ -167,7 +167,7 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
       body: uploadBody,
       success: { status: 200, description: 'The app as uploaded', schema: uploadSchema },
       errors: [409],
-      audit: { action: 'scim_app.upload', targetType: 'scim_app' },
+      audit: { action: 'scim_app.upload', targetType: 'scim_app', request: 'omitted' },
       async handler({ account, body }) {
         const files = body.files;
         const parsed = parseScimAppProject(files);
@@ -219,7 +219,7 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
       params: accountPath,
       success: { status: 204, description: 'Removed' },
       errors: [409],
-      audit: { action: 'scim_app.remove', targetType: 'scim_app' },
+      audit: { action: 'scim_app.remove', targetType: 'scim_app', request: 'redacted' },
       async handler({ account }) {
         await apps.remove(account.id);
         return {};
@@ -238,7 +238,7 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
       params: accountPath,
       success: { status: 201, description: 'Installed', schema: installSchema },
       errors: [409],
-      audit: { action: 'scim_app.install', targetType: 'scim_app' },
+      audit: { action: 'scim_app.install', targetType: 'scim_app', request: 'redacted' },
       async handler({ account, c }) {
         const result = await apps.install(account.id, {
           publicBase: publicBase(c.req.url, publicUrl),
@@ -270,7 +270,7 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
         ),
       },
       errors: [409],
-      audit: { action: 'scim_app.uninstall', targetType: 'scim_app' },
+      audit: { action: 'scim_app.uninstall', targetType: 'scim_app', request: 'redacted' },
       async handler({ account }) {
         const result = await apps.uninstall(account.id);
         return {
@@ -307,7 +307,7 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
       body: rotateBody,
       success: { status: 201, description: 'The new token, shown once', schema: rotationSchema },
       errors: [409],
-      audit: { action: 'token.rotate', targetType: 'token' },
+      audit: { action: 'token.rotate', targetType: 'token', request: 'redacted' },
       async handler({ account, body, c }) {
         const result = await apps.rotateToken(account.id, {
           publicBase: publicBase(c.req.url, publicUrl),
@@ -329,7 +329,7 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
       access: 'account',
       params: idParams('accountId', 'tokenId'),
       success: { status: 200, description: 'The token, revoked', schema: tokenSchema },
-      audit: { action: 'token.revoke', targetType: 'token' },
+      audit: { action: 'token.revoke', targetType: 'token', request: 'redacted' },
       async handler({ account, params }) {
         return { body: tokenView(await apps.revokeToken(account.id, params.tokenId)) };
       },
