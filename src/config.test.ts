@@ -37,3 +37,13 @@ describe('config: DNS and domain re-check settings', () => {
     expect(() => loadConfig({}, { ROSTER_DNS_TIMEOUT_MS: '10' })).toThrow(/dnsTimeoutMs/);
   });
 });
+
+describe('config: secrets', () => {
+  it('refuses a demo token shorter than 32 characters, from the flag or the environment', () => {
+    const short = 'a-demo-token-of-31-characters-x';
+    expect(short).toHaveLength(31);
+    expect(() => loadConfig({ demoToken: short }, {})).toThrow(/at least 32 characters/);
+    expect(() => loadConfig({}, { ROSTER_DEMO_TOKEN: short })).toThrow(ConfigError);
+    expect(loadConfig({}, { ROSTER_DEMO_TOKEN: `${short}y` }).demoToken).toBe(`${short}y`);
+  });
+});

@@ -29,8 +29,12 @@ const configSchema = z.object({
   databaseUrl: z.string().min(1).default(DEFAULT_DATABASE),
   /** PostgreSQL pool size per instance. */
   databasePoolSize: z.coerce.number().int().min(1).max(1000).default(10),
-  /** The exact token the demo account accepts, for scripts and tests. */
-  demoToken: z.string().min(16, 'the demo token must be at least 16 characters').optional(),
+  /**
+   * The exact token the demo account accepts, for scripts and tests (ROSTER_DEMO_TOKEN). At
+   * least 32 characters: 8 of them are stored beside its hash (secrets.ts), and the rest must
+   * still be beyond guessing.
+   */
+  demoToken: z.string().min(32, 'the demo token must be at least 32 characters').optional(),
   /**
    * The operator key of the admin API (acts on every account). Unset: one is generated on first
    * start, kept hashed in the database and printed once.

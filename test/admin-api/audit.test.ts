@@ -31,7 +31,7 @@ for (const kind of STORE_KINDS) {
         ['admin_key.create', 201, 'success', null],
         ['account.create', 201, 'success', null],
       ]);
-      const prefix = key.slice(0, 'roster_admin_'.length + 6);
+      const prefix = key.slice('roster_admin_'.length, 'roster_admin_'.length + 8);
       expect(entries[2]).toMatchObject({
         accountId: id,
         actor: { kind: 'admin-key', keyId, prefix },

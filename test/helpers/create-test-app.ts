@@ -12,7 +12,7 @@ import { openTestStore } from './test-store.ts';
 export type StoreKind = 'sqlite' | 'postgres';
 export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'postgres'];
 
-export const DEMO_TOKEN = 'test-token-0123456789abcdef';
+export const DEMO_TOKEN = 'test-token-0123456789abcdef-0123456789';
 /** The admin API operator key of every test app. */
 export const ADMIN_KEY = 'test-operator-key-0123456789abcdef';
 export const CURSOR_SECRET = 'test-cursor-secret-0123456789';

@@ -10,7 +10,12 @@ const adminKeySchema = named(
   z.object({
     id: z.string(),
     name: z.string(),
-    prefix: z.string().describe('The first characters of the key, to tell keys apart'),
+    prefix: z
+      .string()
+      .max(8)
+      .describe(
+        'At most 8 characters of the key, those right after its roster_admin_ label, to tell keys apart',
+      ),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
     revokedAt: z.string().nullable(),

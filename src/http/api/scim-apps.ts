@@ -63,7 +63,12 @@ const tokenSchema = named(
   'AccessToken',
   z.object({
     id: z.string(),
-    prefix: z.string().describe('The first characters of the token, to tell tokens apart'),
+    prefix: z
+      .string()
+      .max(8)
+      .describe(
+        'At most 8 characters of the token, those right after its roster_ label (a configured demo token: its first 8), to tell tokens apart',
+      ),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
     expiresAt: z.string().nullable(),
