@@ -48,6 +48,36 @@ const configSchema = z.object({
   cursorTimeoutSeconds: z.coerce.number().int().min(1).default(600),
   /** Sustained SCIM requests per second per account before 429 (burst is twice this). */
   rateLimitPerSecond: z.coerce.number().int().min(1).default(100),
+  /**
+   * Requests per second per admin key (the operator key counts as one) before 429 with
+   * Retry-After; the burst is twice this. Scripts and the CLI stay far below it.
+   */
+  adminRateLimitPerSecond: z.coerce.number().int().min(1).default(50),
+  /**
+   * Failed authentications (SCIM token or admin key) from one source address within
+   * `authFailureWindowSeconds` of the first before that address gets 429 on every request
+   * until the window ends.
+   */
+  authFailureLimit: z.coerce.number().int().min(1).default(20),
+  authFailureWindowSeconds: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
+   * Addresses of proxies whose X-Forwarded-For is believed (comma-separated IPs), e.g. the load
+   * balancer's. Unset: the connection's peer address is the client, whatever headers say.
+   */
+  trustedProxies: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().refine((v) => isIP(v) !== 0, 'expected IP addresses, e.g. 10.0.0.2,10.0.0.3'),
+      ),
+    )
+    .default([]),
   /** Largest accepted request body, bytes. */
   maxBodyBytes: z.coerce.number().int().min(1024).default(1_048_576),
   /**
@@ -107,6 +137,10 @@ export function loadConfig(
     cursorSecret: env.ROSTER_CURSOR_SECRET,
     cursorTimeoutSeconds: env.ROSTER_CURSOR_TIMEOUT_SECONDS,
     rateLimitPerSecond: env.ROSTER_RATE_LIMIT_PER_SECOND,
+    adminRateLimitPerSecond: env.ROSTER_ADMIN_RATE_LIMIT_PER_SECOND,
+    authFailureLimit: env.ROSTER_AUTH_FAILURE_LIMIT,
+    authFailureWindowSeconds: env.ROSTER_AUTH_FAILURE_WINDOW_SECONDS,
+    trustedProxies: env.ROSTER_TRUSTED_PROXIES,
     maxBodyBytes: env.ROSTER_MAX_BODY_BYTES,
     deprovisionBrakeShare: env.ROSTER_DEPROVISION_BRAKE_SHARE,
     deprovisionBrakeMinUsers: env.ROSTER_DEPROVISION_BRAKE_MIN_USERS,

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Directory } from '../directory/directory.ts';
 import { createCursorCodec } from '../scim/cursor.ts';
 import { apiRouter } from './api/router.ts';
+import { createAuthThrottle } from './auth-throttle.ts';
 import { scimRouter } from './scim/router.ts';
 
 /**
@@ -32,6 +33,12 @@ export interface AppOptions {
 export function createApp({ directory, config, logger, cursorSecret }: AppOptions) {
   const app = new Hono({ getPath: normalisedPath });
   const cursors = createCursorCodec(cursorSecret, config.cursorTimeoutSeconds);
+  // One count of failed authentications per address, across SCIM and the admin API.
+  const authThrottle = createAuthThrottle({
+    limit: config.authFailureLimit,
+    windowSeconds: config.authFailureWindowSeconds,
+  });
+  const trustedProxies = new Set(config.trustedProxies);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -54,6 +61,8 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
       bulkMaxOperations: config.bulkMaxOperations,
       bulkMaxPayloadBytes: config.bulkMaxPayloadBytes,
       rateLimitPerSecond: config.rateLimitPerSecond,
+      authThrottle,
+      trustedProxies,
       cursorTimeoutSeconds: config.cursorTimeoutSeconds,
       onInternalError: (error) => logger.error({ err: error }, 'unhandled error in SCIM request'),
     }),
@@ -66,6 +75,9 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
       cursors,
       maxBodyBytes: config.maxBodyBytes,
       publicUrl: config.publicUrl,
+      adminRateLimitPerSecond: config.adminRateLimitPerSecond,
+      authThrottle,
+      trustedProxies,
       onInternalError: (error) => logger.error({ err: error }, 'unhandled error in admin request'),
     }),
   );

@@ -70,7 +70,12 @@ export async function createTestApp(
   if (!opened) return undefined;
   const config = loadConfig(
     { demoToken: DEMO_TOKEN },
-    { ROSTER_RATE_LIMIT_PER_SECOND: '100000', ROSTER_ADMIN_KEY: ADMIN_KEY, ...options.env },
+    {
+      ROSTER_RATE_LIMIT_PER_SECOND: '100000',
+      ROSTER_ADMIN_RATE_LIMIT_PER_SECOND: '100000',
+      ROSTER_ADMIN_KEY: ADMIN_KEY,
+      ...options.env,
+    },
   );
   const directory = createDirectory({
     store: opened.store,

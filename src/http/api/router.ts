@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
+import type { AuthThrottle } from '../auth-throttle.ts';
 import { hasTokenInQuery, TOKEN_IN_QUERY_DETAIL } from '../token-in-query.ts';
 import { accountRoutes } from './accounts.ts';
 import { adminKeyRoutes } from './admin-keys.ts';
@@ -32,6 +33,12 @@ export interface ApiRouterOptions {
   readonly maxBodyBytes: number;
   /** ROSTER_PUBLIC_URL: the base of the tenant URLs handed out; else the request's origin. */
   readonly publicUrl?: string | undefined;
+  /** Requests per second per admin key (burst twice this), then 429. */
+  readonly adminRateLimitPerSecond: number;
+  /** Failed authentications per source address, shared with SCIM. */
+  readonly authThrottle: AuthThrottle;
+  /** Proxies whose X-Forwarded-For names the client (ROSTER_TRUSTED_PROXIES). */
+  readonly trustedProxies: ReadonlySet<string>;
   readonly onInternalError: (error: unknown) => void;
 }
 
