@@ -40,8 +40,24 @@ const configSchema = z.object({
    * start, kept hashed in the database and printed once.
    */
   adminKey: z.string().min(24, 'the admin key must be at least 24 characters').optional(),
-  /** Public base URL used in `meta.location` and `Location`; defaults to the request's origin. */
+  /**
+   * Public base URL used in `meta.location`, `Location` and tenant URLs. Unset: the Host header
+   * when listed in `allowedHosts`, else the address the connection arrived on (public-base.ts).
+   */
   publicUrl: z.url().optional(),
+  /**
+   * Host header values (`roster.example.org`, `roster.example.org:8443`: as clients send them,
+   * comma-separated) that may be used in URLs handed out when ROSTER_PUBLIC_URL is unset.
+   */
+  allowedHosts: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .default([]),
   /** Signs RFC 9865 cursors. Instances behind one load balancer must share it. */
   cursorSecret: z.string().min(16).optional(),
   /** Seconds a cursor stays valid (RFC 9865 cursorTimeout). */
@@ -134,6 +150,7 @@ export function loadConfig(
     demoToken: flags.demoToken ?? env.ROSTER_DEMO_TOKEN,
     adminKey: env.ROSTER_ADMIN_KEY,
     publicUrl: env.ROSTER_PUBLIC_URL,
+    allowedHosts: env.ROSTER_ALLOWED_HOSTS,
     cursorSecret: env.ROSTER_CURSOR_SECRET,
     cursorTimeoutSeconds: env.ROSTER_CURSOR_TIMEOUT_SECONDS,
     rateLimitPerSecond: env.ROSTER_RATE_LIMIT_PER_SECOND,

@@ -54,6 +54,7 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
     windowSeconds: config.authFailureWindowSeconds,
   });
   const trustedProxies = new Set(config.trustedProxies);
+  const publicOrigin = { publicUrl: config.publicUrl, allowedHosts: new Set(config.allowedHosts) };
 
   app.use(securityHeaders);
 
@@ -73,7 +74,7 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
     scimRouter({
       directory,
       cursors,
-      publicUrl: config.publicUrl,
+      publicOrigin,
       maxBodyBytes: config.maxBodyBytes,
       bulkMaxOperations: config.bulkMaxOperations,
       bulkMaxPayloadBytes: config.bulkMaxPayloadBytes,
@@ -91,7 +92,7 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
       directory,
       cursors,
       maxBodyBytes: config.maxBodyBytes,
-      publicUrl: config.publicUrl,
+      publicOrigin,
       adminRateLimitPerSecond: config.adminRateLimitPerSecond,
       authThrottle,
       trustedProxies,

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import type { AuthThrottle } from '../auth-throttle.ts';
+import type { PublicOrigin } from '../public-base.ts';
 import { hasTokenInQuery, TOKEN_IN_QUERY_DETAIL } from '../token-in-query.ts';
 import { accountRoutes } from './accounts.ts';
 import { adminKeyRoutes } from './admin-keys.ts';
@@ -31,8 +32,8 @@ export interface ApiRouterOptions {
   /** Signs list cursors, as for SCIM. */
   readonly cursors: CursorCodec;
   readonly maxBodyBytes: number;
-  /** ROSTER_PUBLIC_URL: the base of the tenant URLs handed out; else the request's origin. */
-  readonly publicUrl?: string | undefined;
+  /** ROSTER_PUBLIC_URL and ROSTER_ALLOWED_HOSTS: the base of the tenant URLs handed out. */
+  readonly publicOrigin: PublicOrigin;
   /** Requests per second per admin key (burst twice this), then 429. */
   readonly adminRateLimitPerSecond: number;
   /** Failed authentications per source address, shared with SCIM. */
@@ -46,7 +47,7 @@ export interface ApiRouterOptions {
 export function apiRoutes(
   directory: Directory,
   cursors: CursorCodec,
-  publicUrl?: string | undefined,
+  publicOrigin: PublicOrigin = { allowedHosts: new Set() },
 ): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...accountRoutes(directory),
@@ -56,7 +57,7 @@ export function apiRoutes(
     ...teamRoutes(directory),
     ...seatPoolRoutes(directory),
     ...domainRoutes(directory),
-    ...scimAppRoutes(directory, publicUrl),
+    ...scimAppRoutes(directory, publicOrigin),
     ...groupMappingRoutes(directory),
     ...scimPreviewRoutes(directory),
     ...deprovisionBrakeRoutes(directory),
@@ -84,7 +85,7 @@ export function apiRoutes(
 
 export function apiRouter(options: ApiRouterOptions) {
   const api = new Hono();
-  const routes = apiRoutes(options.directory, options.cursors, options.publicUrl);
+  const routes = apiRoutes(options.directory, options.cursors, options.publicOrigin);
   api.use(async (c, next) => {
     if (!hasTokenInQuery(c.req.url)) return next();
     return renderProblem(

@@ -2,7 +2,8 @@
  * `/accounts/{accountId}/scim-app` and `/tokens`: the SCIM app's lifecycle (seeds: upload the
  * project, install, copy the token and the tenant URL). An upload carries both project files'
  * text; every problem comes back at once, each with its file and JSON path. Install and rotate
- * show a token once, with the tenant URL (ROSTER_PUBLIC_URL, else this request's origin).
+ * show a token once, with the tenant URL (public-base.ts: ROSTER_PUBLIC_URL, an allowed Host, or
+ * the address the request arrived on).
  */
 import { z } from 'zod';
 import type { Directory } from '../../directory/directory.ts';
@@ -20,7 +21,7 @@ import {
   MAX_ROTATION_OVERLAP_SECONDS,
   type TokenView,
 } from '../../directory/scim-apps.ts';
-import { publicBase } from '../public-base.ts';
+import { type PublicOrigin, publicBase } from '../public-base.ts';
 import { defineRoute, named } from './api-route.ts';
 import { idParams, idSchema } from './common-schemas.ts';
 import { ApiProblem, type FieldProblem } from './problem-response.ts';
@@ -154,7 +155,7 @@ const base = '/accounts/{accountId}/scim-app';
 const tag = 'SCIM app';
 const accountPath = idParams('accountId');
 
-export function scimAppRoutes(directory: Directory, publicUrl: string | undefined) {
+export function scimAppRoutes(directory: Directory, publicOrigin: PublicOrigin) {
   const apps = directory.scimApps;
   return [
     defineRoute({
@@ -246,7 +247,7 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
       audit: { action: 'scim_app.install', targetType: 'scim_app', request: 'redacted' },
       async handler({ account, c }) {
         const result = await apps.install(account.id, {
-          publicBase: publicBase(c.req.url, publicUrl),
+          publicBase: publicBase(c, publicOrigin),
         });
         return {
           body: {
@@ -315,7 +316,7 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
       audit: { action: 'token.rotate', targetType: 'token', request: 'redacted' },
       async handler({ account, body, c }) {
         const result = await apps.rotateToken(account.id, {
-          publicBase: publicBase(c.req.url, publicUrl),
+          publicBase: publicBase(c, publicOrigin),
           tokenId: body.tokenId,
           overlapSeconds: body.overlapSeconds,
         });

@@ -7,7 +7,7 @@ import type { Directory } from '../../directory/directory.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import { notFound, ScimError, tooManyRequests } from '../../scim/errors.ts';
 import type { AuthThrottle } from '../auth-throttle.ts';
-import { publicBase } from '../public-base.ts';
+import { type PublicOrigin, publicBase } from '../public-base.ts';
 import { createRateLimiter } from '../rate-limit.ts';
 import { sourceAddress } from '../source-address.ts';
 import { hasTokenInQuery, TOKEN_IN_QUERY_DETAIL } from '../token-in-query.ts';
@@ -23,7 +23,8 @@ import { usersRoutes } from './users.ts';
 export interface ScimRouterOptions {
   readonly directory: Directory;
   readonly cursors: CursorCodec;
-  readonly publicUrl?: string | undefined;
+  /** ROSTER_PUBLIC_URL and ROSTER_ALLOWED_HOSTS: the origin of `meta.location`. */
+  readonly publicOrigin: PublicOrigin;
   readonly maxBodyBytes: number;
   readonly bulkMaxOperations: number;
   readonly bulkMaxPayloadBytes: number;
@@ -72,7 +73,7 @@ export function scimRouter(options: ScimRouterOptions) {
 
   scim.use(provisioningRecorder(directory.provisioningLog));
   scim.use(async (c, next) => {
-    c.set('baseUrl', `${publicBase(c.req.url, options.publicUrl)}/scim/v2`);
+    c.set('baseUrl', `${publicBase(c, options.publicOrigin)}/scim/v2`);
     if (hasTokenInQuery(c.req.url)) throw new ScimError(400, 'invalidValue', TOKEN_IN_QUERY_DETAIL);
     if (DISCOVERY.test(c.req.path)) return next();
     const address = sourceAddress(c, options.trustedProxies);
