@@ -207,6 +207,8 @@ export interface AuditFilter {
 
 export interface AuditStore {
   insert(entry: AuditEntry): Promise<void>;
+  /** The entry with this id, in any account. */
+  find(id: string): Promise<AuditEntry | undefined>;
   /** Newest first. */
   list(filter: AuditFilter): Promise<AuditEntry[]>;
 }
