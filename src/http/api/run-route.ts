@@ -57,7 +57,9 @@ async function authenticateThrottled(
   try {
     return await authenticateCaller(c, directory.adminKeys);
   } catch (error) {
-    if (address !== undefined && c.req.header('authorization') !== undefined) {
+    // A presented key that was refused, not a missing one, nor a lookup the database failed.
+    const refused = error instanceof ApiProblem && error.status === 401;
+    if (refused && address !== undefined && c.req.header('authorization') !== undefined) {
       authThrottle.fail(address, Date.now());
     }
     throw error;

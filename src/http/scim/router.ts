@@ -62,13 +62,16 @@ export function scimRouter(options: ScimRouterOptions) {
   const charge: ChargeRequests = (accountId, cost, what) => {
     const wait = limiter.take(accountId, Date.now(), cost);
     if (wait === 0) return;
-    const burst = options.rateLimitPerSecond * 2;
-    throw tooManyRequests(
-      cost === 1
-        ? `more than ${options.rateLimitPerSecond} requests per second for this account; retry after ${wait} s`
-        : `${what} count as ${cost} requests against this account's limit of ${options.rateLimitPerSecond} per second (bursts of ${burst})${cost > burst ? '; one larger than a burst runs only once the account has been quiet long enough, and then holds its other requests until the rate has caught up' : ''}; retry after ${wait} s`,
-      wait,
-    );
+    const rate = options.rateLimitPerSecond;
+    let detail = `more than ${rate} requests per second for this account`;
+    if (cost > 1) {
+      detail = `${what} count as ${cost} requests against this account's ${rate} per second (bursts of ${rate * 2})`;
+      if (cost > rate * 2) {
+        detail +=
+          '; a request larger than a burst runs once the account has been quiet long enough';
+      }
+    }
+    throw tooManyRequests(`${detail}; retry after ${wait} s`, wait);
   };
 
   scim.use(provisioningRecorder(directory.provisioningLog));
@@ -84,8 +87,10 @@ export function scimRouter(options: ScimRouterOptions) {
     try {
       await authenticate(c);
     } catch (error) {
-      // A credential that was presented and refused is a guess; a missing one is not.
-      if (address !== undefined && c.req.header('authorization') !== undefined) {
+      // A credential that was presented and refused is a guess; a missing one is not, nor is
+      // a token that could not be checked (the database unavailable: 503).
+      const refused = error instanceof ScimError && error.status === 401;
+      if (refused && address !== undefined && c.req.header('authorization') !== undefined) {
         authThrottle.fail(address, Date.now());
       }
       throw error;
