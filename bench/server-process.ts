@@ -118,18 +118,10 @@ export function rosterServe(
   nodeArgs: readonly string[] = [],
 ): Pick<StartOptions, 'args' | 'env'> {
   return {
-    args: [
-      ...nodeArgs,
-      'src/cli/main.ts',
-      'serve',
-      '--port',
-      '0',
-      '--database',
-      database,
-      '--demo-token',
-      BENCH_TOKEN,
-    ],
+    args: [...nodeArgs, 'src/cli/main.ts', 'serve', '--port', '0', '--database', database],
+    // In the environment, not the arguments: process listings and npm show arguments.
     env: {
+      ROSTER_DEMO_TOKEN: BENCH_TOKEN,
       ROSTER_RATE_LIMIT_PER_SECOND: '1000000',
       ROSTER_LOG_LEVEL: 'warn',
       ROSTER_CURSOR_SECRET: BENCH_CURSOR_SECRET,

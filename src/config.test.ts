@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, serverTimeouts } from './config.ts';
 
 describe('config: DNS and domain re-check settings', () => {
   it('defaults to the system resolver, a 5 s timeout and a 5 minute re-check', () => {
@@ -35,5 +35,37 @@ describe('config: DNS and domain re-check settings', () => {
     expect(config.dnsTimeoutMs).toBe(750);
     expect(config.domainRecheckSeconds).toBe(0);
     expect(() => loadConfig({}, { ROSTER_DNS_TIMEOUT_MS: '10' })).toThrow(/dnsTimeoutMs/);
+  });
+});
+
+describe('config: secrets', () => {
+  it('refuses a demo token shorter than 32 characters, from the flag or the environment', () => {
+    const short = 'a-demo-token-of-31-characters-x';
+    expect(short).toHaveLength(31);
+    expect(() => loadConfig({ demoToken: short }, {})).toThrow(/at least 32 characters/);
+    expect(() => loadConfig({}, { ROSTER_DEMO_TOKEN: short })).toThrow(ConfigError);
+    expect(loadConfig({}, { ROSTER_DEMO_TOKEN: `${short}y` }).demoToken).toBe(`${short}y`);
+  });
+});
+
+describe('config: server timeouts', () => {
+  it('applies 30 s headers, 120 s request and 5 s keep-alive timeouts unless told otherwise', () => {
+    expect(serverTimeouts(loadConfig({}, {}))).toEqual({
+      headersTimeout: 30_000,
+      requestTimeout: 120_000,
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: 7_500,
+    });
+    const short = loadConfig(
+      {},
+      { ROSTER_HEADERS_TIMEOUT_SECONDS: '1', ROSTER_REQUEST_TIMEOUT_SECONDS: '2' },
+    );
+    expect(serverTimeouts(short).connectionsCheckingInterval).toBe(250);
+    expect(() =>
+      loadConfig(
+        {},
+        { ROSTER_HEADERS_TIMEOUT_SECONDS: '60', ROSTER_REQUEST_TIMEOUT_SECONDS: '30' },
+      ),
+    ).toThrow(/must not exceed/);
   });
 });

@@ -22,66 +22,137 @@ function isResolverAddress(value: string): boolean {
   return hostOk && (port === undefined || (Number(port) >= 1 && Number(port) <= 65_535));
 }
 
-const configSchema = z.object({
-  host: z.string().min(1).default('127.0.0.1'),
-  port: z.coerce.number().int().min(0).max(65_535).default(8080),
-  /** A file path, `sqlite:` URL, or `postgres://` URL. */
-  databaseUrl: z.string().min(1).default(DEFAULT_DATABASE),
-  /** PostgreSQL pool size per instance. */
-  databasePoolSize: z.coerce.number().int().min(1).max(1000).default(10),
-  /** The exact token the demo account accepts, for scripts and tests. */
-  demoToken: z.string().min(16, 'the demo token must be at least 16 characters').optional(),
-  /**
-   * The operator key of the admin API (acts on every account). Unset: one is generated on first
-   * start, kept hashed in the database and printed once.
-   */
-  adminKey: z.string().min(24, 'the admin key must be at least 24 characters').optional(),
-  /** Public base URL used in `meta.location` and `Location`; defaults to the request's origin. */
-  publicUrl: z.url().optional(),
-  /** Signs RFC 9865 cursors. Instances behind one load balancer must share it. */
-  cursorSecret: z.string().min(16).optional(),
-  /** Seconds a cursor stays valid (RFC 9865 cursorTimeout). */
-  cursorTimeoutSeconds: z.coerce.number().int().min(1).default(600),
-  /** Sustained SCIM requests per second per account before 429 (burst is twice this). */
-  rateLimitPerSecond: z.coerce.number().int().min(1).default(100),
-  /** Largest accepted request body, bytes. */
-  maxBodyBytes: z.coerce.number().int().min(1024).default(1_048_576),
-  /**
-   * Mass-deprovisioning brake: deactivations by IdPs are held once more than this share of an
-   * account's active users (but at least `deprovisionBrakeMinUsers`) went within the window.
-   */
-  deprovisionBrakeShare: z.coerce.number().gt(0).max(1).default(0.1),
-  deprovisionBrakeMinUsers: z.coerce.number().int().min(1).default(20),
-  deprovisionBrakeWindowMinutes: z.coerce.number().int().min(1).default(60),
-  /** Retry-After sent with a held deactivation. */
-  deprovisionBrakeRetryAfterSeconds: z.coerce.number().int().min(1).default(300),
-  /**
-   * The DNS server domain verification asks (`127.0.0.1:5353`, `[::1]:53`); by default the
-   * system's resolvers.
-   */
-  dnsResolver: z
-    .string()
-    .refine(isResolverAddress, 'expected an IP address with an optional port, e.g. 127.0.0.1:5353')
-    .optional(),
-  /** Longest wait for one DNS lookup, milliseconds. */
-  dnsTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(5000),
-  /** Seconds between re-checks of pending domains; 0 turns the periodic re-check off. */
-  domainRecheckSeconds: z.coerce.number().int().min(0).max(86_400).default(300),
-  /** Most operations one /Bulk request may carry (RFC 7644 §3.7.4 maxOperations). */
-  bulkMaxOperations: z.coerce.number().int().min(1).max(100_000).default(1000),
-  /** Largest /Bulk request body, bytes (RFC 7644 §3.7.4 maxPayloadSize). */
-  bulkMaxPayloadBytes: z.coerce.number().int().min(1024).default(4_194_304),
-  /** Days the provisioning log keeps events and failed-authentication counts; 0: forever. */
-  provisioningLogRetentionDays: z.coerce.number().int().min(0).max(36_500).default(90),
-  /** Days the audit trail keeps entries; 0: forever. */
-  auditRetentionDays: z.coerce.number().int().min(0).max(36_500).default(365),
-  /**
-   * The SQLite provisioning log's own file; by default `<name>-log.db` beside the database
-   * (`data/roster-log.db`). PostgreSQL keeps the log in its one database.
-   */
-  logDatabaseFile: z.string().min(1).optional(),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+const configSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65_535).default(8080),
+    /** A file path, `sqlite:` URL, or `postgres://` URL. */
+    databaseUrl: z.string().min(1).default(DEFAULT_DATABASE),
+    /** PostgreSQL pool size per instance. */
+    databasePoolSize: z.coerce.number().int().min(1).max(1000).default(10),
+    /**
+     * The exact token the demo account accepts, for scripts and tests (ROSTER_DEMO_TOKEN). At
+     * least 32 characters: 8 of them are stored beside its hash (secrets.ts), and the rest must
+     * still be beyond guessing.
+     */
+    demoToken: z.string().min(32, 'the demo token must be at least 32 characters').optional(),
+    /**
+     * The operator key of the admin API (acts on every account). Unset: one is generated on first
+     * start, kept hashed in the database and printed once.
+     */
+    adminKey: z.string().min(24, 'the admin key must be at least 24 characters').optional(),
+    /**
+     * Public base URL used in `meta.location`, `Location` and tenant URLs. Unset: the Host header
+     * when listed in `allowedHosts`, else the address the connection arrived on (public-base.ts).
+     */
+    publicUrl: z.url().optional(),
+    /**
+     * Host header values (`roster.example.org`, `roster.example.org:8443`: as clients send them,
+     * comma-separated) that may be used in URLs handed out when ROSTER_PUBLIC_URL is unset.
+     */
+    allowedHosts: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .default([]),
+    /** Signs RFC 9865 cursors. Instances behind one load balancer must share it. */
+    cursorSecret: z.string().min(16).optional(),
+    /** Seconds a cursor stays valid (RFC 9865 cursorTimeout). */
+    cursorTimeoutSeconds: z.coerce.number().int().min(1).default(600),
+    /** Sustained SCIM requests per second per account before 429 (burst is twice this). */
+    rateLimitPerSecond: z.coerce.number().int().min(1).default(100),
+    /**
+     * Requests per second per admin key (the operator key counts as one) before 429 with
+     * Retry-After; the burst is twice this. Scripts and the CLI stay far below it.
+     */
+    adminRateLimitPerSecond: z.coerce.number().int().min(1).default(50),
+    /**
+     * Failed authentications (SCIM token or admin key) from one source address within
+     * `authFailureWindowSeconds` of the first before that address gets 429 on every request
+     * until the window ends.
+     */
+    authFailureLimit: z.coerce.number().int().min(1).default(20),
+    authFailureWindowSeconds: z.coerce.number().int().min(1).max(86_400).default(60),
+    /**
+     * Addresses of proxies whose X-Forwarded-For is believed (comma-separated IPs), e.g. the load
+     * balancer's. Unset: the connection's peer address is the client, whatever headers say.
+     */
+    trustedProxies: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.string().refine((v) => isIP(v) !== 0, 'expected IP addresses, e.g. 10.0.0.2,10.0.0.3'),
+        ),
+      )
+      .default([]),
+    /**
+     * Node's server timeouts (serve.ts). Headers: from a request's first byte until its headers
+     * are complete. Request: until the whole request, body included, has arrived; an IdP sending
+     * a 4 MiB Bulk over a poor link still makes it, a connection dribbling bytes to hold a socket
+     * does not. Keep-alive: how long an idle connection waits for its next request; behind a load
+     * balancer set it above the balancer's idle timeout (AWS ALB: 60 s, so 65).
+     */
+    headersTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(30),
+    requestTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(120),
+    keepAliveTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(5),
+    /** Largest accepted request body, bytes. */
+    maxBodyBytes: z.coerce.number().int().min(1024).default(1_048_576),
+    /**
+     * Mass-deprovisioning brake: deactivations by IdPs are held once more than this share of an
+     * account's active users (but at least `deprovisionBrakeMinUsers`) went within the window.
+     */
+    deprovisionBrakeShare: z.coerce.number().gt(0).max(1).default(0.1),
+    deprovisionBrakeMinUsers: z.coerce.number().int().min(1).default(20),
+    deprovisionBrakeWindowMinutes: z.coerce.number().int().min(1).default(60),
+    /** Retry-After sent with a held deactivation. */
+    deprovisionBrakeRetryAfterSeconds: z.coerce.number().int().min(1).default(300),
+    /**
+     * The DNS server domain verification asks (`127.0.0.1:5353`, `[::1]:53`); by default the
+     * system's resolvers.
+     */
+    dnsResolver: z
+      .string()
+      .refine(
+        isResolverAddress,
+        'expected an IP address with an optional port, e.g. 127.0.0.1:5353',
+      )
+      .optional(),
+    /** Longest wait for one DNS lookup, milliseconds. */
+    dnsTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(5000),
+    /** Seconds between re-checks of pending domains; 0 turns the periodic re-check off. */
+    domainRecheckSeconds: z.coerce.number().int().min(0).max(86_400).default(300),
+    /** Most operations one /Bulk request may carry (RFC 7644 §3.7.4 maxOperations). */
+    bulkMaxOperations: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** Largest /Bulk request body, bytes (RFC 7644 §3.7.4 maxPayloadSize). */
+    bulkMaxPayloadBytes: z.coerce.number().int().min(1024).default(4_194_304),
+    /** Days the provisioning log keeps events and failed-authentication counts; 0: forever. */
+    provisioningLogRetentionDays: z.coerce.number().int().min(0).max(36_500).default(90),
+    /** Days the audit trail keeps entries; 0: forever. */
+    auditRetentionDays: z.coerce.number().int().min(0).max(36_500).default(365),
+    /**
+     * The SQLite provisioning log's own file; by default `<name>-log.db` beside the database
+     * (`data/roster-log.db`). PostgreSQL keeps the log in its one database.
+     */
+    logDatabaseFile: z.string().min(1).optional(),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+  })
+  .refine((c) => c.headersTimeoutSeconds <= c.requestTimeoutSeconds, {
+    // Node refuses a headers timeout longer than the request timeout.
+    message: 'ROSTER_HEADERS_TIMEOUT_SECONDS must not exceed ROSTER_REQUEST_TIMEOUT_SECONDS',
+    path: ['headersTimeoutSeconds'],
+  });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 
@@ -109,9 +180,17 @@ export function loadConfig(
     demoToken: flags.demoToken ?? env.ROSTER_DEMO_TOKEN,
     adminKey: env.ROSTER_ADMIN_KEY,
     publicUrl: env.ROSTER_PUBLIC_URL,
+    allowedHosts: env.ROSTER_ALLOWED_HOSTS,
     cursorSecret: env.ROSTER_CURSOR_SECRET,
     cursorTimeoutSeconds: env.ROSTER_CURSOR_TIMEOUT_SECONDS,
     rateLimitPerSecond: env.ROSTER_RATE_LIMIT_PER_SECOND,
+    adminRateLimitPerSecond: env.ROSTER_ADMIN_RATE_LIMIT_PER_SECOND,
+    authFailureLimit: env.ROSTER_AUTH_FAILURE_LIMIT,
+    authFailureWindowSeconds: env.ROSTER_AUTH_FAILURE_WINDOW_SECONDS,
+    trustedProxies: env.ROSTER_TRUSTED_PROXIES,
+    headersTimeoutSeconds: env.ROSTER_HEADERS_TIMEOUT_SECONDS,
+    requestTimeoutSeconds: env.ROSTER_REQUEST_TIMEOUT_SECONDS,
+    keepAliveTimeoutSeconds: env.ROSTER_KEEP_ALIVE_TIMEOUT_SECONDS,
     maxBodyBytes: env.ROSTER_MAX_BODY_BYTES,
     deprovisionBrakeShare: env.ROSTER_DEPROVISION_BRAKE_SHARE,
     deprovisionBrakeMinUsers: env.ROSTER_DEPROVISION_BRAKE_MIN_USERS,
@@ -144,6 +223,21 @@ export function retentionPolicy(config: Config) {
   return {
     provisioningLogDays: config.provisioningLogRetentionDays,
     auditDays: config.auditRetentionDays,
+  };
+}
+
+/**
+ * The node http server's options (http.createServer). Node checks for expired requests every
+ * `connectionsCheckingInterval` (30 s by default), which would stretch a 2 s timeout to 32 s;
+ * a quarter of the shorter timeout keeps the overshoot small.
+ */
+export function serverTimeouts(config: Config) {
+  const shorter = Math.min(config.headersTimeoutSeconds, config.requestTimeoutSeconds) * 1000;
+  return {
+    headersTimeout: config.headersTimeoutSeconds * 1000,
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
+    connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(shorter / 4))),
   };
 }
 

@@ -43,7 +43,7 @@ program
   .addOption(
     new Option(
       '--demo-token <token>',
-      'make the demo account accept this exact token (env ROSTER_DEMO_TOKEN)',
+      'make the demo account accept this exact token, at least 32 characters; prefer env ROSTER_DEMO_TOKEN (arguments show in process listings)',
     ),
   )
   // Loaded only to serve: the database drivers and the server cost every other command's start.

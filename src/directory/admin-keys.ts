@@ -8,7 +8,7 @@ import type { Clock } from './clock.ts';
 import { assertThat } from './errors.ts';
 import { newId } from './ids.ts';
 import type { AdminKey } from './model.ts';
-import { hashSecret, newSecret, sameHash } from './secrets.ts';
+import { hashSecret, newSecret, sameHash, secretHint } from './secrets.ts';
 
 /** Settings key of the generated operator key's hash. */
 const OPERATOR_SETTING = 'admin-operator-key-hash';
@@ -76,7 +76,7 @@ export function createAdminKeys({ store, clock }: { store: Store; clock: Clock }
         id: newId(),
         accountId,
         name,
-        prefix: key.slice(0, ACCOUNT_PREFIX.length + 6),
+        prefix: secretHint(key),
         hash: hashSecret(key),
         createdAt: clock.now(),
         lastUsedAt: null,

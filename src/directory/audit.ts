@@ -12,6 +12,9 @@ export function createAudit({ store, clock }: { store: Store; clock: Clock }) {
       await store.audit.insert(full);
       return full;
     },
+    find(id: string): Promise<AuditEntry | undefined> {
+      return store.audit.find(id);
+    },
     list(filter: AuditFilter): Promise<AuditEntry[]> {
       return store.audit.list(filter);
     },

@@ -2,7 +2,7 @@ import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { newId } from './ids.ts';
 import type { AccessToken } from './model.ts';
-import { hashSecret, newSecret, sameHash } from './secrets.ts';
+import { hashSecret, newSecret, sameHash, secretHint } from './secrets.ts';
 
 const TOKEN_PREFIX = 'roster_';
 /** How long a token lookup is trusted before the store is asked again: the revocation delay. */
@@ -37,7 +37,7 @@ export function mintToken(
     id: newId(),
     accountId,
     appId,
-    prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+    prefix: secretHint(token),
     hash: hashSecret(token),
     createdAt: clock.now(),
     lastUsedAt: null,

@@ -1,10 +1,11 @@
 /** The HTTP application: SCIM at /scim/v2, the admin API at /api/v1, health probes. */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Directory } from '../directory/directory.ts';
 import { createCursorCodec } from '../scim/cursor.ts';
 import { apiRouter } from './api/router.ts';
+import { createAuthThrottle } from './auth-throttle.ts';
 import { scimRouter } from './scim/router.ts';
 
 /**
@@ -21,6 +22,21 @@ function normalisedPath(request: Request): string {
   return path;
 }
 
+/** The two API surfaces: every answer there may carry a token, a key or a user's data. */
+const API_SURFACE = /^\/(scim\/v2|api\/v1)(\/|$)/;
+
+/**
+ * Headers on every response, errors and 404s included. `nosniff` (Fetch §X-Content-Type-Options)
+ * keeps browsers from reading a JSON body as HTML; `no-store` (RFC 9111 §5.2.2.5) keeps shared
+ * and browser caches from keeping tokens issued by install and rotate, new admin keys, and user
+ * records. ETags still work: a client revalidates with If-None-Match (RFC 9110 §13.1.2).
+ */
+const securityHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  if (API_SURFACE.test(c.req.path)) c.res.headers.set('Cache-Control', 'no-store');
+};
+
 export interface AppOptions {
   readonly directory: Directory;
   readonly config: Config;
@@ -32,6 +48,15 @@ export interface AppOptions {
 export function createApp({ directory, config, logger, cursorSecret }: AppOptions) {
   const app = new Hono({ getPath: normalisedPath });
   const cursors = createCursorCodec(cursorSecret, config.cursorTimeoutSeconds);
+  // One count of failed authentications per address, across SCIM and the admin API.
+  const authThrottle = createAuthThrottle({
+    limit: config.authFailureLimit,
+    windowSeconds: config.authFailureWindowSeconds,
+  });
+  const trustedProxies = new Set(config.trustedProxies);
+  const publicOrigin = { publicUrl: config.publicUrl, allowedHosts: new Set(config.allowedHosts) };
+
+  app.use(securityHeaders);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -49,11 +74,13 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
     scimRouter({
       directory,
       cursors,
-      publicUrl: config.publicUrl,
+      publicOrigin,
       maxBodyBytes: config.maxBodyBytes,
       bulkMaxOperations: config.bulkMaxOperations,
       bulkMaxPayloadBytes: config.bulkMaxPayloadBytes,
       rateLimitPerSecond: config.rateLimitPerSecond,
+      authThrottle,
+      trustedProxies,
       cursorTimeoutSeconds: config.cursorTimeoutSeconds,
       onInternalError: (error) => logger.error({ err: error }, 'unhandled error in SCIM request'),
     }),
@@ -65,7 +92,10 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
       directory,
       cursors,
       maxBodyBytes: config.maxBodyBytes,
-      publicUrl: config.publicUrl,
+      publicOrigin,
+      adminRateLimitPerSecond: config.adminRateLimitPerSecond,
+      authThrottle,
+      trustedProxies,
       onInternalError: (error) => logger.error({ err: error }, 'unhandled error in admin request'),
     }),
   );

@@ -207,6 +207,8 @@ export interface AuditFilter {
 
 export interface AuditStore {
   insert(entry: AuditEntry): Promise<void>;
+  /** The entry with this id, in any account. */
+  find(id: string): Promise<AuditEntry | undefined>;
   /** Newest first. */
   list(filter: AuditFilter): Promise<AuditEntry[]>;
   /** Deletes entries older than `before` (ISO); returns how many. */
@@ -306,7 +308,20 @@ export interface AuthFailureCount {
   readonly count: number;
 }
 
-export type AuthFailureReason = 'missing' | 'malformed' | 'unknown' | 'revoked' | 'expired';
+/**
+ * Why no account answered for a request: its credential was missing, malformed, unknown,
+ * revoked or expired; its address was throttled for failing too often; it was refused before
+ * authentication (a token in the query); or it needed none (discovery without a token).
+ */
+export type AuthFailureReason =
+  | 'missing'
+  | 'malformed'
+  | 'unknown'
+  | 'revoked'
+  | 'expired'
+  | 'throttled'
+  | 'refused'
+  | 'anonymous';
 
 export interface AuthFailureFilter {
   /** Undefined: every account's failures and those of unknown tokens (operator view). */

@@ -20,7 +20,7 @@ for (const kind of STORE_KINDS) {
         {
           id: keyId,
           name: 'ci',
-          prefix: key.slice(0, 19),
+          prefix: key.slice('roster_admin_'.length, 'roster_admin_'.length + 8),
           createdAt: expect.any(String),
           lastUsedAt: expect.any(String),
           revokedAt: null,

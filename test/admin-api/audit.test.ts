@@ -31,7 +31,7 @@ for (const kind of STORE_KINDS) {
         ['admin_key.create', 201, 'success', null],
         ['account.create', 201, 'success', null],
       ]);
-      const prefix = key.slice(0, 'roster_admin_'.length + 6);
+      const prefix = key.slice('roster_admin_'.length, 'roster_admin_'.length + 8);
       expect(entries[2]).toMatchObject({
         accountId: id,
         actor: { kind: 'admin-key', keyId, prefix },
@@ -96,6 +96,38 @@ for (const kind of STORE_KINDS) {
         errorCode: 'request.invalid',
         request: { name: '' },
       });
+    });
+
+    it("refuses another account's entry, or an unknown one, as the anchor of 'before'", async (ctx) => {
+      if (!t) return ctx.skip();
+      const a = await newAccount(t);
+      const b = await newAccount(t);
+      await t.call('PATCH', `${API}/accounts/${b.id}`, { key: b.key, body: { name: 'b' } });
+      const theirs = await t.call('GET', `${API}/accounts/${b.id}/audit?limit=1`, { key: b.key });
+      const foreign = theirs.body.items[0].id as string;
+      for (const anchor of [foreign, crypto.randomUUID()]) {
+        const refused = await t.call('GET', `${API}/accounts/${a.id}/audit?before=${anchor}`, {
+          key: a.key,
+        });
+        expect(refused.status, refused.text).toBe(400);
+        expect(refused.body).toMatchObject({
+          code: 'request.invalid',
+          errors: [{ pointer: '/before', message: expect.any(String) }],
+        });
+        expect(refused.body.detail).toContain("'before'");
+      }
+      // The same 400 for the operator on A's trail; the operator's own trail takes any entry.
+      const operator = await t.call('GET', `${API}/accounts/${a.id}/audit?before=${foreign}`);
+      expect(operator.status).toBe(400);
+      const everything = await t.call('GET', `${API}/audit?before=${foreign}`);
+      expect(everything.status).toBe(200);
+      const own = await t.call('GET', `${API}/accounts/${a.id}/audit?limit=1`, { key: a.key });
+      const anchored = await t.call(
+        'GET',
+        `${API}/accounts/${a.id}/audit?before=${own.body.items[0].id}`,
+        { key: a.key },
+      );
+      expect(anchored.status).toBe(200);
     });
   });
 }

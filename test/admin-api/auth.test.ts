@@ -151,7 +151,7 @@ for (const kind of STORE_KINDS) {
         kind: 'account',
         accountId: a.id,
         keyId: a.keyId,
-        prefix: a.key.slice(0, 'roster_admin_'.length + 6),
+        prefix: a.key.slice('roster_admin_'.length, 'roster_admin_'.length + 8),
       });
       expect((await t.call('GET', `${API}/me`, { key: revokedKey })).status).toBe(401);
     });

@@ -142,7 +142,7 @@ for (const kind of STORE_KINDS) {
       });
       expect(installed.body.warnings[0]).toContain('no domain is verified');
       const first: string = installed.body.token;
-      expect(first.startsWith(installed.body.tokenRecord.prefix)).toBe(true);
+      expect(first.startsWith(`roster_${installed.body.tokenRecord.prefix}`)).toBe(true);
       expect(await scimStatus(first)).toBe(200);
       const twice = await t.call('POST', `${app}/install`, { key });
       expect(twice.body.code).toBe('scim_app.already_installed');

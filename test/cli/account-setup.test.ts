@@ -177,7 +177,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
         const tokens = JSON.parse(await ok(['token', 'list', '--json']));
         expect(tokens.items).toHaveLength(1);
-        expect(token.startsWith(tokens.items[0].prefix)).toBe(true);
+        expect(token.startsWith(`roster_${tokens.items[0].prefix}`)).toBe(true);
+        expect(tokens.items[0].prefix).toHaveLength(8);
 
         // The IdP's first request: a user of the verified domain is provisioned.
         const created = await fetch(`${tenantUrl}/Users`, {

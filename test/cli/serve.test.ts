@@ -67,7 +67,7 @@ describe('roster serve', () => {
       '--database',
       database,
       '--demo-token',
-      'a-chosen-demo-token-123',
+      'a-chosen-demo-token-0123456789abcdef',
     ]);
     try {
       expect(server.output()).not.toContain('shown once');
@@ -76,7 +76,7 @@ describe('roster serve', () => {
       });
       expect(old.status).toBe(200);
       const chosen = await fetch(`${server.origin}/scim/v2/Users/${userId}`, {
-        headers: { Authorization: 'Bearer a-chosen-demo-token-123' },
+        headers: { Authorization: 'Bearer a-chosen-demo-token-0123456789abcdef' },
       });
       expect(chosen.status).toBe(200);
     } finally {

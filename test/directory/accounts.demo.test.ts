@@ -21,13 +21,15 @@ describe.each(STORE_KINDS)('demo account (%s)', (kind) => {
     // Separate directories: separate caches, like separate processes on one database.
     const starters = Array.from({ length: 6 }, () => createDirectory({ store }));
     const results = await Promise.all(
-      starters.map((d) => d.accounts.ensureDemoAccount('demo-token-for-the-race-0123')),
+      starters.map((d) => d.accounts.ensureDemoAccount('demo-token-for-the-race-0123456789abcdef')),
     );
     const accounts = await store.accounts.list();
     expect(accounts).toHaveLength(1);
     expect(new Set(results.map((r) => r.account?.id))).toEqual(new Set([accounts[0]?.id]));
     // The chosen token works, and was stored once.
-    expect(await starters[0]?.tokens.authenticate('demo-token-for-the-race-0123')).toMatchObject({
+    expect(
+      await starters[0]?.tokens.authenticate('demo-token-for-the-race-0123456789abcdef'),
+    ).toMatchObject({
       accountId: accounts[0]?.id,
     });
     expect(await store.tokens.list(accounts[0]?.id as string)).toHaveLength(1);

@@ -173,7 +173,8 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
       entraTenantUrl: 'https://roster.example.test/scim/v2?aadOptscim062020',
       record: { state: 'active', expiresAt: null, lastUsedAt: null, revokedAt: null },
     });
-    expect(result.issued.token.startsWith(result.issued.record.prefix)).toBe(true);
+    expect(result.issued.token.startsWith(`roster_${result.issued.record.prefix}`)).toBe(true);
+    expect(result.issued.record.prefix).toHaveLength(8);
     expect(result.warnings).toEqual([expect.stringContaining('no domain is verified')]);
     expect(await directory.tokens.authenticate(result.issued.token)).toEqual({
       accountId,
@@ -359,7 +360,7 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     if (!empty) return context.skip('PostgreSQL is not reachable here');
     try {
       const fresh = createDirectory({ store: empty.store, clock });
-      const demoToken = 'demo-token-for-the-lifecycle-0123';
+      const demoToken = 'demo-token-for-the-lifecycle-0123456789';
       const { account: demo } = await fresh.accounts.ensureDemoAccount(demoToken);
       if (!demo) throw new Error('no demo account');
       expect(await fresh.scimApps.find(demo.id)).toMatchObject({

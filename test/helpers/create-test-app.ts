@@ -12,7 +12,7 @@ import { openTestStore } from './test-store.ts';
 export type StoreKind = 'sqlite' | 'postgres';
 export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'postgres'];
 
-export const DEMO_TOKEN = 'test-token-0123456789abcdef';
+export const DEMO_TOKEN = 'test-token-0123456789abcdef-0123456789';
 /** The admin API operator key of every test app. */
 export const ADMIN_KEY = 'test-operator-key-0123456789abcdef';
 export const CURSOR_SECRET = 'test-cursor-secret-0123456789';
@@ -36,9 +36,10 @@ export interface RequestOptions {
   readonly body?: unknown;
   /**
    * Sent as the body verbatim (overrides `body`). Bytes go without a Content-Type header at all;
-   * a string body gets `text/plain;charset=UTF-8` from the Request unless one is given.
+   * a string body gets `text/plain;charset=UTF-8` from the Request unless one is given. A stream
+   * is sent as it is pulled, with no Content-Length (as a chunked request arrives).
    */
-  readonly raw?: string | Uint8Array;
+  readonly raw?: string | Uint8Array | ReadableStream<Uint8Array>;
   readonly headers?: Record<string, string>;
   /** Bearer token; defaults to the demo token; null sends no Authorization header. */
   readonly token?: string | null;
@@ -69,7 +70,12 @@ export async function createTestApp(
   if (!opened) return undefined;
   const config = loadConfig(
     { demoToken: DEMO_TOKEN },
-    { ROSTER_RATE_LIMIT_PER_SECOND: '100000', ROSTER_ADMIN_KEY: ADMIN_KEY, ...options.env },
+    {
+      ROSTER_RATE_LIMIT_PER_SECOND: '100000',
+      ROSTER_ADMIN_RATE_LIMIT_PER_SECOND: '100000',
+      ROSTER_ADMIN_KEY: ADMIN_KEY,
+      ...options.env,
+    },
   );
   const directory = createDirectory({
     store: opened.store,
@@ -102,7 +108,7 @@ export async function createTestApp(
       ) {
         headers.Authorization = `Bearer ${token}`;
       }
-      let body: string | Uint8Array | undefined = options.raw;
+      let body: string | Uint8Array | ReadableStream<Uint8Array> | undefined = options.raw;
       if (body === undefined && options.body !== undefined) {
         body = JSON.stringify(options.body);
         if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
@@ -110,7 +116,13 @@ export async function createTestApp(
         }
       }
       const url = path.startsWith('http') ? path : `http://roster.test${path}`;
-      const response = await app.request(url, { method, headers, body });
+      const stream = body instanceof ReadableStream;
+      const response = await app.request(url, {
+        method,
+        headers,
+        body,
+        ...(stream ? { duplex: 'half' } : {}),
+      } as RequestInit);
       const text = await response.text();
       let parsed: unknown;
       try {

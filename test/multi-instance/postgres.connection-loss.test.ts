@@ -12,7 +12,7 @@ import {
   postgresMaintenanceUrl,
 } from '../helpers/test-store.ts';
 
-const TOKEN = 'connection-loss-token-0123456789';
+const TOKEN = 'connection-loss-token-0123456789abcdef';
 const available = await postgresAvailable();
 
 describe.skipIf(!available)(

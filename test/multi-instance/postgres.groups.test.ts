@@ -11,7 +11,7 @@ import {
   postgresMaintenanceUrl,
 } from '../helpers/test-store.ts';
 
-const TOKEN = 'multi-instance-groups-token-0123';
+const TOKEN = 'multi-instance-groups-token-0123456789';
 const available = await postgresAvailable();
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 

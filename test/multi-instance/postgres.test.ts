@@ -16,7 +16,7 @@ import {
   postgresMaintenanceUrl,
 } from '../helpers/test-store.ts';
 
-const TOKEN = 'multi-instance-token-0123456789';
+const TOKEN = 'multi-instance-token-0123456789abcdef';
 /** Both instances share it, as instances behind one load balancer share their configuration. */
 const OPERATOR_KEY = 'multi-instance-operator-key-0123456789';
 const available = await postgresAvailable();

@@ -97,4 +97,30 @@ describe.each(STORE_KINDS)('throttling (%s)', (kind) => {
       expect(statuses.filter((s) => s !== 200)).toEqual([]);
     });
   });
+
+  describe('a /Bulk request at 5 requests per second', () => {
+    const getApp = useTestApp(kind, { env: { ROSTER_RATE_LIMIT_PER_SECOND: '5' } });
+    const bulk = (operations: number) => ({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: Array.from({ length: operations }, () => ({
+        method: 'DELETE',
+        path: `/Users/${crypto.randomUUID()}`,
+      })),
+    });
+
+    it('counts as its number of operations; one larger than the burst runs, then holds the account', async () => {
+      const app = getApp();
+      // 30 operations, three times the burst of 10: allowed from a full bucket.
+      const big = await app.request('POST', `${SCIM}/Bulk`, { body: bulk(30) });
+      expect(big.status, big.text).toBe(200);
+      expect(big.body.Operations).toHaveLength(30);
+      // It left a debt of 20 requests (4 s at 5/s): the next request waits.
+      const next = await app.request('GET', `${SCIM}/Users?count=1`);
+      expectScimError(next, 429);
+      expect(Number(next.headers.get('retry-after'))).toBeGreaterThanOrEqual(2);
+      const small = await app.request('POST', `${SCIM}/Bulk`, { body: bulk(2) });
+      expectScimError(small, 429);
+      expect(small.body.detail).toMatch(/2 operations count as 2 requests/);
+    });
+  });
 });

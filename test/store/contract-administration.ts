@@ -187,5 +187,26 @@ export function administrationContract(store: () => Store): void {
       ).toEqual([entries[1], entries[0]]);
       expect(await store().audit.list({ accountId: a.id, limit: 10, before: 'nope' })).toEqual([]);
     });
+
+    it('audit: finds one entry by id, in any account, and nothing for an unknown id', async () => {
+      const a = await account();
+      const entry: AuditEntry = {
+        id: newId('audit'),
+        accountId: a.id,
+        at: tick(),
+        actor: { kind: 'operator' },
+        action: 'account.update',
+        targetType: 'account',
+        targetId: a.id,
+        status: 200,
+        outcome: 'success',
+        errorCode: null,
+        request: null,
+      };
+      await store().audit.insert(entry);
+      expect(await store().audit.find(entry.id)).toEqual(entry);
+      expect(await store().audit.find(newId('audit'))).toBeUndefined();
+      expect(await store().audit.find('nul\u0000id')).toBeUndefined();
+    });
   });
 }

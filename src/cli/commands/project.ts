@@ -3,8 +3,18 @@
  * A project is a folder holding `src/app/app-hsmeta.json` and `src/app/scim/scim-hsmeta.json`;
  * validate checks it locally with the server's own parser, upload sends both files' text.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { parseScimAppProject } from '../../directory/scim-app-project/parse-project.ts';
 import {
@@ -45,11 +55,40 @@ function readProject(dir: string): { files: ProjectFiles; root: string } {
     );
   }
   const files: Record<string, string | undefined> = {};
-  for (const name of PROJECT_FILES) {
-    const path = join(appDir, name);
-    files[name] = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-  }
+  const realRoot = realpathSync(root);
+  for (const name of PROJECT_FILES) files[name] = readProjectFile(realRoot, join(appDir, name));
   return { files: files as ProjectFiles, root };
+}
+
+/**
+ * A project file's text, or undefined when it does not exist. Only a regular file inside the
+ * project folder is read: the upload sends the text to the server (and its audit trail once
+ * kept it), so a link to `profiles.json` or `~/.ssh/…` must never be followed.
+ */
+function readProjectFile(realRoot: string, path: string): string | undefined {
+  const shown = relative(process.cwd(), path) || path;
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  if (stat.isSymbolicLink()) {
+    throw new CliError(
+      `${shown} is a symbolic link; project files must be regular files inside the project folder (replace the link with a copy of the file)`,
+    );
+  }
+  if (!stat.isFile()) throw new CliError(`${shown} is not a regular file`);
+  // A linked directory on the way (src/app/scim → elsewhere) leads outside as surely.
+  const real = realpathSync(path);
+  if (!real.startsWith(realRoot + sep)) {
+    throw new CliError(
+      `${shown} resolves to ${real}, outside the project folder ${realRoot}; project files must live in the project folder itself`,
+    );
+  }
+  // O_NOFOLLOW: a link swapped in since the checks above is refused, not followed.
+  const fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** `src/app/scim/scim-hsmeta.json: $.config.roleSyncEnabled: …`: paths as the folder has them. */

@@ -5,6 +5,7 @@ import {
   deprovisionBrakePolicy,
   loadConfig,
   retentionPolicy,
+  serverTimeouts,
 } from '../../config.ts';
 import { createDirectory } from '../../directory/directory.ts';
 import { startDomainRechecks } from '../../directory/domain-rechecks.ts';
@@ -59,28 +60,38 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     },
   });
 
-  const server = listen({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const origin =
-      config.publicUrl ??
-      `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`;
-    const lines = [`Roster is listening on ${origin} (database: ${store.dialect})`];
-    if (operator.freshKey) {
-      lines.push(`Admin API: ${origin}/api/v1 (OpenAPI document: ${origin}/api/v1/openapi.json)`);
-      lines.push(`  Operator key (shown once, store it now): ${operator.freshKey}`);
-    }
-    if (demo.account) {
-      lines.push(`Demo account SCIM tenant URL: ${origin}/scim/v2`);
-      lines.push(`  Microsoft Entra ID tenant URL: ${origin}/scim/v2?aadOptscim062020`);
-      if (demo.freshToken) {
-        lines.push(`  Access token (shown once, store it now): ${demo.freshToken}`);
-      } else if (config.demoToken) {
-        lines.push('  Access token: the one given with --demo-token / ROSTER_DEMO_TOKEN');
-      } else {
-        lines.push('  Access token: issued on first start (only its hash is stored)');
+  const timeouts = serverTimeouts(config);
+  const server = listen(
+    {
+      fetch: app.fetch,
+      port: config.port,
+      hostname: config.host,
+      // Slow clients: a connection dribbling its headers or body is answered 408 and closed.
+      serverOptions: timeouts,
+    },
+    (info) => {
+      const origin =
+        config.publicUrl ??
+        `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`;
+      const lines = [`Roster is listening on ${origin} (database: ${store.dialect})`];
+      if (operator.freshKey) {
+        lines.push(`Admin API: ${origin}/api/v1 (OpenAPI document: ${origin}/api/v1/openapi.json)`);
+        lines.push(`  Operator key (shown once, store it now): ${operator.freshKey}`);
       }
-    }
-    process.stdout.write(`${lines.join('\n')}\n`);
-  });
+      if (demo.account) {
+        lines.push(`Demo account SCIM tenant URL: ${origin}/scim/v2`);
+        lines.push(`  Microsoft Entra ID tenant URL: ${origin}/scim/v2?aadOptscim062020`);
+        if (demo.freshToken) {
+          lines.push(`  Access token (shown once, store it now): ${demo.freshToken}`);
+        } else if (config.demoToken) {
+          lines.push('  Access token: the one given with --demo-token / ROSTER_DEMO_TOKEN');
+        } else {
+          lines.push('  Access token: issued on first start (only its hash is stored)');
+        }
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    },
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

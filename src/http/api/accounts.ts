@@ -70,7 +70,7 @@ export function accountRoutes(directory: Directory) {
       access: 'operator',
       body: createAccountBody,
       success: { status: 201, description: 'The new account', schema: accountSchema },
-      audit: { action: 'account.create', targetType: 'account' },
+      audit: { action: 'account.create', targetType: 'account', request: 'redacted' },
       async handler({ body }) {
         const account = await directory.accounts.create(body);
         return {
@@ -123,7 +123,7 @@ export function accountRoutes(directory: Directory) {
       body: updateAccountBody,
       success: { status: 200, description: 'The account as changed', schema: accountSchema },
       errors: [403],
-      audit: { action: 'account.update', targetType: 'account' },
+      audit: { action: 'account.update', targetType: 'account', request: 'redacted' },
       async handler({ account, body, caller }) {
         if (body.tier !== undefined || body.pricingModel !== undefined) requireOperator(caller);
         return { body: accountView(await directory.accounts.update(account.id, body)) };

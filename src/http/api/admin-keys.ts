@@ -10,7 +10,12 @@ const adminKeySchema = named(
   z.object({
     id: z.string(),
     name: z.string(),
-    prefix: z.string().describe('The first characters of the key, to tell keys apart'),
+    prefix: z
+      .string()
+      .max(8)
+      .describe(
+        'At most 8 characters of the key, those right after its roster_admin_ label, to tell keys apart',
+      ),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
@@ -82,7 +87,7 @@ export function adminKeyRoutes(directory: Directory) {
       params: idParams('accountId'),
       body: createBody,
       success: { status: 201, description: 'The key, shown this once', schema: issuedKeySchema },
-      audit: { action: 'admin_key.create', targetType: 'admin_key' },
+      audit: { action: 'admin_key.create', targetType: 'admin_key', request: 'redacted' },
       async handler({ account, body }) {
         const { key, record } = await directory.adminKeys.issue(account.id, body.name);
         return { body: { ...view(record), key }, targetId: record.id };
@@ -111,7 +116,7 @@ export function adminKeyRoutes(directory: Directory) {
       access: 'account',
       params: idParams('accountId', 'keyId'),
       success: { status: 204, description: 'Revoked' },
-      audit: { action: 'admin_key.revoke', targetType: 'admin_key' },
+      audit: { action: 'admin_key.revoke', targetType: 'admin_key', request: 'redacted' },
       async handler({ account, params }) {
         await directory.adminKeys.revoke(account.id, params.keyId);
         return {};

@@ -63,8 +63,17 @@ export interface ApiRoute<
   };
   /** Statuses the route itself may answer besides the common ones (400, 401, 403, 404...). */
   readonly errors?: readonly number[];
-  /** Mutating routes: the audit action ('user.deactivate') and the kind of target. */
-  readonly audit?: { readonly action: string; readonly targetType: string };
+  /**
+   * Mutating routes: the audit action ('user.deactivate'), the kind of target, and what of the
+   * request body the trail keeps: 'redacted' (the body with secret-named fields replaced, as
+   * the provisioning log does) or 'omitted' (nothing: routes whose input is a secret or a
+   * file, which no redaction can vouch for). Every audited route decides.
+   */
+  readonly audit?: {
+    readonly action: string;
+    readonly targetType: string;
+    readonly request: 'redacted' | 'omitted';
+  };
   readonly handler: (
     input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>,
   ) => Promise<RouteResult>;

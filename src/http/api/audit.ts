@@ -4,6 +4,7 @@ import type { Directory } from '../../directory/directory.ts';
 import type { AuditEntry } from '../../directory/model.ts';
 import { defineRoute, named } from './api-route.ts';
 import { idParams, idSchema, limitSchema } from './common-schemas.ts';
+import { ApiProblem } from './problem-response.ts';
 
 const auditEntrySchema = named(
   'AuditEntry',
@@ -23,7 +24,11 @@ const auditEntrySchema = named(
     status: z.number().int(),
     outcome: z.enum(['success', 'failure']),
     errorCode: z.string().nullable(),
-    request: z.unknown().describe('The request body as sent (bounded), or null'),
+    request: z
+      .unknown()
+      .describe(
+        'The request body with secret-named fields redacted (bounded to 4096 characters), or null: no body, or a route that keeps none (a project upload)',
+      ),
   }),
 );
 
@@ -64,11 +69,33 @@ function view(entry: AuditEntry) {
   };
 }
 
+/**
+ * The page's anchor must be an entry of the trail being read: another account's entry id would
+ * page this account's trail by the other's times (and tell that the id exists).
+ */
+async function checkAnchor(
+  directory: Directory,
+  accountId: string | undefined,
+  before: string | undefined,
+): Promise<void> {
+  if (before === undefined) return;
+  const anchor = await directory.audit.find(before);
+  if (anchor && (accountId === undefined || anchor.accountId === accountId)) return;
+  const where = accountId === undefined ? 'the audit trail' : "this account's audit trail";
+  throw new ApiProblem(
+    400,
+    'request.invalid',
+    `the query parameter 'before' must be the id of an entry of ${where}, as given in 'next'`,
+    { errors: [{ pointer: '/before', message: `not an entry of ${where}` }] },
+  );
+}
+
 async function page(
   directory: Directory,
   accountId: string | undefined,
   query: z.output<typeof auditQuery>,
 ) {
+  await checkAnchor(directory, accountId, query.before);
   const entries = await directory.audit.list({ ...query, accountId });
   return {
     items: entries.map(view),

@@ -60,7 +60,7 @@ export function deprovisionBrakeRoutes(directory: Directory) {
       access: 'account',
       params: idParams('accountId'),
       success: { status: 200, description: 'The brake after release', schema: statusSchema },
-      audit: { action: 'deprovision_brake.release', targetType: 'account' },
+      audit: { action: 'deprovision_brake.release', targetType: 'account', request: 'redacted' },
       async handler({ account }) {
         const status = await directory.store.transaction(async (session) => {
           await brake.release(session, account.id);

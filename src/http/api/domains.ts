@@ -101,7 +101,7 @@ export function domainRoutes(directory: Directory) {
       body: z.strictObject({ domain: domainNameSchema }),
       success: { status: 201, description: 'The domain, pending', schema: domainSchema },
       errors: [409],
-      audit: { action: 'domain.add', targetType: 'domain' },
+      audit: { action: 'domain.add', targetType: 'domain', request: 'redacted' },
       async handler({ account, body }) {
         const domain = await domains.add(account.id, body.domain);
         return {
@@ -153,7 +153,7 @@ export function domainRoutes(directory: Directory) {
       access: 'account',
       params: domainPath,
       success: { status: 200, description: 'What the check found', schema: checkSchema },
-      audit: { action: 'domain.verify', targetType: 'domain' },
+      audit: { action: 'domain.verify', targetType: 'domain', request: 'redacted' },
       async handler({ account, params }) {
         return { body: checkView(await domains.verify(account.id, params.domain)) };
       },
@@ -174,7 +174,7 @@ export function domainRoutes(directory: Directory) {
       body: z.strictObject({ sharingAllowed: z.boolean() }),
       success: { status: 200, description: 'The domain', schema: domainSchema },
       errors: [409],
-      audit: { action: 'domain.update', targetType: 'domain' },
+      audit: { action: 'domain.update', targetType: 'domain', request: 'redacted' },
       async handler({ account, params, body }) {
         const domain = await domains.setSharing(account.id, params.domain, body.sharingAllowed);
         return { body: domainView(domain), targetId: domain.domain };
@@ -189,7 +189,7 @@ export function domainRoutes(directory: Directory) {
       access: 'account',
       params: domainPath,
       success: { status: 204, description: 'Removed' },
-      audit: { action: 'domain.remove', targetType: 'domain' },
+      audit: { action: 'domain.remove', targetType: 'domain', request: 'redacted' },
       async handler({ account, params }) {
         await domains.remove(account.id, params.domain);
         return {};

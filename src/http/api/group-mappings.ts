@@ -64,7 +64,7 @@ export function groupMappingRoutes(directory: Directory) {
       params: idParams('accountId', 'groupId'),
       body: putBody,
       success: { status: 200, description: 'The mapping', schema: mappingSchema },
-      audit: { action: 'group_mapping.put', targetType: 'group' },
+      audit: { action: 'group_mapping.put', targetType: 'group', request: 'redacted' },
       async handler({ account, params, body }) {
         const mapping = await groups.mapPermissionSet(
           account.id,
@@ -84,7 +84,7 @@ export function groupMappingRoutes(directory: Directory) {
       access: 'account',
       params: idParams('accountId', 'groupId'),
       success: { status: 204, description: 'Unmapped' },
-      audit: { action: 'group_mapping.delete', targetType: 'group' },
+      audit: { action: 'group_mapping.delete', targetType: 'group', request: 'redacted' },
       async handler({ account, params }) {
         if (!(await groups.unmapPermissionSet(account.id, params.groupId))) {
           throw new DirectoryError(

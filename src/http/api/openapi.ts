@@ -17,6 +17,7 @@ const COMMON_ERRORS: Readonly<Record<number, string>> = {
   409: 'The change breaks a rule; `code` says which',
   413: 'The request body is too large',
   415: 'The request body is not JSON',
+  429: 'Too many requests: this key passed its rate, or this address too many failed authentications; retry after `Retry-After` seconds',
   503: 'The database is unavailable; retry',
 };
 
@@ -39,7 +40,10 @@ function errorStatuses(route: ApiRoute): number[] {
     statuses.add(413);
     statuses.add(415);
   }
-  if (route.access !== 'public') statuses.add(503);
+  if (route.access !== 'public') {
+    statuses.add(429);
+    statuses.add(503);
+  }
   return [...statuses].sort();
 }
 

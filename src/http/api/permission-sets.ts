@@ -78,7 +78,7 @@ export function permissionSetRoutes(directory: Directory) {
       body: createBody,
       success: { status: 201, description: 'The new set', schema: permissionSetSchema },
       errors: [409],
-      audit: { action: 'permission_set.create', targetType: 'permission_set' },
+      audit: { action: 'permission_set.create', targetType: 'permission_set', request: 'redacted' },
       async handler({ account, body }) {
         const set = await sets.create(account.id, body);
         return {
@@ -112,7 +112,7 @@ export function permissionSetRoutes(directory: Directory) {
       body: updateBody,
       success: { status: 200, description: 'The set as changed', schema: permissionSetSchema },
       errors: [409],
-      audit: { action: 'permission_set.update', targetType: 'permission_set' },
+      audit: { action: 'permission_set.update', targetType: 'permission_set', request: 'redacted' },
       async handler({ account, params, body }) {
         return { body: view(await sets.update(account.id, params.permissionSetId, body)) };
       },
@@ -127,7 +127,7 @@ export function permissionSetRoutes(directory: Directory) {
       params: idParams('accountId', 'permissionSetId'),
       success: { status: 204, description: 'Deleted' },
       errors: [409],
-      audit: { action: 'permission_set.delete', targetType: 'permission_set' },
+      audit: { action: 'permission_set.delete', targetType: 'permission_set', request: 'redacted' },
       async handler({ account, params }) {
         await sets.delete(account.id, params.permissionSetId);
         return {};

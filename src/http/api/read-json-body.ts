@@ -1,5 +1,12 @@
 /** Request bodies: JSON only, bounded in size and depth, with only text both stores can keep. */
 import type { Context } from 'hono';
+import {
+  BodyReadError,
+  CLIENT_CLOSED_REQUEST,
+  CLOSE_CONNECTION,
+  readBoundedText,
+} from '../read-bounded-body.ts';
+import { jsonSyntaxProblem } from '../unparsed-body.ts';
 import { unstorableText } from '../unstorable-text.ts';
 import { ApiProblem } from './problem-response.ts';
 
@@ -15,11 +22,25 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
       `the request body must be JSON (Content-Type: application/json), not '${type}'`,
     );
   }
-  const tooLarge = () =>
-    new ApiProblem(413, 'request.too_large', `the request body exceeds the ${maxBytes}-byte limit`);
-  if (Number(c.req.header('content-length')) > maxBytes) throw tooLarge();
-  const text = await c.req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw tooLarge();
+  let text: string;
+  try {
+    text = await readBoundedText(c.req.raw, maxBytes);
+  } catch (error) {
+    if (!(error instanceof BodyReadError)) throw error;
+    if (error.reason === 'aborted') {
+      throw new ApiProblem(
+        CLIENT_CLOSED_REQUEST,
+        'request.aborted',
+        'the client closed the connection before sending the whole request body; nothing was applied',
+      );
+    }
+    throw new ApiProblem(
+      413,
+      'request.too_large',
+      `the request body exceeds the ${maxBytes}-byte limit`,
+      { headers: CLOSE_CONNECTION },
+    );
+  }
   if (text.trim() === '') {
     throw new ApiProblem(
       400,
@@ -30,11 +51,11 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
   let body: unknown;
   try {
     body = JSON.parse(text);
-  } catch (error) {
+  } catch {
     throw new ApiProblem(
       400,
       'request.malformed_json',
-      `the request body is not valid JSON: ${(error as Error).message}`,
+      `the request body is not valid JSON: ${jsonSyntaxProblem(text)}`,
     );
   }
   checkShape(body);

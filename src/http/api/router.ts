@@ -6,6 +6,9 @@
 import { Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
+import type { AuthThrottle } from '../auth-throttle.ts';
+import type { PublicOrigin } from '../public-base.ts';
+import { hasTokenInQuery, TOKEN_IN_QUERY_DETAIL } from '../token-in-query.ts';
 import { accountRoutes } from './accounts.ts';
 import { adminKeyRoutes } from './admin-keys.ts';
 import { type ApiRoute, defineRoute, mountRoutes } from './api-route.ts';
@@ -29,8 +32,14 @@ export interface ApiRouterOptions {
   /** Signs list cursors, as for SCIM. */
   readonly cursors: CursorCodec;
   readonly maxBodyBytes: number;
-  /** ROSTER_PUBLIC_URL: the base of the tenant URLs handed out; else the request's origin. */
-  readonly publicUrl?: string | undefined;
+  /** ROSTER_PUBLIC_URL and ROSTER_ALLOWED_HOSTS: the base of the tenant URLs handed out. */
+  readonly publicOrigin: PublicOrigin;
+  /** Requests per second per admin key (burst twice this), then 429. */
+  readonly adminRateLimitPerSecond: number;
+  /** Failed authentications per source address, shared with SCIM. */
+  readonly authThrottle: AuthThrottle;
+  /** Proxies whose X-Forwarded-For names the client (ROSTER_TRUSTED_PROXIES). */
+  readonly trustedProxies: ReadonlySet<string>;
   readonly onInternalError: (error: unknown) => void;
 }
 
@@ -38,7 +47,7 @@ export interface ApiRouterOptions {
 export function apiRoutes(
   directory: Directory,
   cursors: CursorCodec,
-  publicUrl?: string | undefined,
+  publicOrigin: PublicOrigin = { allowedHosts: new Set() },
 ): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...accountRoutes(directory),
@@ -48,7 +57,7 @@ export function apiRoutes(
     ...teamRoutes(directory),
     ...seatPoolRoutes(directory),
     ...domainRoutes(directory),
-    ...scimAppRoutes(directory, publicUrl),
+    ...scimAppRoutes(directory, publicOrigin),
     ...groupMappingRoutes(directory),
     ...scimPreviewRoutes(directory),
     ...deprovisionBrakeRoutes(directory),
@@ -76,7 +85,16 @@ export function apiRoutes(
 
 export function apiRouter(options: ApiRouterOptions) {
   const api = new Hono();
-  const routes = apiRoutes(options.directory, options.cursors, options.publicUrl);
+  const routes = apiRoutes(options.directory, options.cursors, options.publicOrigin);
+  api.use(async (c, next) => {
+    if (!hasTokenInQuery(c.req.url)) return next();
+    return renderProblem(
+      c,
+      new ApiProblem(400, 'request.invalid', TOKEN_IN_QUERY_DETAIL, {
+        errors: [{ pointer: '/access_token', message: 'send it in the Authorization header' }],
+      }),
+    );
+  });
   mountRoutes(api, routes, routeRunner(options));
 
   // Registered last: a path no route declares, or a method it does not take.

@@ -4,6 +4,10 @@ import type { z } from 'zod';
 import type { AdminCaller } from '../../directory/admin-keys.ts';
 import type { Directory } from '../../directory/directory.ts';
 import type { Account } from '../../directory/model.ts';
+import type { AuthThrottle } from '../auth-throttle.ts';
+import { createRateLimiter } from '../rate-limit.ts';
+import { redactSecrets } from '../scim/redact-secrets.ts';
+import { sourceAddress } from '../source-address.ts';
 import { unstorableText } from '../unstorable-text.ts';
 import {
   accessibleAccount,
@@ -22,7 +26,44 @@ const AUDIT_REQUEST_CHARS = 4096;
 export interface RunDeps {
   readonly directory: Directory;
   readonly maxBodyBytes: number;
+  readonly adminRateLimitPerSecond: number;
+  readonly authThrottle: AuthThrottle;
+  readonly trustedProxies: ReadonlySet<string>;
   readonly onInternalError: (error: unknown) => void;
+}
+
+const retryAfter = (seconds: number) => ({ headers: { 'Retry-After': String(seconds) } });
+
+/**
+ * Who the caller is, refused with 429 while its address is past its failed authentications
+ * (auth-throttle.ts); a presented key that is refused counts as one more.
+ */
+async function authenticateThrottled(
+  c: Context,
+  { directory, authThrottle, trustedProxies }: RunDeps,
+): Promise<AdminCaller> {
+  const address = sourceAddress(c, trustedProxies);
+  if (address !== undefined) {
+    const wait = authThrottle.retryAfter(address, Date.now());
+    if (wait > 0) {
+      throw new ApiProblem(
+        429,
+        'auth.throttled',
+        `too many failed authentications from this address; retry after ${wait} s with a valid key`,
+        retryAfter(wait),
+      );
+    }
+  }
+  try {
+    return await authenticateCaller(c, directory.adminKeys);
+  } catch (error) {
+    // A presented key that was refused, not a missing one, nor a lookup the database failed.
+    const refused = error instanceof ApiProblem && error.status === 401;
+    if (refused && address !== undefined && c.req.header('authorization') !== undefined) {
+      authThrottle.fail(address, Date.now());
+    }
+    throw error;
+  }
 }
 
 /** RFC 6901 JSON Pointer of a zod issue path. */
@@ -95,13 +136,16 @@ function parsePath(route: ApiRoute, c: Context): Record<string, string> {
   return parsed.data as Record<string, string>;
 }
 
-function bounded(body: unknown): string | null {
-  if (body === undefined) return null;
-  const text = JSON.stringify(body);
+/** What the trail keeps of a request body: per the route's choice, redacted and bounded. */
+function auditedRequest(route: ApiRoute, body: unknown): string | null {
+  if (body === undefined || route.audit?.request !== 'redacted') return null;
+  const text = JSON.stringify(redactSecrets(body));
   return text.length > AUDIT_REQUEST_CHARS ? `${text.slice(0, AUDIT_REQUEST_CHARS)}…` : text;
 }
 
-export function routeRunner({ directory, maxBodyBytes, onInternalError }: RunDeps): RouteRunner {
+export function routeRunner(deps: RunDeps): RouteRunner {
+  const { directory, maxBodyBytes, onInternalError, adminRateLimitPerSecond } = deps;
+  const keyLimiter = createRateLimiter(adminRateLimitPerSecond);
   return async (route, c) => {
     let caller: AdminCaller | undefined;
     let auditAccountId: string | null = null;
@@ -111,8 +155,18 @@ export function routeRunner({ directory, maxBodyBytes, onInternalError }: RunDep
     let problem: ApiProblem | undefined;
     try {
       if (route.access !== 'public') {
-        caller = await authenticateCaller(c, directory.adminKeys);
+        caller = await authenticateThrottled(c, deps);
         if (caller.kind === 'account') auditAccountId = caller.accountId;
+        const key = caller.kind === 'operator' ? 'operator' : caller.keyId;
+        const wait = keyLimiter.take(key, Date.now());
+        if (wait > 0) {
+          throw new ApiProblem(
+            429,
+            'request.rate_limited',
+            `more than ${adminRateLimitPerSecond} requests per second with this key; retry after ${wait} s`,
+            retryAfter(wait),
+          );
+        }
         if (route.access === 'operator') requireOperator(caller);
       }
       // The account first: another account's resources must look exactly like missing ones,
@@ -168,7 +222,7 @@ export function routeRunner({ directory, maxBodyBytes, onInternalError }: RunDep
         status: response.status,
         outcome: response.status < 400 ? 'success' : 'failure',
         errorCode: problem?.code ?? null,
-        request: bounded(rawBody),
+        request: auditedRequest(route, rawBody),
       });
     }
     return response;

@@ -2,7 +2,8 @@
  * `/accounts/{accountId}/scim-app` and `/tokens`: the SCIM app's lifecycle (seeds: upload the
  * project, install, copy the token and the tenant URL). An upload carries both project files'
  * text; every problem comes back at once, each with its file and JSON path. Install and rotate
- * show a token once, with the tenant URL (ROSTER_PUBLIC_URL, else this request's origin).
+ * show a token once, with the tenant URL (public-base.ts: ROSTER_PUBLIC_URL, an allowed Host, or
+ * the address the request arrived on).
  */
 import { z } from 'zod';
 import type { Directory } from '../../directory/directory.ts';
@@ -20,7 +21,7 @@ import {
   MAX_ROTATION_OVERLAP_SECONDS,
   type TokenView,
 } from '../../directory/scim-apps.ts';
-import { publicBase } from '../public-base.ts';
+import { type PublicOrigin, publicBase } from '../public-base.ts';
 import { defineRoute, named } from './api-route.ts';
 import { idParams, idSchema } from './common-schemas.ts';
 import { ApiProblem, type FieldProblem } from './problem-response.ts';
@@ -63,7 +64,12 @@ const tokenSchema = named(
   'AccessToken',
   z.object({
     id: z.string(),
-    prefix: z.string().describe('The first characters of the token, to tell tokens apart'),
+    prefix: z
+      .string()
+      .max(8)
+      .describe(
+        'At most 8 characters of the token, those right after its roster_ label (a configured demo token: its first 8), to tell tokens apart',
+      ),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
     expiresAt: z.string().nullable(),
@@ -149,7 +155,7 @@ const base = '/accounts/{accountId}/scim-app';
 const tag = 'SCIM app';
 const accountPath = idParams('accountId');
 
-export function scimAppRoutes(directory: Directory, publicUrl: string | undefined) {
+export function scimAppRoutes(directory: Directory, publicOrigin: PublicOrigin) {
   const apps = directory.scimApps;
   return [
     defineRoute({
@@ -167,7 +173,7 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
       body: uploadBody,
       success: { status: 200, description: 'The app as uploaded', schema: uploadSchema },
       errors: [409],
-      audit: { action: 'scim_app.upload', targetType: 'scim_app' },
+      audit: { action: 'scim_app.upload', targetType: 'scim_app', request: 'omitted' },
       async handler({ account, body }) {
         const files = body.files;
         const parsed = parseScimAppProject(files);
@@ -219,7 +225,7 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
       params: accountPath,
       success: { status: 204, description: 'Removed' },
       errors: [409],
-      audit: { action: 'scim_app.remove', targetType: 'scim_app' },
+      audit: { action: 'scim_app.remove', targetType: 'scim_app', request: 'redacted' },
       async handler({ account }) {
         await apps.remove(account.id);
         return {};
@@ -238,10 +244,10 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
       params: accountPath,
       success: { status: 201, description: 'Installed', schema: installSchema },
       errors: [409],
-      audit: { action: 'scim_app.install', targetType: 'scim_app' },
+      audit: { action: 'scim_app.install', targetType: 'scim_app', request: 'redacted' },
       async handler({ account, c }) {
         const result = await apps.install(account.id, {
-          publicBase: publicBase(c.req.url, publicUrl),
+          publicBase: publicBase(c, publicOrigin),
         });
         return {
           body: {
@@ -270,7 +276,7 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
         ),
       },
       errors: [409],
-      audit: { action: 'scim_app.uninstall', targetType: 'scim_app' },
+      audit: { action: 'scim_app.uninstall', targetType: 'scim_app', request: 'redacted' },
       async handler({ account }) {
         const result = await apps.uninstall(account.id);
         return {
@@ -307,10 +313,10 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
       body: rotateBody,
       success: { status: 201, description: 'The new token, shown once', schema: rotationSchema },
       errors: [409],
-      audit: { action: 'token.rotate', targetType: 'token' },
+      audit: { action: 'token.rotate', targetType: 'token', request: 'redacted' },
       async handler({ account, body, c }) {
         const result = await apps.rotateToken(account.id, {
-          publicBase: publicBase(c.req.url, publicUrl),
+          publicBase: publicBase(c, publicOrigin),
           tokenId: body.tokenId,
           overlapSeconds: body.overlapSeconds,
         });
@@ -329,7 +335,7 @@ export function scimAppRoutes(directory: Directory, publicUrl: string | undefine
       access: 'account',
       params: idParams('accountId', 'tokenId'),
       success: { status: 200, description: 'The token, revoked', schema: tokenSchema },
-      audit: { action: 'token.revoke', targetType: 'token' },
+      audit: { action: 'token.revoke', targetType: 'token', request: 'redacted' },
       async handler({ account, params }) {
         return { body: tokenView(await apps.revokeToken(account.id, params.tokenId)) };
       },

@@ -66,7 +66,7 @@ export function seatPoolRoutes(directory: Directory) {
       body: setBody,
       success: { status: 200, description: 'The pool', schema: seatPoolSchema },
       errors: [409],
-      audit: { action: 'seat_pool.update', targetType: 'seat_pool' },
+      audit: { action: 'seat_pool.update', targetType: 'seat_pool', request: 'redacted' },
       async handler({ account, params, body }) {
         const pool = await directory.seatPools.setPurchased(
           account.id,

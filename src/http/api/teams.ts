@@ -55,7 +55,7 @@ export function teamRoutes(directory: Directory) {
       body: teamBody,
       success: { status: 201, description: 'The new team', schema: teamSchema },
       errors: [409],
-      audit: { action: 'team.create', targetType: 'team' },
+      audit: { action: 'team.create', targetType: 'team', request: 'redacted' },
       async handler({ account, body }) {
         const team = await teams.create(account.id, body.name);
         return {
@@ -89,7 +89,7 @@ export function teamRoutes(directory: Directory) {
       body: teamBody,
       success: { status: 200, description: 'The team as renamed', schema: teamSchema },
       errors: [409],
-      audit: { action: 'team.update', targetType: 'team' },
+      audit: { action: 'team.update', targetType: 'team', request: 'redacted' },
       async handler({ account, params, body }) {
         return { body: view(await teams.rename(account.id, params.teamId, body.name)) };
       },
@@ -103,7 +103,7 @@ export function teamRoutes(directory: Directory) {
       access: 'account',
       params: idParams('accountId', 'teamId'),
       success: { status: 204, description: 'Deleted' },
-      audit: { action: 'team.delete', targetType: 'team' },
+      audit: { action: 'team.delete', targetType: 'team', request: 'redacted' },
       async handler({ account, params }) {
         await teams.delete(account.id, params.teamId);
         return {};

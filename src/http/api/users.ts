@@ -209,7 +209,7 @@ export function userRoutes(directory: Directory, cursors: CursorCodec) {
       body: createBody,
       success: { status: 201, description: 'The new user', schema: userSchema },
       errors: [409],
-      audit: { action: 'user.create', targetType: 'user' },
+      audit: { action: 'user.create', targetType: 'user', request: 'redacted' },
       async handler({ account, body }) {
         const created = await users.create(account.id, body);
         return {
@@ -248,7 +248,7 @@ export function userRoutes(directory: Directory, cursors: CursorCodec) {
       body: updateBody,
       success: { status: 200, description: 'The user as changed', schema: userSchema },
       errors: [409],
-      audit: { action: 'user.update', targetType: 'user' },
+      audit: { action: 'user.update', targetType: 'user', request: 'redacted' },
       async handler({ account, params, body }) {
         return { body: userView(await users.update(account.id, params.userId, body)) };
       },
@@ -263,7 +263,7 @@ export function userRoutes(directory: Directory, cursors: CursorCodec) {
       params: userPath,
       success: { status: 200, description: 'The user', schema: userSchema },
       errors: [409],
-      audit: { action: 'user.deactivate', targetType: 'user' },
+      audit: { action: 'user.deactivate', targetType: 'user', request: 'redacted' },
       async handler({ account, params }) {
         return { body: userView(await users.deactivate(account.id, params.userId)) };
       },
@@ -278,7 +278,7 @@ export function userRoutes(directory: Directory, cursors: CursorCodec) {
       params: userPath,
       success: { status: 200, description: 'The user', schema: userSchema },
       errors: [409],
-      audit: { action: 'user.reactivate', targetType: 'user' },
+      audit: { action: 'user.reactivate', targetType: 'user', request: 'redacted' },
       async handler({ account, params }) {
         return { body: userView(await users.reactivate(account.id, params.userId)) };
       },
@@ -292,7 +292,7 @@ export function userRoutes(directory: Directory, cursors: CursorCodec) {
       access: 'account',
       params: userPath,
       success: { status: 204, description: 'Deleted' },
-      audit: { action: 'user.delete', targetType: 'user' },
+      audit: { action: 'user.delete', targetType: 'user', request: 'redacted' },
       async handler({ account, params }) {
         await users.delete(account.id, params.userId);
         return {};

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { Tokens } from '../../directory/tokens.ts';
 import { ScimError } from '../../scim/errors.ts';
 import type { ScimEnv } from './scim-env.ts';
@@ -7,9 +7,12 @@ const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="Roster SCIM"' };
 
 const unauthorized = (detail: string) => new ScimError(401, undefined, detail, CHALLENGE);
 
-/** The bearer token alone selects the account (PRODUCT.md, SCIM item 1). */
-export function bearerAuth(tokens: Tokens): MiddlewareHandler<ScimEnv> {
-  return async (c, next) => {
+/**
+ * The bearer token alone selects the account (PRODUCT.md, SCIM item 1): sets `accountId`, or
+ * throws a 401 SCIM error.
+ */
+export function bearerAuth(tokens: Tokens): (c: Context<ScimEnv>) => Promise<void> {
+  return async (c) => {
     const header = c.req.header('authorization');
     if (!header) {
       c.set('authFailure', { reason: 'missing', accountId: null, tokenPrefix: null });
@@ -28,6 +31,5 @@ export function bearerAuth(tokens: Tokens): MiddlewareHandler<ScimEnv> {
       throw unauthorized('the bearer token is not valid: it is unknown, revoked or expired');
     }
     c.set('accountId', authenticated.accountId);
-    await next();
   };
 }

@@ -12,6 +12,7 @@ import type { Directory } from '../../directory/directory.ts';
 import {
   BULK_RESPONSE_SCHEMA,
   type BulkOperation,
+  type BulkRequest,
   parseBulkRequest,
   referencesOf,
   resolvePath,
@@ -23,6 +24,7 @@ import { isContention, renderScimError, toScimError } from './error-response.ts'
 import { groupsRoutes } from './groups.ts';
 import { provisioningRecorder } from './provisioning-recorder.ts';
 import { readJsonBody } from './read-body.ts';
+import type { ChargeRequests } from './router.ts';
 import type { ScimEnv } from './scim-env.ts';
 import { scimJson } from './scim-response.ts';
 import { usersRoutes } from './users.ts';
@@ -33,6 +35,8 @@ export interface BulkRouteDeps {
   readonly maxBodyBytes: number;
   readonly bulkMaxOperations: number;
   readonly bulkMaxPayloadBytes: number;
+  /** The account's rate limit (router.ts): a Bulk request costs its number of operations. */
+  readonly charge: ChargeRequests;
   readonly onInternalError: (error: unknown) => void;
 }
 
@@ -79,10 +83,21 @@ export function bulkRoutes(deps: BulkRouteDeps) {
 
   app.post('/', async (c) => {
     c.set('operation', 'bulk');
-    const body = await readJsonBody(c, deps.bulkMaxPayloadBytes);
-    const request = unwrap(parseBulkRequest(body, deps.bulkMaxOperations));
+    const accountId = c.get('accountId') as string;
+    let request: BulkRequest;
+    try {
+      request = unwrap(
+        parseBulkRequest(await readJsonBody(c, deps.bulkMaxPayloadBytes), deps.bulkMaxOperations),
+      );
+    } catch (error) {
+      deps.charge(accountId, 1, 'this request');
+      throw error;
+    }
+    // Each operation is a request's worth of work: one Bulk of 1,000 must not cost one request.
+    const cost = Math.max(1, request.operations.length);
+    deps.charge(accountId, cost, `this /Bulk request's ${cost} operations`);
     const bindings: OperationBindings = {
-      accountId: c.get('accountId') as string,
+      accountId,
       baseUrl: c.get('baseUrl'),
       userAgent: c.req.header('user-agent'),
     };

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { DirectoryError, type DirectoryErrorCode } from '../../directory/errors.ts';
 import { ScimError } from '../../scim/errors.ts';
 import { isStoreContention, isStoreUnavailable } from '../../store/errors.ts';
+import { scrubSecrets, secretValuesOf } from './redact-secrets.ts';
 import type { ScimEnv } from './scim-env.ts';
 import { scimJson } from './scim-response.ts';
 
@@ -96,6 +97,10 @@ export function isContention(error: unknown): boolean {
 }
 
 export function renderScimError(c: Context<ScimEnv>, error: ScimError): Response {
+  // A detail may quote what the client sent (a path, a value); never its secrets, since details
+  // are kept in the provisioning log and in IdPs' own logs.
+  const secrets = secretValuesOf(c.get('requestBody'));
+  const detail = secrets.length === 0 ? error.detail : scrubSecrets(error.detail, secrets);
   return scimJson(
     c,
     {
@@ -103,7 +108,7 @@ export function renderScimError(c: Context<ScimEnv>, error: ScimError): Response
       // RFC 7644 §3.12 (errata 6893): status is the HTTP status code as a string.
       status: String(error.status),
       ...(error.scimType ? { scimType: error.scimType } : {}),
-      detail: error.detail,
+      detail,
     },
     error.status,
     error.headers,

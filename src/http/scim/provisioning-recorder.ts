@@ -7,9 +7,8 @@ import { newId } from '../../directory/ids.ts';
 import type { ProvisioningOutcome } from '../../directory/model.ts';
 import type { ProvisioningLog } from '../../directory/provisioning-log.ts';
 import { detectIdp } from '../../scim/compat/detect-idp.ts';
-import { clientAddress } from '../client-address.ts';
 import { escapeUnstorable } from '../unstorable-text.ts';
-import { redactSecrets } from './redact-secrets.ts';
+import { redactQuery, redactSecrets } from './redact-secrets.ts';
 import type { ScimEnv } from './scim-env.ts';
 
 const MAX_BODY_CHARS = 64 * 1024;
@@ -91,23 +90,28 @@ export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<Sc
     const warning = c.get('warning');
     const outcome: ProvisioningOutcome = failed ? 'failure' : warning ? 'warning' : 'success';
     const url = pathAndQuery(c.req.url);
-    const authFailure = c.get('authFailure');
-    if (authFailure !== undefined) {
-      // Counted per minute, not logged one by one: anyone can send these in bulk.
+    const accountId = c.get('accountId');
+    if (accountId === undefined) {
+      // A request no account answered for: counted per minute, not logged one by one, since
+      // anyone can send these in bulk (docs/security.md).
       log.recordAuthFailure({
-        ...authFailure,
+        ...(c.get('authFailure') ?? {
+          reason: status === 429 ? 'throttled' : status >= 400 ? 'refused' : 'anonymous',
+          accountId: null,
+          tokenPrefix: null,
+        }),
         idp: detectIdp(c.req.header('user-agent'), url.search),
-        source: clientAddress(c),
+        source: c.get('sourceAddress') ?? 'unknown',
       });
       return;
     }
     log.record({
       id: newId(),
-      accountId: c.get('accountId') ?? null,
+      accountId,
       at: new Date().toISOString(),
       idp: detectIdp(c.req.header('user-agent'), url.search),
       method: c.req.method,
-      path: readablePath(url.path + url.search),
+      path: readablePath(redactQuery(url.path + url.search)),
       operation: c.get('operation') ?? `${c.req.method} ${url.path}`,
       // Ids and details echo what the client sent (`/Users/%00` is logged as refused, too).
       userId: orNull(c.get('userId')),

@@ -1,5 +1,12 @@
 import type { Context } from 'hono';
 import { invalidSyntax, invalidValue, ScimError } from '../../scim/errors.ts';
+import {
+  BodyReadError,
+  CLIENT_CLOSED_REQUEST,
+  CLOSE_CONNECTION,
+  readBoundedText,
+} from '../read-bounded-body.ts';
+import { unparsedBody } from '../unparsed-body.ts';
 import { unstorableText } from '../unstorable-text.ts';
 import type { ScimEnv } from './scim-env.ts';
 
@@ -8,17 +15,21 @@ import type { ScimEnv } from './scim-env.ts';
  * application/json (Okta's tests, Google), with or without charset, or nothing at all.
  */
 export async function readJsonBody(c: Context<ScimEnv>, maxBytes: number): Promise<unknown> {
-  const declared = Number(c.req.header('content-length'));
-  if (declared > maxBytes) throw tooLargeError(maxBytes);
-  const text = await c.req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw tooLargeError(maxBytes);
+  let text: string;
+  try {
+    text = await readBoundedText(c.req.raw, maxBytes);
+  } catch (error) {
+    throw error instanceof BodyReadError ? bodyReadError(error) : error;
+  }
   if (text.trim() === '') throw invalidSyntax('the request body is empty; send a JSON object');
   let body: unknown;
   try {
     body = JSON.parse(text);
-  } catch (error) {
-    c.set('requestBody', text.slice(0, 2000));
-    throw invalidSyntax(`the request body is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    // Never the text itself: it may hold a secret no redaction can find unparsed.
+    const unparsed = unparsedBody(text);
+    c.set('requestBody', unparsed);
+    throw invalidSyntax(`the request body is not valid JSON: ${unparsed.unparsed.error}`);
   }
   checkShape(body);
   c.set('requestBody', body);
@@ -52,6 +63,18 @@ function checkShape(body: unknown): void {
   }
 }
 
-function tooLargeError(maxBytes: number): ScimError {
-  return new ScimError(413, 'tooLarge', `the request body exceeds the ${maxBytes}-byte limit`);
+function bodyReadError(error: BodyReadError): ScimError {
+  if (error.reason === 'aborted') {
+    return new ScimError(
+      CLIENT_CLOSED_REQUEST,
+      undefined,
+      'the client closed the connection before sending the whole request body; nothing was applied',
+    );
+  }
+  return new ScimError(
+    413,
+    'tooLarge',
+    `the request body exceeds the ${error.limitBytes}-byte limit`,
+    CLOSE_CONNECTION,
+  );
 }

@@ -19,5 +19,7 @@ export interface ScimEnv {
     warning: string | undefined;
     /** Why authentication failed; such requests are counted, not logged one by one. */
     authFailure: Omit<AuthFailure, 'idp' | 'source'> | undefined;
+    /** The client's address (source-address.ts), when the request came over a socket. */
+    sourceAddress: string | undefined;
   };
 }

@@ -93,7 +93,7 @@ function normalizeSingleValued(
       if (!map.has('value')) {
         return fail(
           invalidValue(
-            `attribute '${label}' must be ${expected(definition)}, got ${describe(raw)}`,
+            `attribute '${label}' must be ${expected(definition)}, got ${describe(raw, definition)}`,
           ),
         );
       }
@@ -155,7 +155,9 @@ function normalizeComplex(
   }
   if (!isPlainObject(value)) {
     return fail(
-      invalidValue(`attribute '${label}' must be a complex object, got ${describe(raw)}`),
+      invalidValue(
+        `attribute '${label}' must be a complex object, got ${describe(raw, definition)}`,
+      ),
     );
   }
   const map = lowerKeyMap(value);
@@ -181,7 +183,9 @@ export function coerceSimple(
 ): Result<unknown> {
   const wrong = () =>
     fail(
-      invalidValue(`attribute '${label}' must be ${expected(definition)}, got ${describe(value)}`),
+      invalidValue(
+        `attribute '${label}' must be ${expected(definition)}, got ${describe(value, definition)}`,
+      ),
     );
   switch (definition.type) {
     case 'string':
@@ -274,7 +278,14 @@ function expected(definition: AttributeDefinition): string {
   }
 }
 
-function describe(value: unknown): string {
+/**
+ * A value quoted back in an error detail. Never a write-only secret's (`password`, returned
+ * "never", RFC 7643 §7): details reach IdP logs and the provisioning log.
+ */
+function describe(value: unknown, definition: AttributeDefinition): string {
+  if (definition.returned === 'never') {
+    return Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+  }
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -11,6 +11,7 @@ import { administrationMigration } from './0004-administration.ts';
 import { domainsAndAppsMigration } from './0005-domains-and-apps.ts';
 import { deprovisionBrakeMigration } from './0006-deprovision-brake.ts';
 import { eventGroupsMigration } from './0007-event-groups.ts';
+import { shortSecretPrefixesMigration } from './0008-short-secret-prefixes.ts';
 import { domainClaimsMigration } from './0009-domain-claims.ts';
 import { provisioningLogMigration } from './0010-provisioning-log.ts';
 
@@ -25,6 +26,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0005-domains-and-apps': domainsAndAppsMigration,
         '0006-deprovision-brake': deprovisionBrakeMigration,
         '0007-event-groups': eventGroupsMigration,
+        '0008-short-secret-prefixes': shortSecretPrefixesMigration,
         '0009-domain-claims': domainClaimsMigration(dialect),
         '0010-provisioning-log': provisioningLogMigration(dialect),
       };

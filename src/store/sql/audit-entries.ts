@@ -56,6 +56,15 @@ export function auditStore({ db }: SqlContext): AuditStore {
         })
         .execute();
     },
+    async find(id) {
+      if (!storable(id)) return undefined;
+      const row = await db
+        .selectFrom('audit_entries')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? toEntry(row) : undefined;
+    },
     async list({ accountId, before, action, limit }) {
       if (before !== undefined && !storable(before)) return [];
       let query = db.selectFrom('audit_entries as e').selectAll('e');

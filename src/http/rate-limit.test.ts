@@ -34,3 +34,20 @@ describe('createRateLimiter', () => {
     expect(limiter.take('a', hour)).toBeGreaterThan(0);
   });
 });
+
+describe('createRateLimiter with a cost', () => {
+  it('charges a request its cost, and one larger than the burst from a full bucket only', () => {
+    const limiter = createRateLimiter(5);
+    // Burst 10: a cost of 8 leaves 2.
+    expect(limiter.take('a', 0, 8)).toBe(0);
+    expect(limiter.take('a', 0, 3)).toBe(1);
+    expect(limiter.take('a', 0, 2)).toBe(0);
+    // A cost of 30 (more than the burst) waits for a full bucket: 10 tokens at 5/s, 2 s.
+    expect(limiter.take('a', 0, 30)).toBe(2);
+    expect(limiter.take('a', 2000, 30)).toBe(0);
+    // ...and leaves a debt of 20 tokens: 4 s before even one request passes.
+    expect(limiter.take('a', 2000)).toBe(5);
+    expect(limiter.take('a', 6000)).toBe(1);
+    expect(limiter.take('a', 6200)).toBe(0);
+  });
+});

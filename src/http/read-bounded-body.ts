@@ -1,0 +1,70 @@
+/**
+ * Reads a request body as text, chunk by chunk, and stops at the limit. Both surfaces read every
+ * body through this, never through Hono's text or JSON readers, which buffer the whole body
+ * before anything can look at its size: a chunked request (no Content-Length, RFC 9112 §7.1) of 1 GB
+ * would be held in memory whole before being refused.
+ */
+
+/** Why a body could not be read: larger than the limit, or the client went away mid-body. */
+export type BodyReadFailure = 'too-large' | 'aborted';
+
+export class BodyReadError extends Error {
+  override readonly name = 'BodyReadError';
+  constructor(
+    readonly reason: BodyReadFailure,
+    readonly limitBytes: number,
+  ) {
+    super(reason === 'too-large' ? `body exceeds ${limitBytes} bytes` : 'client closed request');
+  }
+}
+
+/**
+ * What a refused request's connection should do: a client streaming a body past the limit is
+ * still sending, and the rest of its body cannot be parsed as a next request; RFC 9110 §15.5.14
+ * lets the server close the connection after a 413.
+ */
+export const CLOSE_CONNECTION: Readonly<Record<string, string>> = { Connection: 'close' };
+
+/**
+ * The status recorded for a client that closed the connection mid-body (nginx's "client closed
+ * request"): no response reaches it, and it is neither a server fault (no 5xx, no error log)
+ * nor a request the server judged. The provisioning log and the audit trail show it as a
+ * failure with that status and a plain detail.
+ */
+export const CLIENT_CLOSED_REQUEST = 499;
+
+const decoder = new TextDecoder();
+
+/**
+ * The body as UTF-8 text (invalid sequences become U+FFFD, as `Request.text()` does). Throws
+ * BodyReadError('too-large') once more than `maxBytes` arrived, or at once when Content-Length
+ * says so, and BodyReadError('aborted') when the stream fails: the only way a request body
+ * stream fails is the client closing the connection before its end.
+ */
+export async function readBoundedText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length'));
+  if (declared > maxBytes) throw new BodyReadError('too-large', maxBytes);
+  const stream = request.body;
+  if (!stream) return '';
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw new BodyReadError('aborted', maxBytes);
+    }
+    if (chunk.done) break;
+    total += chunk.value.byteLength;
+    if (total > maxBytes) {
+      // Stop reading: the rest stays in the socket, which is closed after the 413.
+      reader.cancel().catch(() => {});
+      throw new BodyReadError('too-large', maxBytes);
+    }
+    chunks.push(chunk.value);
+  }
+  if (chunks.length === 1) return decoder.decode(chunks[0]);
+  return decoder.decode(Buffer.concat(chunks, total));
+}
