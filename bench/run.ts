@@ -491,7 +491,7 @@ async function main(): Promise<void> {
 }
 
 if (args.has('--postgres')) {
-  await runPostgres(quick);
+  await runPostgres(quick, json);
 } else if (args.has('--groups')) {
   process.on('SIGINT', () => process.exit(130));
   process.on('SIGTERM', () => process.exit(143));
