@@ -188,7 +188,13 @@ export function printTargets(title: string, rows: readonly TargetRow[]): void {
   );
   log('|---|---:|---|---:|---:|---|---|');
   for (const row of rows) {
-    const verdict = row.met === null ? '–' : row.met ? 'met' : '**missed**';
+    let verdict = row.met === null ? '–' : row.met ? 'met' : '**missed**';
+    // Two conditions: say which one failed.
+    if (row.met === false && typeof row.target === 'number' && row.minReqPerSec !== undefined) {
+      const ratioMet = row.ratio !== null && row.ratio >= row.target;
+      const rateMet = row.reqPerSec !== null && row.reqPerSec >= row.minReqPerSec;
+      verdict += ` (ratio ${ratioMet ? 'met' : 'missed'}, rate ${rateMet ? 'met' : 'missed'})`;
+    }
     const failures =
       (row.non2xx ?? 0) + (row.errors ?? 0) > 0
         ? ` (non-2xx ${row.non2xx ?? 0}, errors ${row.errors ?? 0})`
