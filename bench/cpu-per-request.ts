@@ -85,9 +85,15 @@ async function main(): Promise<void> {
       if (seeding.status !== 0) throw new Error('seeding failed');
     }
     const seeded = await sampleIds(database);
+    // The brake as `npm run bench` sets it (bench/server-process.ts): it counts and records
+    // every deactivation but never holds, or half of the patch scenario's requests would be.
     const config = loadConfig(
       { demoToken: BENCH_TOKEN },
-      { ROSTER_RATE_LIMIT_PER_SECOND: '100000000', ROSTER_CURSOR_SECRET: BENCH_CURSOR_SECRET },
+      {
+        ROSTER_RATE_LIMIT_PER_SECOND: '100000000',
+        ROSTER_CURSOR_SECRET: BENCH_CURSOR_SECRET,
+        ROSTER_DEPROVISION_BRAKE_SHARE: '1',
+      },
     );
     const store = createStore(database);
     await store.migrate();

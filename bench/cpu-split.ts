@@ -7,8 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100;
 
-/** utime + stime of one process in seconds; 0 when it is gone or /proc is unavailable. */
-function cpuSeconds(pid: number): number {
+/**
+ * utime + stime of one process in seconds, all its threads (live and exited) included, at the
+ * kernel's 10 ms tick; 0 when it is gone or /proc is unavailable.
+ */
+export function cpuSeconds(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name; utime and stime are fields 14 and 15.

@@ -1,4 +1,4 @@
-/** Request shapes the write scenarios send: creates and `active` flips. */
+/** Request shapes the scenarios send: creates, `active` flips and index walks. */
 import type { RequestShape } from './load.ts';
 
 export function createUserRequests(tag: string): () => RequestShape {
@@ -35,5 +35,19 @@ export function patchActiveRequests(ids: readonly string[]): () => RequestShape 
         Operations: [{ op: 'replace', path: 'active', value }],
       }),
     };
+  };
+}
+
+/**
+ * Index pages one after the other, as Okta imports page (`startIndex=first`, then
+ * `first + count`, …): every request is the page after the one before it, except after
+ * `lastStart`, where the walk starts again at `first`.
+ */
+export function indexWalk(first: number, lastStart: number, count = 100): () => RequestShape {
+  let start = first;
+  return () => {
+    const path = `/scim/v2/Users?startIndex=${start}&count=${count}`;
+    start = start + count > lastStart ? first : start + count;
+    return { path };
   };
 }

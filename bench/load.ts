@@ -4,6 +4,7 @@
  */
 import { get } from 'node:http';
 import { createRequire } from 'node:module';
+import { cpuSeconds } from './cpu-split.ts';
 
 interface Histogram {
   readonly average: number;
@@ -68,6 +69,11 @@ export interface LoadOptions {
    * (and out of the next scenario's).
    */
   readonly drainPath?: string;
+  /**
+   * A server process whose CPU time (utime + stime of all its threads, /proc/<pid>/stat) is read
+   * after the warm-up's drain and after the measured run's drain: `serverCpuSeconds`.
+   */
+  readonly cpuPid?: number;
 }
 
 export interface LoadResult {
@@ -79,10 +85,20 @@ export interface LoadResult {
   /** Connection errors and timeouts. */
   readonly errors: number;
   readonly statusCodes: Readonly<Record<string, number>>;
+  /**
+   * Requests sent in the measured run: `total` plus those still in flight when it ended, which
+   * the server still serves before the drain probe is answered. Counted only with `next`.
+   */
+  readonly sent?: number;
+  /** CPU seconds the `cpuPid` process used from the end of the warm-up to after the drain. */
+  readonly serverCpuSeconds?: number;
 }
 
-function run(options: LoadOptions, seconds: number): Promise<AutocannonResult> {
-  const { next } = options;
+function run(
+  options: LoadOptions,
+  seconds: number,
+  next = options.next,
+): Promise<AutocannonResult> {
   return autocannon({
     url: options.url,
     connections: options.connections,
@@ -116,8 +132,19 @@ export async function measure(options: LoadOptions): Promise<LoadResult> {
     await run(options, options.warmupSeconds);
     await drain(options);
   }
-  const result = await run(options, options.seconds);
+  const cpuBefore = options.cpuPid === undefined ? 0 : cpuSeconds(options.cpuPid);
+  let sent = 0;
+  const { next } = options;
+  const counted = next
+    ? () => {
+        sent++;
+        return next();
+      }
+    : undefined;
+  const result = await run(options, options.seconds, counted);
   await drain(options);
+  const serverCpuSeconds =
+    options.cpuPid === undefined ? undefined : cpuSeconds(options.cpuPid) - cpuBefore;
   const statusCodes = Object.fromEntries(
     Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, Number(count)]),
   );
@@ -129,5 +156,7 @@ export async function measure(options: LoadOptions): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors,
     statusCodes,
+    ...(counted ? { sent } : {}),
+    ...(serverCpuSeconds === undefined ? {} : { serverCpuSeconds }),
   };
 }

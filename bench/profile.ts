@@ -1,10 +1,11 @@
 /**
- * `npm run bench:profile -- <lookup|get|create|patch> [--users N] [--seconds S]`: where one
+ * `npm run bench:profile -- <lookup|get|create|patch> [--users N] [--seconds S] [--floor]`: where one
  * SCIM hot path spends its CPU. Seeds N users (default 100,000) into a fresh database, runs one
  * Roster server pinned to core 0 under V8's sampling profiler, loads it with one scenario
  * (50 connections) from core 1, then prints CPU per request and the self and inclusive time of
  * the top functions and source files. Inclusive time of a file counts a sample once however
  * often the file appears on its stack, so it answers "what would vanish if this file cost 0".
+ * `--floor` profiles the scenario's floor server (bench/floor-server.ts --bare) instead of Roster.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     const seeded = await seedUsers({ database, token: BENCH_TOKEN, from: 0, to: users });
     log(`Seeded ${fmt(users)} users in ${fmt(seeded.seconds, 1)} s`);
     const cpuProf = ['--cpu-prof', '--cpu-prof-dir', profiles];
-    // `--floor`: profile bench/floor-server.ts (the stack's floor, with its log) instead.
+    // `--floor`: profile the scenario's floor (bench/floor-server.ts --bare) instead.
     const server = await startServer(
       process.argv.includes('--floor')
         ? {
@@ -45,7 +46,9 @@ async function main(): Promise<void> {
               database,
               '--token',
               BENCH_TOKEN,
-              '--log',
+              '--scenario',
+              scenario,
+              '--bare',
             ],
             core: 0,
           }
@@ -63,12 +66,8 @@ async function main(): Promise<void> {
       method = 'POST';
       next = createUserRequests('profile');
     } else if (scenario === 'get' || scenario === 'patch') {
-      const page = await fetch(`${server.url}/scim/v2/Users?count=500&attributes=id`, {
-        headers: { authorization: `Bearer ${BENCH_TOKEN}` },
-      });
-      const ids = ((await page.json()) as { Resources: { id: string }[] }).Resources.map(
-        (r) => r.id,
-      );
+      // Spread over the whole list; a floor serves no list to take them from.
+      const ids = seeded.sampleIds;
       if (scenario === 'get') next = () => ({ path: `/scim/v2/Users/${ids[random(ids.length)]}` });
       else {
         method = 'PATCH';

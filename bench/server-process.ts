@@ -108,11 +108,18 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   };
 }
 
-/** The token and cursor secret every bench gives the Roster servers it starts. */
+/** The token, admin key and cursor secret every bench gives the Roster servers it starts. */
 export const BENCH_TOKEN = 'bench-demo-token-0123456789abcdef';
+export const BENCH_ADMIN_KEY = 'bench-operator-key-0123456789abcdef';
 export const BENCH_CURSOR_SECRET = 'bench-cursor-secret-0123456789abcdef';
 
-/** How a bench starts Roster: `roster serve` on `database`, unthrottled, quiet. */
+/**
+ * How a bench starts Roster: `roster serve` on `database`, unthrottled, quiet, with the demo
+ * token and the operator key from the environment (not flags). The mass-deprovisioning brake
+ * keeps all its work (lock, count, record) but may not hold: with a share of 1 its limit is
+ * every active user, and the PATCH scenarios deactivate thousands of users a second (half of
+ * their requests), which the default 10% would hold within seconds at 100,000 users.
+ */
 export function rosterServe(
   database: string,
   nodeArgs: readonly string[] = [],
@@ -122,9 +129,35 @@ export function rosterServe(
     // In the environment, not the arguments: process listings and npm show arguments.
     env: {
       ROSTER_DEMO_TOKEN: BENCH_TOKEN,
+      ROSTER_ADMIN_KEY: BENCH_ADMIN_KEY,
       ROSTER_RATE_LIMIT_PER_SECOND: '1000000',
       ROSTER_LOG_LEVEL: 'warn',
       ROSTER_CURSOR_SECRET: BENCH_CURSOR_SECRET,
+      ROSTER_DEPROVISION_BRAKE_SHARE: '1',
     },
   };
 }
+
+/** The brake as the admin API reports it (GET /api/v1/accounts/{id}/deprovision-brake). */
+export interface BrakeStatus {
+  readonly engaged: boolean;
+  readonly deactivations: number;
+  readonly limit: number;
+}
+
+async function brakeCall(url: string, accountId: string, release: boolean): Promise<BrakeStatus> {
+  const path = `/api/v1/accounts/${accountId}/deprovision-brake${release ? '/release' : ''}`;
+  const response = await fetch(`${url}${path}`, {
+    method: release ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}` },
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as BrakeStatus;
+}
+
+/**
+ * Releases the brake, so the deactivations a PATCH scenario's brake counts start at 0 rather
+ * than at whatever earlier scenarios on the same database left in its window.
+ */
+export const releaseBrake = (url: string, accountId: string) => brakeCall(url, accountId, true);
+export const brakeStatus = (url: string, accountId: string) => brakeCall(url, accountId, false);
