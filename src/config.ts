@@ -135,6 +135,20 @@ const configSchema = z
     bulkMaxOperations: z.coerce.number().int().min(1).max(100_000).default(1000),
     /** Largest /Bulk request body, bytes (RFC 7644 §3.7.4 maxPayloadSize). */
     bulkMaxPayloadBytes: z.coerce.number().int().min(1024).default(4_194_304),
+    /**
+     * Reads that may scan (a filter no index bounds, a sort on a profile attribute) run off the
+     * main thread, under a budget: the longest such a read may wait and then run, in ms. Past
+     * it the request gets 400 invalidFilter "too costly" (or 503 + Retry-After while the
+     * account's earlier costly reads still run). docs/security.md.
+     */
+    readBudgetMs: z.coerce.number().int().min(50).max(600_000).default(2000),
+    /** Costly reads running at once: reader threads (SQLite) or connections (PostgreSQL). */
+    costlyReadSlots: z.coerce.number().int().min(1).max(64).default(2),
+    /**
+     * Costly reads one account may have running at once; its others wait their turn (up to the
+     * budget, then 503). Fewer than the slots, so one account never holds them all.
+     */
+    costlyReadsPerAccount: z.coerce.number().int().min(1).max(64).default(1),
     /** Days the provisioning log keeps events and failed-authentication counts; 0: forever. */
     provisioningLogRetentionDays: z.coerce.number().int().min(0).max(36_500).default(90),
     /** Days the audit trail keeps entries; 0: forever. */
@@ -201,6 +215,9 @@ export function loadConfig(
     domainRecheckSeconds: env.ROSTER_DOMAIN_RECHECK_SECONDS,
     bulkMaxOperations: env.ROSTER_BULK_MAX_OPERATIONS,
     bulkMaxPayloadBytes: env.ROSTER_BULK_MAX_PAYLOAD_BYTES,
+    readBudgetMs: env.ROSTER_READ_BUDGET_MS,
+    costlyReadSlots: env.ROSTER_COSTLY_READ_SLOTS,
+    costlyReadsPerAccount: env.ROSTER_COSTLY_READS_PER_ACCOUNT,
     provisioningLogRetentionDays: env.ROSTER_PROVISIONING_LOG_RETENTION_DAYS,
     auditRetentionDays: env.ROSTER_AUDIT_RETENTION_DAYS,
     logDatabaseFile: env.ROSTER_LOG_DATABASE_FILE,
@@ -216,6 +233,15 @@ export function loadConfig(
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return Object.freeze(parsed.data);
+}
+
+/** Budgets of reads that may scan (store/costly-reads/admission.ts). */
+export function costlyReadOptions(config: Config) {
+  return {
+    budgetMs: config.readBudgetMs,
+    slots: config.costlyReadSlots,
+    perAccount: config.costlyReadsPerAccount,
+  };
 }
 
 /** How long the journals keep entries (see `directory/retention.ts`). */

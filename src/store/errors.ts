@@ -56,3 +56,24 @@ export function isStoreUnavailable(error: unknown): boolean {
     )
   );
 }
+
+/**
+ * A read that may scan (a filter no index bounds, a deep offset) was stopped by its budget:
+ * - `overBudget`: it ran longer than the budget (the same request would again: narrow it);
+ * - `busy`: the account already has as many such reads running or waiting as it may, or none
+ *   could start within the budget (retry after `retryAfterSeconds`).
+ */
+export class ReadBudgetError extends Error {
+  override readonly name = 'ReadBudgetError';
+  constructor(
+    readonly reason: 'overBudget' | 'busy',
+    readonly budgetMs: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      reason === 'overBudget'
+        ? `the query ran past its ${budgetMs} ms budget`
+        : 'too many costly queries are running; retry shortly',
+    );
+  }
+}

@@ -1,5 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { COSTLY_READ_DEFAULTS, type CostlyReadOptions } from './costly-reads/costly-reads.ts';
+import { createPostgresReaders } from './costly-reads/postgres-readers.ts';
 import { createPostgresLog, type PostgresLogOptions } from './provisioning-log/postgres-log.ts';
 import type { Database } from './sql/database.ts';
 import { postgresQuirks } from './sql/dialect-quirks.ts';
@@ -11,12 +13,14 @@ export interface PostgresStoreOptions {
   /** Maximum pooled connections; pg's default (10) when absent. */
   readonly poolSize?: number | undefined;
   readonly log?: PostgresLogOptions | undefined;
+  readonly costlyReads?: CostlyReadOptions | undefined;
 }
 
 export function createPostgresStore({
   connectionString,
   poolSize,
   log,
+  costlyReads = {},
 }: PostgresStoreOptions): Store {
   const pool = new pg.Pool({
     connectionString,
@@ -32,5 +36,11 @@ export function createPostgresStore({
     client.on('error', () => {});
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return kyselyStore(db, postgresQuirks, createPostgresLog(db, log));
+  const costly = createPostgresReaders({
+    connectionString,
+    slots: costlyReads.slots ?? COSTLY_READ_DEFAULTS.slots,
+    perAccount: costlyReads.perAccount ?? COSTLY_READ_DEFAULTS.perAccount,
+    budgetMs: costlyReads.budgetMs ?? COSTLY_READ_DEFAULTS.budgetMs,
+  });
+  return kyselyStore(db, postgresQuirks, createPostgresLog(db, log), { costly });
 }

@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { COSTLY_READ_DEFAULTS, type CostlyReadOptions } from './costly-reads/costly-reads.ts';
+import { createSqliteReaders } from './costly-reads/sqlite-readers.ts';
 import {
   createSqliteLog,
   logFilenameFor,
@@ -11,11 +13,13 @@ import type { ReadNow } from './sql/context.ts';
 import type { Database } from './sql/database.ts';
 import { sqliteQuirks } from './sql/dialect-quirks.ts';
 import { kyselyStore } from './sql/kysely-store.ts';
+import { configureSqliteConnection } from './sqlite-connection.ts';
 import type { Store } from './store.ts';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:'. */
   readonly filename: string;
+  readonly costlyReads?: CostlyReadOptions | undefined;
   /** The provisioning log's file (default: `roster-log.db` beside `roster.db`) and writer. */
   readonly log?: Omit<SqliteLogOptions, 'filename'> & { readonly filename?: string | undefined };
 }
@@ -48,29 +52,18 @@ function statementCache(database: SqliteDatabase.Database) {
   };
 }
 
-export function createSqliteStore({ filename, log: logOptions = {} }: SqliteStoreOptions): Store {
+export function createSqliteStore({
+  filename,
+  log: logOptions = {},
+  costlyReads = {},
+}: SqliteStoreOptions): Store {
   if (filename !== ':memory:' && filename !== '') mkdirSync(dirname(filename), { recursive: true });
   const database = new SqliteDatabase(filename);
-  database.pragma('journal_mode = WAL');
-  // WAL + FULL: every COMMIT is on disk before the caller hears of it, so no acknowledged write
-  // is lost even to a power failure. Group commit (sql/group-commit.ts) shares that fsync among
-  // the transactions that queue up meanwhile: measured +20 µs per create under concurrent load.
-  database.pragma('synchronous = FULL');
-  database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
   // 64 MB page cache (default 2 MB): bulk loads and large listings touch many index pages.
-  database.pragma('cache_size = -65536');
+  configureSqliteConnection(database, { cacheKib: 65_536 });
   // Bound the work of `pragma optimize` (run here and after bulk loads) on large tables.
   database.pragma('analysis_limit = 1000');
   database.pragma('optimize = 0x10002');
-  // SQLite's LIKE ignores ASCII case by default; PostgreSQL's does not. Case-insensitive
-  // matches lower-case both sides explicitly instead.
-  database.pragma('case_sensitive_like = ON');
-  // SQLite's lower() folds ASCII only; replace it with JavaScript's, which the stored *_lower
-  // columns and lower-cased operands also use, so non-ASCII text compares as on PostgreSQL.
-  database.function('lower', { deterministic: true }, (value: unknown) =>
-    typeof value === 'string' ? value.toLowerCase() : value,
-  );
   const statements = statementCache(database);
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({
@@ -89,7 +82,18 @@ export function createSqliteStore({ filename, log: logOptions = {} }: SqliteStor
     ...logOptions,
     filename: logOptions.filename ?? logFilenameFor(filename),
   });
-  const store = kyselyStore(db, sqliteQuirks, log, readNow);
+  // A memory database is this connection's alone: its costly reads stay on it.
+  const costly =
+    filename === ':memory:'
+      ? undefined
+      : createSqliteReaders({
+          filename,
+          threads: costlyReads.slots ?? COSTLY_READ_DEFAULTS.slots,
+          perAccount: costlyReads.perAccount ?? COSTLY_READ_DEFAULTS.perAccount,
+          budgetMs: costlyReads.budgetMs ?? COSTLY_READ_DEFAULTS.budgetMs,
+          cacheKib: 8192,
+        });
+  const store = kyselyStore(db, sqliteQuirks, log, { readNow, costly });
   return {
     ...store,
     async migrate() {

@@ -4,7 +4,12 @@
  * handler (`app.request`), the same one the HTTP server calls, without opening a port.
  */
 import pino from 'pino';
-import { deprovisionBrakePolicy, loadConfig, retentionPolicy } from '../../src/config.ts';
+import {
+  costlyReadOptions,
+  deprovisionBrakePolicy,
+  loadConfig,
+  retentionPolicy,
+} from '../../src/config.ts';
 import { createDirectory, type Directory } from '../../src/directory/directory.ts';
 import { createApp } from '../../src/http/app.ts';
 import { openTestStore } from './test-store.ts';
@@ -66,17 +71,15 @@ export async function createTestApp(
   kind: StoreKind = 'sqlite',
   options: TestAppOptions = {},
 ): Promise<TestApp | undefined> {
-  const opened = await openTestStore(kind);
+  const env = {
+    ROSTER_RATE_LIMIT_PER_SECOND: '100000',
+    ROSTER_ADMIN_RATE_LIMIT_PER_SECOND: '100000',
+    ROSTER_ADMIN_KEY: ADMIN_KEY,
+    ...options.env,
+  };
+  const config = loadConfig({ demoToken: DEMO_TOKEN }, env);
+  const opened = await openTestStore(kind, { costlyReads: costlyReadOptions(config) });
   if (!opened) return undefined;
-  const config = loadConfig(
-    { demoToken: DEMO_TOKEN },
-    {
-      ROSTER_RATE_LIMIT_PER_SECOND: '100000',
-      ROSTER_ADMIN_RATE_LIMIT_PER_SECOND: '100000',
-      ROSTER_ADMIN_KEY: ADMIN_KEY,
-      ...options.env,
-    },
-  );
   const directory = createDirectory({
     store: opened.store,
     deprovisionBrake: deprovisionBrakePolicy(config),

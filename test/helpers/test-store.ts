@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { CostlyReadOptions } from '../../src/store/costly-reads/costly-reads.ts';
 import { createPostgresStore } from '../../src/store/postgres.ts';
 import { createSqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -63,10 +64,13 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   };
 }
 
-export async function openTestStore(kind: 'sqlite' | 'postgres'): Promise<TestStore | undefined> {
+export async function openTestStore(
+  kind: 'sqlite' | 'postgres',
+  options: { readonly costlyReads?: CostlyReadOptions | undefined } = {},
+): Promise<TestStore | undefined> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'roster-test-'));
-    const store = createSqliteStore({ filename: join(dir, 'roster.db') });
+    const store = createSqliteStore({ filename: join(dir, 'roster.db'), ...options });
     await store.migrate();
     return {
       store,
@@ -78,7 +82,7 @@ export async function openTestStore(kind: 'sqlite' | 'postgres'): Promise<TestSt
   }
   if (!(await postgresAvailable())) return undefined;
   const database = await createPostgresDatabase();
-  const store = createPostgresStore({ connectionString: database.url, poolSize: 4 });
+  const store = createPostgresStore({ connectionString: database.url, poolSize: 4, ...options });
   try {
     await store.migrate();
   } catch (error) {

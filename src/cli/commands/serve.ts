@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { serve as listen } from '@hono/node-server';
 import {
   type ConfigFlags,
+  costlyReadOptions,
   deprovisionBrakePolicy,
   loadConfig,
   retentionPolicy,
@@ -23,6 +24,7 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
   const store = createStore(config.databaseUrl, {
     poolSize: config.databasePoolSize,
     logFilename: config.logDatabaseFile,
+    costlyReads: costlyReadOptions(config),
     onLogError: (error) => logger.error({ err: error }, 'could not write provisioning log'),
   });
   await store.migrate();

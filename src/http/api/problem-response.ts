@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import { DirectoryError, type DirectoryErrorCode } from '../../directory/errors.ts';
-import { isStoreContention, isStoreUnavailable } from '../../store/errors.ts';
+import { isStoreContention, isStoreUnavailable, ReadBudgetError } from '../../store/errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -122,6 +122,20 @@ export function toApiProblem(error: unknown): ApiProblem {
       ...(headers ? { headers } : {}),
       ...(errors.length > 0 ? { errors } : {}),
     });
+  }
+  if (error instanceof ReadBudgetError) {
+    return error.reason === 'overBudget'
+      ? new ApiProblem(
+          400,
+          'request.too_costly',
+          `this query is too costly: it ran past its ${error.budgetMs} ms budget; narrow it`,
+        )
+      : new ApiProblem(
+          503,
+          'service.busy',
+          'too many costly queries for this account are running; retry shortly',
+          { headers: { 'Retry-After': String(error.retryAfterSeconds) } },
+        );
   }
   if (isStoreUnavailable(error)) {
     return new ApiProblem(

@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { DirectoryError, type DirectoryErrorCode } from '../../directory/errors.ts';
 import { ScimError } from '../../scim/errors.ts';
-import { isStoreContention, isStoreUnavailable } from '../../store/errors.ts';
+import { isStoreContention, isStoreUnavailable, ReadBudgetError } from '../../store/errors.ts';
 import { scrubSecrets, secretValuesOf } from './redact-secrets.ts';
 import type { ScimEnv } from './scim-env.ts';
 import { scimJson } from './scim-response.ts';
@@ -67,6 +67,21 @@ export function toScimError(error: unknown): ScimError {
   if (error instanceof ScimError) return error;
   if (error instanceof DirectoryError && Object.hasOwn(DIRECTORY_ERRORS, error.code)) {
     return DIRECTORY_ERRORS[error.code as ScimDirectoryErrorCode](error.message, error);
+  }
+  // docs/security.md: a read that may scan runs under a budget, off the event loop.
+  if (error instanceof ReadBudgetError) {
+    return error.reason === 'overBudget'
+      ? new ScimError(
+          400,
+          'invalidFilter',
+          `this query is too costly: it ran past its ${error.budgetMs} ms budget. Narrow the filter with an eq on userName, externalId or emails, sort by an indexed attribute, or page with cursors`,
+        )
+      : new ScimError(
+          503,
+          undefined,
+          'too many costly queries for this account are running; retry shortly',
+          { 'Retry-After': String(error.retryAfterSeconds) },
+        );
   }
   // Retryable, and said so: IdPs back off on 503 + Retry-After instead of counting a failure.
   if (isStoreUnavailable(error)) {

@@ -22,12 +22,12 @@ import { authFailureStore } from '../sql/auth-failures.ts';
 import type { Database } from '../sql/database.ts';
 import { sqliteQuirks } from '../sql/dialect-quirks.ts';
 import { provisioningEventStore } from '../sql/provisioning-events.ts';
+import { siblingModule, startThread } from '../start-thread.ts';
 import type { ProvisioningLogStore } from '../store.ts';
 import { createLogQueue, type LogBatch } from './log-queue.ts';
 import { configureLogConnection, EVENT_COLUMNS, migrateLogSchema } from './sqlite-log-schema.ts';
 import type { ThreadCommand, ThreadReply, ThreadRequest } from './sqlite-log-thread.ts';
 import { createLogWriter, flattenEvents } from './sqlite-log-writer.ts';
-import { siblingModule, startThread } from './start-thread.ts';
 
 export interface SqliteLogOptions {
   /** The log's own file, or ':memory:'. */

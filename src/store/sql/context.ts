@@ -1,5 +1,6 @@
 /** What every noun module needs: a Kysely handle (the store's or a transaction's) and quirks. */
 import type { Kysely } from 'kysely';
+import type { CostlyReads } from '../costly-reads/costly-reads.ts';
 import type { Database } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
 import { compile, type SqlFragment } from './sql-fragment.ts';
@@ -19,6 +20,11 @@ export interface SqlContext {
    * own work. Reads on the hot paths go through `selectRows`, which uses this when it can.
    */
   readonly readNow?: ReadNow | undefined;
+  /**
+   * Where reads that may scan run (costly-reads/): reader threads on SQLite, a pool with a
+   * statement timeout on PostgreSQL. Undefined inside transactions, which read their own writes.
+   */
+  readonly costly?: CostlyReads | undefined;
 }
 
 /** The rows of a SELECT: at once where the store allows it (`readNow`), else through Kysely. */

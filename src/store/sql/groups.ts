@@ -89,6 +89,21 @@ function groupConditionToSql(quirks: DialectQuirks): ConditionCompiler {
   return compiler;
 }
 
+/** Columns with a unique index per account: an `eq` on one matches at most one group. */
+const UNIQUE_GROUP_COLUMNS = new Set(['id', 'displayName']);
+
+/** Whether every group matching `condition` must share one unique key value. */
+function pinsGroupKey(condition: GroupQuery['condition']): boolean {
+  if (condition.kind === 'and') return condition.conditions.some(pinsGroupKey);
+  return (
+    condition.kind === 'compare' &&
+    condition.op === 'eq' &&
+    condition.field.kind === 'column' &&
+    UNIQUE_GROUP_COLUMNS.has(condition.field.column) &&
+    typeof condition.value === 'string'
+  );
+}
+
 export function groupStore(ctx: SqlContext): GroupStore {
   const { db, quirks } = ctx;
   const run = async <R>(fragment: SqlFragment) =>
@@ -143,14 +158,25 @@ export function groupStore(ctx: SqlContext): GroupStore {
 
     async query(query: GroupQuery): Promise<GroupPage> {
       const condition = groupConditionToSql(quirks)(query.condition, query.accountId);
-      const { rows, total, nextKey } = await selectPage<Selectable<GroupsTable>>(run, quirks, {
-        table: 'groups',
-        alias: 'g',
-        matching: sql`g.account_id = ${query.accountId} and ${condition}`,
-        plan: sortPlan(query.sort, quirks, groupColumns),
-        page: query.page,
-        knownTotal: query.knownTotal,
-      });
+      const single = pinsGroupKey(query.condition);
+      const page = (pageRun: typeof run, guard: SqlFragment | undefined) =>
+        selectPage<Selectable<GroupsTable>>(pageRun, quirks, {
+          table: 'groups',
+          alias: 'g',
+          matching: guard
+            ? sql`${guard} and g.account_id = ${query.accountId} and ${condition}`
+            : sql`g.account_id = ${query.accountId} and ${condition}`,
+          plan: sortPlan(query.sort, quirks, groupColumns),
+          page: query.page,
+          knownTotal: query.knownTotal,
+          single,
+        });
+      // A pinned unique key reads one index entry; anything else may scan the account.
+      const { costly } = ctx;
+      const { rows, total, nextKey } =
+        single || costly === undefined
+          ? await page(run, undefined)
+          : await costly.read(query.accountId, (costlyRun) => page(costlyRun, costly.guard));
       return { groups: rows.map(toGroup), total, nextKey };
     },
   };

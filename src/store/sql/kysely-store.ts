@@ -1,5 +1,6 @@
 /** The `Store` both dialects share; `sqlite.ts` and `postgres.ts` only build the Kysely instance. */
 import { type Kysely, Migrator, sql } from 'kysely';
+import type { CostlyReads } from '../costly-reads/costly-reads.ts';
 import { migrationProvider } from '../migrations/index.ts';
 import type { ProvisioningLogStore, Store } from '../store.ts';
 import type { ReadNow } from './context.ts';
@@ -22,7 +23,7 @@ export function kyselyStore(
   db: Kysely<Database>,
   quirks: DialectQuirks,
   log: ProvisioningLogStore,
-  readNow?: ReadNow,
+  { readNow, costly }: { readNow?: ReadNow; costly?: CostlyReads } = {},
 ): Store {
   // SQLite has one writer, so queued transactions share a COMMIT; PostgreSQL runs them side by
   // side on its pool.
@@ -42,7 +43,7 @@ export function kyselyStore(
   refresher?.unref();
   return {
     dialect: quirks.dialect,
-    ...sessionFor({ db, quirks, readNow }),
+    ...sessionFor({ db, quirks, readNow, costly }),
     log,
     transaction,
     async migrate() {
@@ -66,6 +67,7 @@ export function kyselyStore(
     async close() {
       clearInterval(refresher);
       await log.close();
+      await costly?.close();
       await db.destroy();
     },
   };

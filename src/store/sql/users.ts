@@ -129,15 +129,25 @@ export function userStore(ctx: SqlContext): UserStore {
 
     async query(query: UserQuery): Promise<UserPage> {
       const condition = userConditionToSql(query.condition, query.accountId, quirks);
-      const { rows, total, nextKey } = await selectPage<Selectable<UsersTable>>(run, quirks, {
-        table: 'users',
-        alias: 'u',
-        matching: sql`u.account_id = ${query.accountId} and ${condition}`,
-        plan: sortPlan(query.sort, quirks),
-        page: query.page,
-        knownTotal: query.knownTotal,
-        single: pinsUniqueKey(query.condition),
-      });
+      const single = pinsUniqueKey(query.condition);
+      const page = (pageRun: typeof run, guard: SqlFragment | undefined) =>
+        selectPage<Selectable<UsersTable>>(pageRun, quirks, {
+          table: 'users',
+          alias: 'u',
+          matching: guard
+            ? sql`${guard} and u.account_id = ${query.accountId} and ${condition}`
+            : sql`u.account_id = ${query.accountId} and ${condition}`,
+          plan: sortPlan(query.sort, quirks),
+          page: query.page,
+          knownTotal: query.knownTotal,
+          single,
+        });
+      // A pinned unique key reads one index entry; anything else may scan the account.
+      const { costly } = ctx;
+      const { rows, total, nextKey } =
+        single || costly === undefined
+          ? await page(run, undefined)
+          : await costly.read(query.accountId, (costlyRun) => page(costlyRun, costly.guard));
       return { users: loadUsers(rows, quirks), total, nextKey };
     },
 

@@ -13,7 +13,7 @@ export function startThread(module: URL, workerData: unknown): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-/** The sibling module `name` (written without extension) in the form this code runs as. */
+/** The module `name` (no extension) beside `from`, in the form this code runs as. */
 export function siblingModule(name: string, from: string): URL {
   return new URL(`./${name}${from.endsWith('.ts') ? '.ts' : '.js'}`, from);
 }
