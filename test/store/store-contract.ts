@@ -9,6 +9,7 @@ import { deprovisionBrakeContract } from './contract-deprovision-brake.ts';
 import { domainsAndAppsContract } from './contract-domains-and-apps.ts';
 import { groupsContract } from './contract-groups.ts';
 import { recordsContract } from './contract-records.ts';
+import { userCountsContract } from './contract-user-counts.ts';
 import { userPagingContract } from './contract-user-paging.ts';
 import { userQueryContract } from './contract-user-query.ts';
 import { usersContract } from './contract-users.ts';
@@ -43,6 +44,7 @@ export function storeContract(name: string, openStore: () => Promise<OpenedStore
     usersContract(store);
     userQueryContract(store);
     userPagingContract(store);
+    userCountsContract(store);
     deprovisionBrakeContract(store);
     groupsContract(store);
 

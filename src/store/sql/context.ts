@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { CostlyReads } from '../costly-reads/costly-reads.ts';
 import type { Database } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
+import type { PagePositions } from './page-positions.ts';
 import { compile, type SqlFragment } from './sql-fragment.ts';
 
 /**
@@ -25,6 +26,8 @@ export interface SqlContext {
    * statement timeout on PostgreSQL. Undefined inside transactions, which read their own writes.
    */
   readonly costly?: CostlyReads | undefined;
+  /** Where index pages ended (page-positions.ts); outside transactions only. */
+  readonly positions?: PagePositions | undefined;
 }
 
 /** The rows of a SELECT: at once where the store allows it (`readNow`), else through Kysely. */

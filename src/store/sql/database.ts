@@ -144,6 +144,14 @@ export interface AuthFailuresTable {
   count: number | string;
 }
 
+/** Users per account and manager, and the `~shifts` of positions (migration 0011). */
+export interface UserCountsTable {
+  account_id: string;
+  managed_by: string;
+  shard: number;
+  n: number | string;
+}
+
 export interface GroupsTable {
   /** Creation order and keyset tie-breaker. */
   seq: Generated<number | string>;
@@ -182,6 +190,7 @@ export interface Database {
   access_tokens: AccessTokensTable;
   provisioning_events: ProvisioningEventsTable;
   auth_failures: AuthFailuresTable;
+  user_counts: UserCountsTable;
   settings: SettingsTable;
   deactivations: DeactivationsTable;
   deprovision_brakes: DeprovisionBrakesTable;

@@ -7,6 +7,7 @@ import type { ReadNow } from './context.ts';
 import type { Database } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
 import { groupCommit } from './group-commit.ts';
+import { createPagePositions } from './page-positions.ts';
 import { sessionFor } from './session.ts';
 import { compile } from './sql-fragment.ts';
 
@@ -43,7 +44,7 @@ export function kyselyStore(
   refresher?.unref();
   return {
     dialect: quirks.dialect,
-    ...sessionFor({ db, quirks, readNow, costly }),
+    ...sessionFor({ db, quirks, readNow, costly, positions: createPagePositions() }),
     log,
     transaction,
     async migrate() {

@@ -33,6 +33,25 @@ async function insertUsers(ctx: SqlContext, users: readonly User[]): Promise<voi
   }
 }
 
+/**
+ * The listings `user_counts` counts (migration 0011): all of an account's users, or those of
+ * one manager. Undefined for any other condition.
+ */
+function countedListing(condition: UserCondition): 'all' | 'scim' | 'app' | undefined {
+  if (condition.kind === 'all') return 'all';
+  if (
+    condition.kind === 'compare' &&
+    condition.op === 'eq' &&
+    condition.caseExact &&
+    condition.field.kind === 'column' &&
+    condition.field.column === 'managedBy' &&
+    (condition.value === 'scim' || condition.value === 'app')
+  ) {
+    return condition.value;
+  }
+  return undefined;
+}
+
 /** Columns with a unique index per account: an `eq` on one matches at most one user. */
 const UNIQUE_COLUMNS = new Set(['id', 'userName', 'email']);
 
@@ -57,6 +76,21 @@ export function userStore(ctx: SqlContext): UserStore {
       : (await on.executeQuery<R>(compile(fragment, quirks.dialect))).rows;
   const selectUsers = (where: SqlFragment) =>
     run<Selectable<UsersTable>>(sql`select u.* from users u where ${where}`);
+
+  /** The account's users per manager, and its `~shifts` (migration 0011). */
+  async function countsOf(accountId: string) {
+    const rows = await run<{ managed_by: string; n: unknown }>(
+      sql`select managed_by, sum(n) as n from user_counts where account_id = ${accountId} group by managed_by`,
+    );
+    const counts = { scim: 0, app: 0, shifts: 0 };
+    for (const row of rows) {
+      const n = quirks.readInt(row.n);
+      if (row.managed_by === 'scim') counts.scim = n;
+      else if (row.managed_by === 'app') counts.app = n;
+      else if (row.managed_by === '~shifts') counts.shifts = n;
+    }
+    return counts;
+  }
 
   return {
     insert: (user) => mapConflicts(() => withTransaction(ctx, (trx) => insertUsers(trx, [user]))),
@@ -130,6 +164,27 @@ export function userStore(ctx: SqlContext): UserStore {
     async query(query: UserQuery): Promise<UserPage> {
       const condition = userConditionToSql(query.condition, query.accountId, quirks);
       const single = pinsUniqueKey(query.condition);
+      const counted = countedListing(query.condition);
+      const plan = sortPlan(query.sort, quirks);
+      // An unfiltered listing: counted by user_counts, paged where the last page ended.
+      const counts = counted === undefined ? undefined : await countsOf(query.accountId);
+      const total =
+        counts === undefined
+          ? undefined
+          : counted === 'all'
+            ? counts.scim + counts.app
+            : counts[counted as 'scim' | 'app'];
+      const positions =
+        counts === undefined || ctx.positions === undefined
+          ? undefined
+          : { listing: `${query.accountId}|${counted}|${counts.shifts}`, cache: ctx.positions };
+      const { page: request } = query;
+      const bounded =
+        counted !== undefined &&
+        plan.expr === undefined &&
+        (request.kind === 'cursor' ||
+          request.offset <= 0 ||
+          positions?.cache.get(positions.listing, Math.floor(request.offset)) !== undefined);
       const page = (pageRun: typeof run, guard: SqlFragment | undefined) =>
         selectPage<Selectable<UsersTable>>(pageRun, quirks, {
           table: 'users',
@@ -137,18 +192,25 @@ export function userStore(ctx: SqlContext): UserStore {
           matching: guard
             ? sql`${guard} and u.account_id = ${query.accountId} and ${condition}`
             : sql`u.account_id = ${query.accountId} and ${condition}`,
-          plan: sortPlan(query.sort, quirks),
+          plan,
           page: query.page,
           knownTotal: query.knownTotal,
           single,
+          count: total === undefined ? undefined : () => Promise.resolve(total),
+          positions,
         });
-      // A pinned unique key reads one index entry; anything else may scan the account.
+      // A pinned unique key reads one index entry, an unfiltered page in creation order one
+      // page of an index; anything else may scan the account.
       const { costly } = ctx;
-      const { rows, total, nextKey } =
-        single || costly === undefined
+      const result =
+        single || bounded || costly === undefined
           ? await page(run, undefined)
           : await costly.read(query.accountId, (costlyRun) => page(costlyRun, costly.guard));
-      return { users: loadUsers(rows, quirks), total, nextKey };
+      return {
+        users: loadUsers(result.rows, quirks),
+        total: result.total,
+        nextKey: result.nextKey,
+      };
     },
 
     async count(accountId) {
