@@ -86,6 +86,9 @@ const cases: Case[] = [
   c(400, 'invalidFilter', 'filter ordering a boolean', 'GET', filter('active gt false')),
   c(400, 'invalidFilter', 'empty filter', 'GET', `${USERS}?filter=`),
   c(400, 'invalidFilter', '/.search with a numeric filter', 'POST', `${USERS}/.search`, { body: { filter: 5 } }),
+  // JSON objects whose own `toString` is not a function cannot be converted to text (found by fuzzing).
+  c(400, 'invalidValue', '/.search with count an object', 'POST', `${USERS}/.search`, { body: { count: { toString: -1 } } }),
+  c(400, 'invalidValue', '/.search with startIndex an object', 'POST', `${USERS}/.search`, { body: { startIndex: { valueOf: 1, toString: 1 } } }),
   // Paging and sorting parameters.
   c(400, 'invalidValue', 'startIndex not a number', 'GET', `${USERS}?startIndex=abc`),
   c(400, 'invalidValue', 'count not an integer', 'GET', `${USERS}?count=1.5`),
@@ -110,6 +113,7 @@ const cases: Case[] = [
   c(400, 'invalidValue', 'PATCH path-less value that is an array', 'PATCH', ONE, patch({ op: 'add', value: [{ title: 'x' }] })),
   c(400, 'invalidValue', 'PATCH add without value', 'PATCH', ONE, patch({ op: 'add', path: 'title' })),
   c(400, 'mutability', 'PATCH replace of readOnly id', 'PATCH', ONE, patch({ op: 'replace', path: 'id', value: 'x' })),
+  c(400, 'mutability', 'PATCH path-less id that cannot be text', 'PATCH', ONE, patch({ op: 'replace', value: { id: { toString: 1 } } })),
   c(400, 'mutability', 'PATCH replace of readOnly meta.created', 'PATCH', ONE, patch({ op: 'replace', path: 'meta.created', value: '2001-01-01T00:00:00Z' })),
   c(400, 'mutability', 'PATCH add to readOnly groups', 'PATCH', ONE, patch({ op: 'add', path: 'groups', value: [{ value: 'g' }] })),
   // Preconditions, endpoints, methods.
