@@ -567,7 +567,9 @@ export function generateListRequest(
   else if (projection < 0.45) {
     const list = attributeList(r, resource);
     parameters.excludedAttributes = list;
-    excluded = list.filter((n) => !n.includes(':') && !n.includes('.') && !ALWAYS.has(n));
+    excluded = list.filter(
+      (n) => !n.includes(':') && !n.includes('.') && !ALWAYS.has(n.toLowerCase()),
+    );
   }
   if (r.chance(0.3)) parameters.sortBy = r.pick(SORTABLE[resource]);
   if (r.chance(0.2)) {

@@ -111,8 +111,7 @@ export const GARBAGE_SEGMENTS = [
   '0',
   '%20',
   '%0a',
-  '\u00e9',
-  '\u00ff\u00fe',
+  '%C3%A9',
   '%F0%9F%98%80',
   "'",
   '%22',
@@ -1463,7 +1462,11 @@ function scimOddPath(r: Random, world: FuzzWorld, index: number): FuzzRequest {
   const method = r.chance(0.6)
     ? r.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
     : r.pick(METHODS);
-  const withBody = ['POST', 'PUT', 'PATCH'].includes(method) && r.chance(0.8);
+  const path = oddScimPath(r, world, t);
+  // Raw bytes above 0x7f in the request line are refused by Node's own HTTP parser, which then
+  // closes the connection: a body still being sent would meet a reset instead of that 400.
+  const rawBytes = /[\u0080-\u00ff]/.test(path);
+  const withBody = !rawBytes && ['POST', 'PUT', 'PATCH'].includes(method) && r.chance(0.8);
   const tenant = world.tenants[t] as Tenant;
   const body = withBody
     ? encode(
@@ -1478,7 +1481,7 @@ function scimOddPath(r: Random, world: FuzzWorld, index: number): FuzzRequest {
     : undefined;
   return {
     method,
-    path: sendablePath(oddScimPath(r, world, t)),
+    path: sendablePath(path),
     headers: scimHeaders(r, r.chance(0.9) ? tenant : undefined, withBody),
     body,
     kind: 'scim.odd-path',
