@@ -118,9 +118,11 @@ function print(report: StoreReport): void {
   if (report.slow.length > 0) {
     log('   slowest requests:');
     for (const s of report.slow.slice(0, 12)) {
-      log(
-        `   - ${s.ms} ms ${s.status ?? 'timeout'} [${s.phase}] ${s.filter ? `filter: ${s.filter.slice(0, 400)}` : `${s.method} ${s.path.slice(0, 200)}`}`,
-      );
+      const what = s.filter
+        ? `filter: ${s.filter.slice(0, 400)}`
+        : `${s.method} ${s.path.slice(0, 200)}`;
+      log(`   - ${s.ms} ms ${s.status ?? 'timeout'} [${s.phase} #${s.index}] ${what}`);
+      if (!s.filter && s.body) log(`       body: ${s.body.slice(0, 300)}`);
     }
   }
   if (report.serverErrors.length > 0) {

@@ -101,11 +101,16 @@ export interface PhaseStats {
 
 export interface SlowRequest {
   readonly phase: Phase;
+  /** The request's index in its phase: with the seed, what generates it again. */
+  readonly index: number;
+  readonly kind: string;
   readonly ms: number;
   readonly status: number | undefined;
   readonly method: string;
   readonly path: string;
   readonly filter: string | undefined;
+  /** The body's first 2,000 characters. */
+  readonly body: string | undefined;
 }
 
 export interface RunReport {
@@ -243,6 +248,27 @@ function normalise(message: string): string {
   return message.replace(UUID, '{id}').replace(/\$\d+/g, '$n').replace(/\d+/g, 'N').slice(0, 400);
 }
 
+function slowEntry(
+  phase: Phase,
+  index: number,
+  request: FuzzRequest,
+  ms: number,
+  status: number | undefined,
+  filter: string | undefined,
+): SlowRequest {
+  return {
+    phase,
+    index,
+    kind: request.kind,
+    ms,
+    status,
+    method: request.method,
+    path: request.path.slice(0, 1000),
+    filter,
+    body: request.body?.toString('utf8').slice(0, 2000),
+  };
+}
+
 interface Collector {
   readonly failures: Failure[];
   readonly suspicions: Map<
@@ -367,14 +393,7 @@ export async function runFuzz(
       const { response } = outcome;
       stats.byStatus[response.status] = (stats.byStatus[response.status] ?? 0) + 1;
       if (response.ms >= options.slowMs) {
-        collector.slow.push({
-          phase,
-          ms: response.ms,
-          status: response.status,
-          method: request.method,
-          path: request.path.slice(0, 300),
-          filter,
-        });
+        collector.slow.push(slowEntry(phase, index, request, response.ms, response.status, filter));
       }
       if (response.status >= 500) {
         collector.failures.push({
@@ -399,15 +418,9 @@ export async function runFuzz(
       detail: outcome.kind === 'error' ? outcome.message : `no answer in ${options.timeoutMs} ms`,
       ms: outcome.ms,
     });
-    if (outcome.kind === 'timeout')
-      collector.slow.push({
-        phase,
-        ms: outcome.ms,
-        status: undefined,
-        method: request.method,
-        path: request.path.slice(0, 300),
-        filter,
-      });
+    if (outcome.kind === 'timeout') {
+      collector.slow.push(slowEntry(phase, index, request, outcome.ms, undefined, filter));
+    }
     if (!server.alive()) serverDown = true;
     return undefined;
   }

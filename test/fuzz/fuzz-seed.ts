@@ -217,7 +217,9 @@ async function seedTenant(
     }
     seeded.userIds.push(...(await bulk(client, token, operations, `creating users of ${label}`)));
     seeded.userNames.push(...names);
-    options.onProgress?.(`${label}: ${seeded.userIds.length} users`);
+    if (seeded.userIds.length % 1000 === 0 || seeded.userIds.length === options.users) {
+      options.onProgress?.(`${label}: ${seeded.userIds.length} users`);
+    }
   }
   const r = Random.for(options.seed, 'seed-groups', label);
   const groups = Math.max(4, Math.ceil(options.users / 40));
