@@ -359,6 +359,14 @@ export async function seedWorld(client: FuzzClient, options: SeedOptions): Promi
       'a permission set',
     );
   }
+  // Keys the fuzz may revoke (never the one it uses).
+  for (const name of ['spare 1', 'spare 2', 'spare 3']) {
+    await expectStatus(
+      call(client, 'POST', `${pBase}/admin-keys`, op, { name }),
+      201,
+      'a spare admin key',
+    );
+  }
   for (const name of ['Fuzz team 1', 'Fuzz team 2']) {
     await expectStatus(call(client, 'POST', `${pBase}/teams`, op, { name }), 201, 'a team');
   }
