@@ -8,15 +8,10 @@
  * tenants, so the SCIM part of the fuzz keeps its tokens, users and groups.
  */
 import { scimAppProjectTemplate } from '../../src/directory/scim-app-project/project-template.ts';
+import { mutateText } from './broken-filters.ts';
 import { API, type FuzzRequest, type FuzzWorld } from './fuzz-world.ts';
 import { corruptBytes, mutateJson, toJsonText, wrongValue } from './json-mutations.ts';
-import {
-  GARBAGE_SEGMENTS,
-  mutateText,
-  percentEncode,
-  randomUuid,
-  sendablePath,
-} from './malformed-requests.ts';
+import { GARBAGE_SEGMENTS, percentEncode, randomUuid, sendablePath } from './odd-inputs.ts';
 import type { Random } from './random.ts';
 import { userBody } from './scim-bodies.ts';
 
@@ -65,8 +60,6 @@ function resolve(document: Record<string, unknown>, schema: Schema): Schema {
   const components = (document.components as Record<string, Record<string, Schema>>).schemas;
   return (components?.[name] as Schema) ?? {};
 }
-
-let counter = 0;
 
 /** A value the schema accepts, with a few names given realistic content. */
 function instanceOf(r: Random, world: FuzzWorld, schema: Schema, name = '', depth = 0): unknown {
@@ -122,7 +115,7 @@ function instanceOf(r: Random, world: FuzzWorld, schema: Schema, name = '', dept
     }
     default: {
       if (name === 'email')
-        return `adm${++counter}-${r.int(0, 1e9)}@${r.chance(0.8) ? domain : 'elsewhere.test'}`;
+        return `adm${r.int(0, 1e9)}@${r.chance(0.8) ? domain : 'elsewhere.test'}`;
       if (name === 'domain')
         return r.pick([
           `d${r.int(0, 1e6)}.test`,
@@ -138,7 +131,9 @@ function instanceOf(r: Random, world: FuzzWorld, schema: Schema, name = '', dept
       if (name === 'tokenId') return r.pick([...world.playground.tokenIds, randomUuid(r)]);
       if (s.format === 'date-time')
         return new Date(Date.UTC(2025, r.int(0, 11), r.int(1, 28))).toISOString();
-      return `${name || 'text'} ${++counter}`;
+      // Random, not counted: a request depends on its seed and index only, not on the order
+      // the workers generated requests in.
+      return `${name || 'text'} ${r.int(0, 1e9)}`;
     }
   }
 }

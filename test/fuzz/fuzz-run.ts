@@ -15,7 +15,8 @@ import { generateListRequest, type ListRequest } from './filter-grammar.ts';
 import { simplerFilters } from './filter-shrink.ts';
 import type { FuzzClient, FuzzResponse, SendOutcome } from './fuzz-client.ts';
 import { type FuzzRequest, type FuzzWorld, SCIM, type Tenant } from './fuzz-world.ts';
-import { malformedRequest, percentEncode } from './malformed-requests.ts';
+import { malformedRequest } from './malformed-requests.ts';
+import { percentEncode } from './odd-inputs.ts';
 import { Random } from './random.ts';
 import {
   bulkFailures,

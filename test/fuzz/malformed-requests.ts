@@ -14,12 +14,8 @@ import {
   userResourceType,
 } from '../../src/scim/schemas/resource-types.ts';
 import { adminRequest } from './admin-requests.ts';
-import {
-  type FuzzResource,
-  generateFilter,
-  generateListRequest,
-  generatePatchPath,
-} from './filter-grammar.ts';
+import { badFilter, mutateText, ODD_PATHS } from './broken-filters.ts';
+import { type FuzzResource, generateListRequest, generatePatchPath } from './filter-grammar.ts';
 import { API, type FuzzRequest, type FuzzWorld, SCIM, type Tenant } from './fuzz-world.ts';
 import {
   corruptBytes,
@@ -30,6 +26,19 @@ import {
   toJsonText,
   wrongValue,
 } from './json-mutations.ts';
+import {
+  CONTENT_TYPES,
+  CURSOR_GARBAGE,
+  ENTITY_TAGS,
+  GARBAGE_SEGMENTS,
+  METHODS,
+  NUMBER_GARBAGE,
+  percentEncode,
+  queryValue,
+  randomUuid,
+  sendablePath,
+  USER_AGENTS,
+} from './odd-inputs.ts';
 import type { Random } from './random.ts';
 import {
   BULK_SCHEMA,
@@ -42,85 +51,6 @@ import {
 } from './scim-bodies.ts';
 
 type Headers = Record<string, string | string[]>;
-
-/**
- * encodeURIComponent that never throws: a lone surrogate, which it refuses, becomes the three
- * bytes a careless encoder would write for it (CESU-8, e.g. %ED%A0%80): invalid UTF-8 on purpose.
- */
-export function percentEncode(text: string): string {
-  return text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\s\S]/g, (ch) => {
-    const unit = ch.charCodeAt(0);
-    if (ch.length === 1 && unit >= 0xd800 && unit <= 0xdfff) {
-      const bytes = [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)];
-      return bytes.map((b) => `%${b.toString(16).toUpperCase()}`).join('');
-    }
-    return encodeURIComponent(ch);
-  });
-}
-
-/** Characters Node's HTTP client refuses in a request target, percent-encoded as UTF-8. */
-export function sendablePath(path: string): string {
-  return path.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[^\u0021-\u00ff]/g, (ch) =>
-    percentEncode(ch),
-  );
-}
-
-const USER_AGENTS = [
-  'Okta SCIM Client 1.0.0',
-  'Azure AD SCIM Provisioning',
-  'Microsoft.Identity.Provisioning',
-  'Google-Auto-Provisioning',
-  'OneLogin SCIM',
-  'JumpCloud SCIM',
-  'PingIdentity',
-  'curl/8.0',
-  '',
-  'x'.repeat(4000),
-  'Mozilla/5.0 \u00e9\u00ff',
-];
-
-export function randomUuid(r: Random): string {
-  const hex = (n: number) => Array.from({ length: n }, () => r.int(0, 15).toString(16)).join('');
-  return `${hex(8)}-${hex(4)}-7${hex(3)}-${r.pick(['8', '9', 'a', 'b'])}${hex(3)}-${hex(12)}`;
-}
-
-/** Path segments no id looks like, percent-encoded or deliberately raw. */
-export const GARBAGE_SEGMENTS = [
-  '%00',
-  'x%00',
-  '%ff',
-  '%fe%ff',
-  '%ed%a0%80',
-  '%c0%af',
-  '%zz',
-  '%',
-  '%2',
-  '..',
-  '.',
-  '%2e%2e',
-  '..%2f',
-  '..%2f..%2fapi%2fv1%2faccounts',
-  'a%2Fb',
-  '%5C',
-  'x'.repeat(300),
-  'y'.repeat(6000),
-  'bulkId:x',
-  'null',
-  'undefined',
-  '-1',
-  '0',
-  '%20',
-  '%0a',
-  '%C3%A9',
-  '%F0%9F%98%80',
-  "'",
-  '%22',
-  '<script>',
-  '.search',
-  '*',
-  '00000000-0000-0000-0000-000000000000',
-  'FFFFFFFF-FFFF-7FFF-BFFF-FFFFFFFFFFFF',
-];
 
 function scimHeaders(r: Random, tenant: Tenant | undefined, withBody: boolean): Headers {
   const headers: Headers = {};
@@ -300,104 +230,6 @@ function scimWrite(r: Random, world: FuzzWorld, index: number): FuzzRequest {
 // ---------------------------------------------------------------------------------------------
 // PATCH: operations and the path grammar.
 
-const PATH_SOUP = [
-  '[',
-  ']',
-  '(',
-  ')',
-  '"',
-  '\\',
-  '.',
-  ':',
-  ' ',
-  ' and ',
-  ' or ',
-  'not ',
-  ' pr',
-  ' eq ',
-  '[type eq "work"]',
-  '].value',
-  '..',
-  'urn:',
-  '\u0000',
-  '\\u0000',
-  '\\ud800',
-  '\ud800',
-  '😀',
-  '$ref',
-  '[]',
-  '[[',
-  ']]',
-  '""',
-];
-
-/** Damages text (a filter or a path) 1–3 times: deletions, insertions, duplications, cuts. */
-export function mutateText(r: Random, text: string, soup: readonly string[] = PATH_SOUP): string {
-  let out = text;
-  for (let n = r.int(1, 3); n > 0; n--) {
-    const at = r.int(0, out.length);
-    out = r.weighted<() => string>([
-      [4, () => out.slice(0, at) + r.pick(soup) + out.slice(at)],
-      [3, () => out.slice(0, at) + out.slice(at + r.int(1, 6))],
-      [1, () => out.slice(0, at)],
-      [
-        1,
-        () =>
-          out.slice(0, at) + out.slice(at, at + r.int(1, 20)).repeat(r.int(2, 4)) + out.slice(at),
-      ],
-      [1, () => out.slice(at) + out.slice(0, at)],
-      [1, () => out.toUpperCase()],
-    ])();
-  }
-  return out;
-}
-
-const ODD_PATHS = [
-  '',
-  ' ',
-  '.',
-  '..',
-  'emails[',
-  'emails]',
-  'emails[]',
-  'emails[type eq "work"',
-  'emails[type eq "work"]]',
-  'emails[type eq "work"].',
-  'emails[type eq "work"].value.display',
-  'emails[value[type eq "x"]]',
-  'emails[type eq "work"][type eq "home"]',
-  'name.givenName.x',
-  'name[givenName eq "x"]',
-  'urn:',
-  'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
-  'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:',
-  'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value.x',
-  'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager[value eq "x"]',
-  'urn:unknown:schema:attr',
-  ':userName',
-  'members[value eq "x"].display',
-  'members[not (value pr)]',
-  'groups',
-  'groups[value eq "x"]',
-  'id',
-  'meta.version',
-  'schemas',
-  'password',
-  'roles[primary eq "True"].value',
-  'x509Certificates[value co "x"]',
-  `emails[${'('.repeat(70)}type eq "x"${')'.repeat(70)}]`,
-  `emails[${Array.from({ length: 200 }, () => 'type eq "x"').join(' or ')}]`,
-  `${'a'.repeat(12_000)}`,
-  'emails[type eq "\\u0000"].value',
-  'emails[type eq "\\ud800"]',
-  'emails[type eq 1e309]',
-  'emails[primary eq "maybe"]',
-  'emails[display gt true]',
-  '$ref',
-  'members.$ref',
-  'not (emails pr)',
-];
-
 function patchPathText(r: Random, resource: FuzzResource, tenant: Tenant): string {
   return r.weighted<() => string>([
     [4, () => generatePatchPath(r, resource, tenant.values)],
@@ -511,205 +343,6 @@ function scimPatch(r: Random, world: FuzzWorld, index: number): FuzzRequest {
 // ---------------------------------------------------------------------------------------------
 // Filters and list parameters.
 
-const FILTER_SOUP = [
-  ...PATH_SOUP,
-  ' eq null',
-  ' gt true',
-  ' lt false',
-  ' co 1e309',
-  ' sw ',
-  'emails[',
-  'not(',
-  '((',
-  '))',
-  ' and not (userName pr)',
-  '\\"',
-  '\t',
-  '\n',
-  '%',
-  '+',
-  '&',
-  '#',
-  '=',
-];
-
-/** Literals no store can keep (the README says: refused with 400 invalidValue). */
-const UNSTORABLE_LITERALS = [
-  '"\\u0000"',
-  '"a\\u0000"',
-  '"\\ud800"',
-  '"x\\udfff"',
-  '"\\udbff\\udbff"',
-  '"\\ud83d"',
-];
-
-function tooMany(r: Random, unit: string, min: number, max: number, join = ' and '): string {
-  return Array.from({ length: r.int(min, max) }, () => unit).join(join);
-}
-
-/** Filters that are grammatical but refused, or past a limit, or odd in one specific way. */
-function badFilter(r: Random, resource: FuzzResource, tenant: Tenant): string {
-  const valid = () => generateFilter(r, resource, tenant.values).text;
-  return r.weighted<() => string>([
-    [6, () => mutateText(r, valid(), FILTER_SOUP)],
-    [
-      4,
-      () => {
-        // A valid filter whose first string literal cannot be stored.
-        const text = valid();
-        const literal = /"(?:[^"\\]|\\.)*"/.exec(text);
-        const bad = r.pick(UNSTORABLE_LITERALS);
-        return literal ? text.replace(literal[0], bad) : `userName eq ${bad}`;
-      },
-    ],
-    [1, () => tooMany(r, 'emails[type eq "work"]', 11, 60)],
-    [1, () => tooMany(r, 'emails.value co "a"', 11, 60, ' or ')],
-    [1, () => tooMany(r, 'userName eq "x@example.com"', 101, 800, ' or ')],
-    [1, () => `userName eq "${'x'.repeat(r.int(10_001, 12_000))}"`],
-    [
-      1,
-      () => {
-        const n = r.int(60, 3000);
-        return `${'('.repeat(n)}userName pr${')'.repeat(n)}`;
-      },
-    ],
-    [1, () => `${'not ('.repeat(r.int(60, 500))}title pr${')'.repeat(r.int(60, 500))}`],
-    [1, () => `emails[${'('.repeat(r.int(60, 200))}type eq "work"${')'.repeat(r.int(60, 200))}]`],
-    [
-      8,
-      () =>
-        r.pick([
-          'active gt 5',
-          'active eq "maybe"',
-          'active co true',
-          'meta.created eq "notadate"',
-          'meta.created gt 5',
-          'meta.created gt "+275760-09-13T00:00:00.001Z"',
-          'meta.created lt "-271821-04-20T00:00:00.000Z"',
-          'meta.lastModified ge "+275760-09-13T00:00:00.000Z"',
-          'meta.created eq "2025-02-30T00:00:00Z"',
-          'meta.created eq "1"',
-          'meta.created gt "0"',
-          'meta.created co "Tue, 01 Jan 2025 00:00:00 GMT"',
-          'meta.created lt "2025-01-01T00:00:00+99:99"',
-          'meta.lastModified gt null',
-          'emails eq true',
-          'emails.primary eq "yes"',
-          'name eq "x"',
-          'addresses eq "x"',
-          'meta pr',
-          'meta eq "x"',
-          'meta.version eq "W/\\"1\\""',
-          'meta.location eq "x"',
-          'meta.resourceType eq 5',
-          'password eq "x"',
-          'password pr',
-          'groups.$ref eq "x"',
-          'members.$ref eq "x"',
-          'manager.$ref pr',
-          'id gt null',
-          'userName co null',
-          'unknown eq 1',
-          'urn:x:y:z eq 1',
-          'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:unknown eq 1',
-          'urn:ietf:params:scim:schemas:core:2.0:Group:displayName eq "x"',
-          'urn:ietf:params:scim:schemas:core:2.0:User:members eq "x"',
-          'emails[value[type eq "x"]]',
-          'emails[type eq "work"].value.x eq "y"',
-          'emails[type eq "work"].unknown eq "y"',
-          'emails[urn:x:value eq "x"]',
-          'emails[value.sub eq "x"]',
-          'emails[type eq "work"] eq "x"',
-          'name.givenName[value eq "x"]',
-          'userName[value eq "x"]',
-          'a.b.c eq 1',
-          'not emails pr',
-          'emails[]',
-          'userName eq',
-          'eq "x"',
-          'userName "x"',
-          'userName eq "x" and',
-          'userName eq "x" or or title pr',
-          '()',
-          '(userName pr',
-          'userName pr)',
-          'userName eq 1e309',
-          'userName eq -1e309',
-          'userName eq 01',
-          'userName eq .5',
-          'userName eq "\\x41"',
-          'userName eq "\\u12"',
-          'userName eq "unterminated',
-          "userName eq 'single'",
-          'userName eq bare',
-          'userName eq True and active eq NULL',
-          'userName eq "a" and not',
-          'not (not (not (userName pr)))',
-          'userName pr pr',
-          'title pr and',
-          'emails[type eq "work"].value eq "x" and emails[type eq "home"].value eq "y"',
-          'roles[value eq "admin"]',
-          'roles.value eq "x" or not (roles pr)',
-          'entitlements[value co "x"]',
-          'x509Certificates.value eq "AAAA"',
-          'groups[not (type eq "x")]',
-          'not (groups[display co "x"])',
-          'members[not (value eq "x")]',
-          'members[display co "a" and not (type pr)]',
-          'emails[not (type eq "work") and value co "@"]',
-          'phoneNumbers[not (primary eq true)]',
-          'addresses[not (country eq "US")] or addresses.locality pr',
-          'displayName eq "\u0000"',
-          `id eq "${'\\ud800'.repeat(30)}"`,
-        ]),
-    ],
-  ])();
-}
-
-const NUMBER_GARBAGE = [
-  '-1',
-  '0',
-  '',
-  'abc',
-  '1e309',
-  '-1e309',
-  '1e3',
-  '1.5',
-  '9007199254740993',
-  '-9999999999999999',
-  '2147483648',
-  '4294967296',
-  '1e21',
-  '0x10',
-  ' 5',
-  '5 ',
-  '+5',
-  '\u0661\u0662',
-  'Infinity',
-  'NaN',
-  'null',
-  '[]',
-  '%00',
-  '5%00',
-  '1,2',
-];
-
-const CURSOR_GARBAGE = [
-  '',
-  'x',
-  'AAAA',
-  'eyJhIjoxfQ',
-  'eyJhIjoxfQ.sig',
-  '....',
-  '%00',
-  '%ff',
-  '\u00e9',
-  'x'.repeat(3000),
-  'x'.repeat(9000),
-  'null',
-  '1',
-];
-
 /** A cursor the server issued, damaged or carried to another tenant. */
 function cursorValue(r: Random, world: FuzzWorld, tenant: number): string {
   const issued = world.cursors.filter((c) => r.chance(0.5) || c.tenant !== tenant);
@@ -728,27 +361,6 @@ function cursorValue(r: Random, world: FuzzWorld, tenant: number): string {
     ],
     [1, () => `${cursor}${cursor}`],
     [1, () => cursor.split('.').reverse().join('.')],
-  ])();
-}
-
-/** Encodes a query value, sometimes with `+` for spaces or percent-encoding left broken. */
-function queryValue(r: Random, value: string): string {
-  const encoded = percentEncode(value);
-  return r.weighted<() => string>([
-    [8, () => encoded],
-    [2, () => encoded.replaceAll('%20', '+')],
-    [1, () => sendablePath(value).replaceAll('&', '%26').replaceAll('#', '%23')],
-    [
-      1,
-      () => {
-        const at = r.int(0, encoded.length);
-        return (
-          encoded.slice(0, at) +
-          r.pick(['%', '%z', '%zz', '%e9', '%ed%a0%80', '%00', '%c0%80', '%ff']) +
-          encoded.slice(at)
-        );
-      },
-    ],
   ])();
 }
 
@@ -1162,52 +774,6 @@ function scimBulk(r: Random, world: FuzzWorld, index: number): FuzzRequest {
 // ---------------------------------------------------------------------------------------------
 // Headers.
 
-const ENTITY_TAGS = [
-  '*',
-  'W/"1"',
-  '"1"',
-  'W/"2"',
-  'W/"999999999999999999999"',
-  'W/"1-abc"',
-  'W/"1-zz"',
-  'W/"',
-  '"',
-  'W/""',
-  '1',
-  '-1',
-  'W/"-1"',
-  'W/"1", W/"2"',
-  ','.repeat(100),
-  `W/"1"${',W/"2"'.repeat(2000)}`,
-  'garbage',
-  'W/"1.5"',
-  'W/"0x10"',
-  ' ',
-  '\u00e9',
-  'W/"1e309"',
-  '**',
-  '* , W/"1"',
-];
-
-const CONTENT_TYPES = [
-  'text/plain',
-  'application/xml',
-  'multipart/form-data; boundary=x',
-  'application/x-www-form-urlencoded',
-  '',
-  ';;;',
-  'application/json; charset=latin1',
-  'application/json; charset=utf-16',
-  'application/json; charset="utf-8"',
-  '*/*',
-  'application/json, text/plain',
-  'application/',
-  'x'.repeat(1000),
-  'application/json; charset=\u00e9',
-  'APPLICATION/SCIM+JSON',
-  'application/scim+json; charset=utf-8; q=0.1',
-];
-
 function authorizationVariant(
   r: Random,
   world: FuzzWorld,
@@ -1363,25 +929,6 @@ function scimValidList(r: Random, world: FuzzWorld): FuzzRequest {
 
 // ---------------------------------------------------------------------------------------------
 // Odd paths and methods.
-
-const METHODS = [
-  'GET',
-  'POST',
-  'PUT',
-  'PATCH',
-  'DELETE',
-  'HEAD',
-  'OPTIONS',
-  'TRACE',
-  'PROPFIND',
-  'SEARCH',
-  'LOCK',
-  'PURGE',
-  'REPORT',
-  'MKCOL',
-  'COPY',
-  'MOVE',
-];
 
 function oddScimPath(r: Random, world: FuzzWorld, t: number): string {
   const tenant = world.tenants[t] as Tenant;
