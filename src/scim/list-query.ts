@@ -47,7 +47,10 @@ export interface ListParameters<Column extends string = UserColumn> {
 
 function integer(name: string, value: unknown): Result<number | undefined> {
   if (value === undefined || value === '') return ok(undefined);
-  const number = typeof value === 'number' ? value : Number(value);
+  // Only JSON numbers and strings: Number() of an object calls the object's own toString or
+  // valueOf, which a JSON body can set to a non-function (a TypeError, not a 400).
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
   if (!Number.isInteger(number)) {
     return fail(invalidValue(`${name} must be an integer, got ${JSON.stringify(value)}`));
   }

@@ -86,6 +86,13 @@ const cases: Case[] = [
   c(400, 'invalidFilter', 'filter ordering a boolean', 'GET', filter('active gt false')),
   c(400, 'invalidFilter', 'empty filter', 'GET', `${USERS}?filter=`),
   c(400, 'invalidFilter', '/.search with a numeric filter', 'POST', `${USERS}/.search`, { body: { filter: 5 } }),
+  // JSON escapes in a filter's strings that decode to text no store can keep (found by fuzzing; 400 invalidValue as the README says).
+  c(400, 'invalidValue', 'filter with an escaped NUL', 'GET', filter('userName eq "a\\u0000b"')),
+  c(400, 'invalidValue', 'filter with an escaped unpaired surrogate', 'GET', filter('displayName co "\\ud800"')),
+  c(400, 'invalidValue', '/.search filter with escapes of a reversed pair', 'POST', `${USERS}/.search`, { body: { filter: 'title eq "\\udc00\\ud800"' } }),
+  // JSON objects whose own `toString` is not a function cannot be converted to text (found by fuzzing).
+  c(400, 'invalidValue', '/.search with count an object', 'POST', `${USERS}/.search`, { body: { count: { toString: -1 } } }),
+  c(400, 'invalidValue', '/.search with startIndex an object', 'POST', `${USERS}/.search`, { body: { startIndex: { valueOf: 1, toString: 1 } } }),
   // Paging and sorting parameters.
   c(400, 'invalidValue', 'startIndex not a number', 'GET', `${USERS}?startIndex=abc`),
   c(400, 'invalidValue', 'count not an integer', 'GET', `${USERS}?count=1.5`),
@@ -103,6 +110,9 @@ const cases: Case[] = [
   c(400, 'invalidSyntax', 'PATCH without op', 'PATCH', ONE, patch({ path: 'title', value: 'x' })),
   c(400, 'invalidPath', 'PATCH with an unparseable path', 'PATCH', ONE, patch({ op: 'replace', path: 'emails[type eq "work"', value: 'x' })),
   c(400, 'invalidPath', 'PATCH with a filter on a single-valued attribute', 'PATCH', ONE, patch({ op: 'replace', path: 'title[value eq "x"]', value: 'x' })),
+  // A value filter of eq tests creates its element when none matches: its strings would be stored.
+  c(400, 'invalidValue', 'PATCH value path with an escaped unpaired surrogate', 'PATCH', ONE, patch({ op: 'replace', path: 'emails[type eq "\\ud800"].value', value: 'x@example.com' })),
+  c(400, 'invalidValue', 'PATCH value path with an escaped NUL', 'PATCH', ONE, patch({ op: 'add', path: 'phoneNumbers[type eq "a\\u0000"].value', value: '+1 555' })),
   c(400, 'noTarget', 'PATCH remove without path', 'PATCH', ONE, patch({ op: 'remove' })),
   c(400, 'invalidValue', 'PATCH value of the wrong type', 'PATCH', ONE, patch({ op: 'replace', path: 'active', value: 'perhaps' })),
   c(400, 'invalidValue', 'PATCH complex attribute with a string', 'PATCH', ONE, patch({ op: 'replace', path: 'name', value: 'Ada' })),
@@ -110,6 +120,7 @@ const cases: Case[] = [
   c(400, 'invalidValue', 'PATCH path-less value that is an array', 'PATCH', ONE, patch({ op: 'add', value: [{ title: 'x' }] })),
   c(400, 'invalidValue', 'PATCH add without value', 'PATCH', ONE, patch({ op: 'add', path: 'title' })),
   c(400, 'mutability', 'PATCH replace of readOnly id', 'PATCH', ONE, patch({ op: 'replace', path: 'id', value: 'x' })),
+  c(400, 'mutability', 'PATCH path-less id that cannot be text', 'PATCH', ONE, patch({ op: 'replace', value: { id: { toString: 1 } } })),
   c(400, 'mutability', 'PATCH replace of readOnly meta.created', 'PATCH', ONE, patch({ op: 'replace', path: 'meta.created', value: '2001-01-01T00:00:00Z' })),
   c(400, 'mutability', 'PATCH add to readOnly groups', 'PATCH', ONE, patch({ op: 'add', path: 'groups', value: [{ value: 'g' }] })),
   // Preconditions, endpoints, methods.

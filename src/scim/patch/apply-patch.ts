@@ -151,7 +151,12 @@ function applyValueObject(
       // are the server's, and an unchanged `id` is harmless.
       if (lower === 'schemas' || lower === 'meta') continue;
       if (lower === 'id') {
-        if (inner === undefined || inner === null || String(inner) === String(draft.id)) continue;
+        // Compared as text only when it is text (or a number): String() of a JSON object calls
+        // the object's own toString, which the body may have set to a non-function.
+        const echoed =
+          (typeof inner === 'string' || typeof inner === 'number') &&
+          String(inner) === String(draft.id);
+        if (inner === undefined || inner === null || echoed) continue;
         return fail(mutability("attribute 'id' is readOnly and cannot be modified"));
       }
     }
