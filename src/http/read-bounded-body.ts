@@ -35,15 +35,90 @@ export const CLIENT_CLOSED_REQUEST = 499;
 
 const decoder = new TextDecoder();
 
+/** The Node request a body arrives on under @hono/node-server (`c.env.incoming`). */
+interface IncomingBody {
+  readonly readableEnded: boolean;
+  readonly destroyed: boolean;
+  readonly errored?: unknown;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'end' | 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
+  pause(): unknown;
+}
+
+function incomingOf(env: unknown): IncomingBody | undefined {
+  const incoming = (env as { incoming?: unknown } | undefined)?.incoming;
+  return incoming !== null &&
+    typeof incoming === 'object' &&
+    typeof (incoming as { on?: unknown }).on === 'function'
+    ? (incoming as IncomingBody)
+    : undefined;
+}
+
+/**
+ * The body straight from the Node request, chunk by chunk: the same bounds as the stream below,
+ * without turning the request into a WHATWG stream first, which cost more than the rest of a
+ * SCIM PATCH (measured: about 100 µs of CPU per request).
+ */
+function readIncoming(incoming: IncomingBody, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const done = () => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onAbort);
+      incoming.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        // Stop reading: the rest stays in the socket, drained or dropped after the 413.
+        done();
+        incoming.pause();
+        reject(new BodyReadError('too-large', maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)));
+    };
+    const onAbort = () => {
+      done();
+      reject(new BodyReadError('aborted', maxBytes));
+    };
+    const onClose = () => {
+      if (incoming.readableEnded) onEnd();
+      else onAbort();
+    };
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onAbort);
+    incoming.on('close', onClose);
+    if (incoming.readableEnded) onEnd();
+    else if (incoming.errored || incoming.destroyed) onAbort();
+  });
+}
+
 /**
  * The body as UTF-8 text (invalid sequences become U+FFFD, as `Request.text()` does). Throws
  * BodyReadError('too-large') once more than `maxBytes` arrived, or at once when Content-Length
  * says so, and BodyReadError('aborted') when the stream fails: the only way a request body
  * stream fails is the client closing the connection before its end.
  */
-export async function readBoundedText(request: Request, maxBytes: number): Promise<string> {
+export async function readBoundedText(
+  request: Request,
+  maxBytes: number,
+  /** Hono's `c.env`: the Node request, when there is one, is read directly. */
+  env?: unknown,
+): Promise<string> {
   const declared = Number(request.headers.get('content-length'));
   if (declared > maxBytes) throw new BodyReadError('too-large', maxBytes);
+  const incoming = incomingOf(env);
+  if (incoming !== undefined) return readIncoming(incoming, maxBytes);
   const stream = request.body;
   if (!stream) return '';
   const reader = stream.getReader();

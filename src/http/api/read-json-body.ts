@@ -24,7 +24,7 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
   }
   let text: string;
   try {
-    text = await readBoundedText(c.req.raw, maxBytes);
+    text = await readBoundedText(c.req.raw, maxBytes, c.env);
   } catch (error) {
     if (!(error instanceof BodyReadError)) throw error;
     if (error.reason === 'aborted') {

@@ -17,7 +17,7 @@ import type { ScimEnv } from './scim-env.ts';
 export async function readJsonBody(c: Context<ScimEnv>, maxBytes: number): Promise<unknown> {
   let text: string;
   try {
-    text = await readBoundedText(c.req.raw, maxBytes);
+    text = await readBoundedText(c.req.raw, maxBytes, c.env);
   } catch (error) {
     throw error instanceof BodyReadError ? bodyReadError(error) : error;
   }
