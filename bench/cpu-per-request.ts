@@ -47,6 +47,7 @@ interface Shape {
 async function sampleIds(database: string): Promise<{ sampleIds: string[]; users: number }> {
   const store = createStore(database);
   try {
+    await store.migrate();
     const [account] = await store.accounts.list();
     if (!account) throw new Error(`no account in ${database}`);
     const users = await store.users.count(account.id);

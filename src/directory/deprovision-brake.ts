@@ -60,13 +60,25 @@ export function createDeprovisionBrake({
     return count;
   }
 
-  async function status(session: StoreSession, accountId: string): Promise<DeprovisionBrakeStatus> {
+  /**
+   * The brake's state. `decideOnly`: counts only as far as the decision needs (the brake is
+   * engaged once deactivations ≥ share × (active + deactivations), i.e. once they reach
+   * share × active / (1 − share)), so admitting a deactivation costs the same with 10 or
+   * 100,000 in the window; the count it reports is then a lower bound.
+   */
+  async function status(
+    session: StoreSession,
+    accountId: string,
+    { decideOnly = false } = {},
+  ): Promise<DeprovisionBrakeStatus> {
     const now = Date.parse(clock.now());
     const windowStart = new Date(now - policy.windowMinutes * 60_000).toISOString();
     const releasedAt = (await session.deprovisionBrake.releasedAt(accountId)) ?? null;
     // A release starts a fresh window: what was counted before it has been looked at.
     const since = releasedAt !== null && releasedAt > windowStart ? releasedAt : windowStart;
-    const deactivations = await session.deprovisionBrake.countDeactivationsSince(accountId, since);
+    const count = (atMost?: number) =>
+      session.deprovisionBrake.countDeactivationsSince(accountId, since, atMost);
+    let deactivations = await count(decideOnly ? policy.minUsers : undefined);
     if (deactivations < policy.minUsers) {
       return {
         deactivations,
@@ -79,6 +91,14 @@ export function createDeprovisionBrake({
     // Counting active users costs a scan, so it is paid only when the brake could engage. The
     // base is the account as it was when the window opened: active then plus those lost since.
     const active = await activeUsers(session, accountId, now);
+    if (decideOnly) {
+      // A share of 1 (or more) never engages; otherwise count up to the engaging number.
+      const engagesAt =
+        policy.share >= 1
+          ? undefined
+          : Math.max(policy.minUsers, Math.ceil((policy.share * active) / (1 - policy.share)));
+      if (engagesAt !== undefined) deactivations = await count(engagesAt);
+    }
     const limit = Math.max(policy.minUsers, Math.floor(policy.share * (active + deactivations)));
     return {
       deactivations,
@@ -102,7 +122,7 @@ export function createDeprovisionBrake({
       // Count and record as one step: without the lock, deactivations in flight at once (on
       // one instance's pool or on several instances) all counted the same total and all passed.
       await session.deprovisionBrake.lock(accountId);
-      const current = await status(session, accountId);
+      const current = await status(session, accountId, { decideOnly: true });
       if (current.engaged) {
         throw new DirectoryError(
           'user.deactivation_held',

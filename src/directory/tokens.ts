@@ -55,11 +55,23 @@ export interface Authenticated {
 interface CacheEntry {
   readonly token: AccessToken;
   readonly fetchedAt: number;
-  touchedAt: number;
 }
 
 export function createTokens({ store, clock }: { store: Store; clock: Clock }) {
   const cache = new Map<string, CacheEntry>();
+  /** Lookups in flight, by hash: a burst of requests with one token asks the store once. */
+  const fetching = new Map<string, Promise<AccessToken | undefined>>();
+  /** When each token's last-used time was last written, by token id. */
+  const touched = new Map<string, number>();
+
+  function lookup(hash: string): Promise<AccessToken | undefined> {
+    let pending = fetching.get(hash);
+    if (pending === undefined) {
+      pending = store.tokens.findByHash(hash).finally(() => fetching.delete(hash));
+      fetching.set(hash, pending);
+    }
+    return pending;
+  }
 
   function isUsable(token: AccessToken, now: string): boolean {
     return token.revokedAt === null && (token.expiresAt === null || token.expiresAt > now);
@@ -83,22 +95,24 @@ export function createTokens({ store, clock }: { store: Store; clock: Clock }) {
       const nowMs = Date.now();
       let entry = cache.get(hash);
       if (!entry || nowMs - entry.fetchedAt > TOKEN_CACHE_MS) {
-        const token = await store.tokens.findByHash(hash);
+        const token = await lookup(hash);
         if (!token) {
           cache.delete(hash);
           return undefined;
         }
         if (cache.size >= CACHE_LIMIT) cache.clear();
-        entry = { token, fetchedAt: nowMs, touchedAt: entry?.touchedAt ?? 0 };
+        entry = { token, fetchedAt: nowMs };
         cache.set(hash, entry);
       }
       // The lookup was by hash; compare again in constant time so equality never short-circuits.
       if (!sameHash(entry.token.hash, hash)) return undefined;
       const now = clock.now();
       if (!isUsable(entry.token, now)) return undefined;
-      if (nowMs - entry.touchedAt > TOUCH_INTERVAL_MS) {
-        entry.touchedAt = nowMs;
-        await store.tokens.touch(entry.token.id, now);
+      const { id } = entry.token;
+      if (nowMs - (touched.get(id) ?? 0) > TOUCH_INTERVAL_MS) {
+        if (touched.size >= CACHE_LIMIT) touched.clear();
+        touched.set(id, nowMs);
+        await store.tokens.touch(id, now);
       }
       return { accountId: entry.token.accountId, tokenId: entry.token.id };
     },

@@ -550,7 +550,7 @@ export function createUsers({
         try {
           const written = await store.transaction(async (session) => {
             await assertDomainsVerified(session, accountId, draft, current);
-            const done = await session.users.update(next, current.version);
+            const done = await session.users.update(next, current.version, current);
             // After the write, in its transaction: a held deactivation rolls it back.
             if (done && current.active && !next.active) await brake.admit(session, accountId, id);
             return done;
@@ -594,7 +594,7 @@ export function createUsers({
         let written = false;
         try {
           written = await store.transaction(async (session) => {
-            const writeUser = () => session.users.update(next, current.version);
+            const writeUser = () => session.users.update(next, current.version, current);
             const done = await (leaveGroups
               ? leaveGroups(session, accountId, id, writeUser)
               : writeUser());

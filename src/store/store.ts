@@ -57,8 +57,12 @@ export interface UserStore {
     accountId: string,
     identity: { readonly userName?: string | undefined; readonly email?: string | undefined },
   ): Promise<User[]>;
-  /** Compare-and-set on version; the stored row takes `user` as given (including its version). */
-  update(user: User, expectedVersion: number): Promise<boolean>;
+  /**
+   * Compare-and-set on version; the stored row takes `user` as given (including its version).
+   * With `previous` (the user as read at `expectedVersion`), only what differs is written: a
+   * deactivation touches three columns and no element rows.
+   */
+  update(user: User, expectedVersion: number, previous?: User): Promise<boolean>;
   /**
    * Gives the user `permissionSetId` unless they already have it, bumping version and
    * updatedAt; returns whether it changed anything. A single-column write, so group membership
@@ -390,7 +394,7 @@ export interface DeprovisionBrakeStore {
     readonly at: string;
   }): Promise<void>;
   /** Deactivations of the account recorded strictly after `since` (an ISO timestamp). */
-  countDeactivationsSince(accountId: string, since: string): Promise<number>;
+  countDeactivationsSince(accountId: string, since: string, atMost?: number): Promise<number>;
   /** When an admin last released the account's brake, if ever. */
   releasedAt(accountId: string): Promise<string | undefined>;
   release(accountId: string, at: string): Promise<void>;

@@ -128,6 +128,49 @@ export function usersContract(store: () => Store): void {
       ).toBe(false);
     });
 
+    it('writes only what differs from the previous version, elements included', async () => {
+      const accountId = await newAccount();
+      const user = makeUser(accountId, {
+        multiValued: { emails: [{ value: 'keep@x.com', type: 'work' }] },
+      });
+      await store().users.insert(user);
+      const byEmail = async (value: string) =>
+        (
+          await store().users.query({
+            accountId,
+            condition: {
+              kind: 'some',
+              attribute: 'emails',
+              condition: {
+                kind: 'compare',
+                field: { kind: 'element', path: ['value'] },
+                op: 'eq',
+                value,
+                caseExact: false,
+              },
+            },
+            page: { kind: 'index', offset: 0, limit: 10 },
+          })
+        ).users.map((u) => u.id);
+      // A deactivation: the elements are not rewritten, and still found.
+      const deactivated: User = { ...user, active: false, version: 2, updatedAt: 'later' };
+      expect(await store().users.update(deactivated, 1, user)).toBe(true);
+      expect(await store().users.findById(accountId, user.id)).toEqual(deactivated);
+      expect(await byEmail('keep@x.com')).toEqual([user.id]);
+      // New elements replace the old ones.
+      const moved: User = {
+        ...deactivated,
+        version: 3,
+        multiValued: { emails: [{ value: 'new@x.com', type: 'work' }] },
+      };
+      expect(await store().users.update(moved, 2, deactivated)).toBe(true);
+      expect(await store().users.findById(accountId, user.id)).toEqual(moved);
+      expect(await byEmail('keep@x.com')).toEqual([]);
+      expect(await byEmail('new@x.com')).toEqual([user.id]);
+      // Compare-and-set still holds.
+      expect(await store().users.update({ ...moved, version: 4 }, 2, deactivated)).toBe(false);
+    });
+
     it('rejects an update that takes another user’s email', async () => {
       const accountId = await newAccount();
       const a = makeUser(accountId, { email: 'a@x.com' });

@@ -24,7 +24,23 @@ export function deprovisionBrakeStore({ db, quirks }: SqlContext): DeprovisionBr
         .values({ id, account_id: accountId, user_id: userId, at })
         .execute();
     },
-    async countDeactivationsSince(accountId, since) {
+    async countDeactivationsSince(accountId, since, atMost) {
+      if (atMost !== undefined) {
+        // Counting stops at `atMost` rows: enough to know whether a limit is reached, at a
+        // cost that does not grow with every deactivation of the window.
+        const capped = db
+          .selectFrom('deactivations')
+          .select('id')
+          .where('account_id', '=', accountId)
+          .where('at', '>', since)
+          .limit(Math.max(0, Math.floor(atMost)))
+          .as('capped');
+        const row = await db
+          .selectFrom(capped)
+          .select((eb) => eb.fn.countAll().as('total'))
+          .executeTakeFirst();
+        return quirks.readInt(row?.total ?? 0);
+      }
       const row = await db
         .selectFrom('deactivations')
         .select((eb) => eb.fn.countAll().as('total'))

@@ -122,12 +122,17 @@ export function userStore(ctx: SqlContext): UserStore {
       return loadUsers(rows, quirks);
     },
 
-    update: (user, expectedVersion) =>
+    update: (user, expectedVersion, previous) =>
       mapConflicts(() =>
         withTransaction(ctx, async (trx) => {
           const { id, account_id, ...changes } = userRow(user, quirks);
+          const before = previous === undefined ? undefined : userRow(previous, quirks);
+          const columns = Object.entries(changes).filter(
+            ([column, value]) =>
+              before === undefined || before[column as keyof typeof before] !== value,
+          );
           const assignments = sql.join(
-            Object.entries(changes).map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
+            columns.map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
           );
           const result = await trx.db.executeQuery(
             compile(
@@ -136,6 +141,8 @@ export function userStore(ctx: SqlContext): UserStore {
             ),
           );
           if (Number(result.numAffectedRows ?? 0) === 0) return false;
+          // The element rows follow the multi-valued attributes; unchanged, they stay.
+          if (before !== undefined && before.multi_valued === changes.multi_valued) return true;
           await run(sql`delete from user_values where user_id = ${id}`, trx.db);
           await bulkInserter(trx.db, quirks.dialect)(
             'user_values',
