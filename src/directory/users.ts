@@ -92,11 +92,41 @@ function canonicalJson(value: unknown): string {
   );
 }
 
-/** Equal but for the bookkeeping every write changes. */
+/** The fields compared by value; `profile` and `multiValued` are compared as canonical JSON. */
+const SCALAR_FIELDS = [
+  'id',
+  'accountId',
+  'userName',
+  'externalId',
+  'email',
+  'displayName',
+  'givenName',
+  'familyName',
+  'active',
+  'superAdmin',
+  'permissionSetId',
+  'managedBy',
+  'deprovisionedAt',
+  'createdAt',
+] as const satisfies readonly (keyof User)[];
+
+/** A field added to User but not to SCALAR_FIELDS (nor compared as JSON) fails to compile. */
+type Uncompared = Exclude<
+  keyof User,
+  (typeof SCALAR_FIELDS)[number] | 'profile' | 'multiValued' | 'updatedAt' | 'version'
+>;
+const everyFieldCompared: [Uncompared] extends [never] ? true : never = true;
+void everyFieldCompared;
+
+/**
+ * Equal but for the bookkeeping every write changes (`updatedAt`, `version`). The scalars first:
+ * a deactivation differs in `active` and is known changed before any JSON is built.
+ */
 function sameContent(a: User, b: User): boolean {
+  for (const field of SCALAR_FIELDS) if (a[field] !== b[field]) return false;
   return (
-    canonicalJson({ ...a, updatedAt: '', version: 0 }) ===
-    canonicalJson({ ...b, updatedAt: '', version: 0 })
+    canonicalJson(a.profile) === canonicalJson(b.profile) &&
+    canonicalJson(a.multiValued) === canonicalJson(b.multiValued)
   );
 }
 
