@@ -59,8 +59,9 @@ export function createSqliteStore({
 }: SqliteStoreOptions): Store {
   if (filename !== ':memory:' && filename !== '') mkdirSync(dirname(filename), { recursive: true });
   const database = new SqliteDatabase(filename);
-  // 64 MB page cache (default 2 MB): bulk loads and large listings touch many index pages.
-  configureSqliteConnection(database, { cacheKib: 65_536 });
+  // 32 MB page cache (default 2 MB): bulk loads and index paths touch many pages. It was 64 MB
+  // while the first page of a listing counted the account's index; user_counts ended that.
+  configureSqliteConnection(database, { cacheKib: 32_768 });
   // Bound the work of `pragma optimize` (run here and after bulk loads) on large tables.
   database.pragma('analysis_limit = 1000');
   database.pragma('optimize = 0x10002');
