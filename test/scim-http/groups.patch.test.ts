@@ -20,6 +20,36 @@ describe.each(STORE_KINDS)('group PATCH (%s)', (kind) => {
   const patch = (groupId: string, ...operations: unknown[]) =>
     getApp().request('PATCH', `${SCIM}/Groups/${groupId}`, { body: patchOp(...operations) });
 
+  it('bounds one PATCH: at most 1,000 operations and 10 member filters that read every member', async () => {
+    const app = getApp();
+    const [a] = (await createUsers(app, 'bound', 1)) as [string];
+    const group = await createGroup(app, unique('Bounded'), [a]);
+    // Found by fuzzing: 2,000 filtered removals held the group (and its lock) for 21 s.
+    const scanning = Array.from({ length: 11 }, (_, i) => ({
+      op: 'remove',
+      path: `members[display co "x${i}"]`,
+    }));
+    const tooManyScans = await patch(group.id, ...scanning);
+    expect(tooManyScans.status, tooManyScans.text).toBe(400);
+    expect(tooManyScans.body.detail).toMatch(/at most 10 member filters/);
+    const many = Array.from({ length: 1001 }, () => ({
+      op: 'replace',
+      path: 'displayName',
+      value: group.displayName,
+    }));
+    const tooMany = await patch(group.id, ...many);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.detail).toMatch(/at most 1000 operations/);
+    // Ten filters, and value eq by the hundred, are fine.
+    expect((await patch(group.id, ...scanning.slice(0, 10))).status).toBe(204);
+    const named = Array.from({ length: 200 }, (_, i) => ({
+      op: 'remove',
+      path: `members[value eq "no-such-${i}"]`,
+    }));
+    expect((await patch(group.id, ...named)).status).toBe(204);
+    expect(await memberIds(app, group.id)).toEqual([a]);
+  });
+
   it('#61 Add members with one value, with value+display, and several in one PATCH → 204', async () => {
     const app = getApp();
     const [a, b, c, d] = (await createUsers(app, 'add', 4)) as [string, string, string, string];

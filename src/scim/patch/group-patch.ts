@@ -32,6 +32,9 @@ import { parsePath } from './path.ts';
 const membersAttribute = findAttribute(groupSchema.attributes, 'members');
 if (!membersAttribute) throw new Error('the Group schema has no members attribute');
 
+/** Member filters evaluated over every member (not `value eq`), per PATCH. */
+const MAX_MEMBER_SCANS = 10;
+
 /** `value eq "a"`, or several joined by `or`: the ids named, else undefined. */
 function namedIds(filter: Filter): string[] | undefined {
   if (filter.kind === 'or') {
@@ -190,6 +193,15 @@ export function planGroupPatch(
   }
   if (typeof patched.displayName !== 'string') {
     return fail(invalidValue("attribute 'displayName' is required"));
+  }
+  // Each filter other than `value eq` reads every member of the group once.
+  const scans = membership.filter((step) => step.kind === 'removeMatching').length;
+  if (scans > MAX_MEMBER_SCANS) {
+    return fail(
+      invalidValue(
+        `a PATCH may hold at most ${MAX_MEMBER_SCANS} member filters other than 'value eq' (each reads every member), got ${scans}; name the members by value instead`,
+      ),
+    );
   }
   return ok({
     draft: {

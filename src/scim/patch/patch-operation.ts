@@ -3,11 +3,17 @@
  * values match case-insensitively: Entra sends `Add`/`Replace`/`Remove` and Microsoft's own
  * guidance is "don't require a case-sensitive match on structural elements".
  */
-import { fail, invalidSyntax, ok, type Result } from '../errors.ts';
+import { fail, invalidSyntax, invalidValue, ok, type Result } from '../errors.ts';
 import { isPlainObject } from '../resources/deep-equal.ts';
 import { lowerKeyMap } from '../resources/normalize-value.ts';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+/**
+ * Operations one PATCH may carry. IdPs send a handful (Entra batches member changes as values
+ * of one operation); thousands in one request would hold the resource's lock for seconds.
+ */
+export const MAX_OPERATIONS = 1000;
 
 export type PatchOpName = 'add' | 'replace' | 'remove';
 
@@ -44,6 +50,13 @@ export function parsePatchBody(body: unknown): Result<readonly PatchOperation[]>
     return fail(invalidSyntax("the PATCH body's 'Operations' must be an array"));
   }
 
+  if (operations.length > MAX_OPERATIONS) {
+    return fail(
+      invalidValue(
+        `a PATCH may carry at most ${MAX_OPERATIONS} operations, got ${operations.length}; send several PATCH requests`,
+      ),
+    );
+  }
   const parsed: PatchOperation[] = [];
   for (const [index, raw] of operations.entries()) {
     const operation = parseOperation(raw, index);
