@@ -27,18 +27,35 @@ function serialise(body: unknown): string | null {
  * only the counters of a listing (a log of every page of every import would dwarf the
  * directory, and a read changes nothing worth replaying).
  */
-function responseForLog(body: unknown, status: number, method: string): unknown {
-  if (status >= 400 || (method !== 'GET' && method !== 'HEAD')) return body;
-  if (body && typeof body === 'object' && 'Resources' in body) {
-    const { Resources, ...counters } = body as { Resources: unknown[] };
-    return { ...counters, Resources: `(${Resources.length} resources not logged)` };
-  }
-  return undefined;
+function isListing(body: unknown): body is ListingCounters {
+  return body !== null && typeof body === 'object' && 'Resources' in body;
+}
+
+interface ListingCounters {
+  readonly Resources: readonly unknown[];
+  readonly totalResults?: unknown;
+  readonly startIndex?: unknown;
+  readonly itemsPerPage?: unknown;
+  readonly nextCursor?: unknown;
+}
+
+/** A listing's counters as JSON, written directly: every lookup logs one. */
+function listingText(body: ListingCounters): string {
+  const { totalResults, startIndex, itemsPerPage, nextCursor } = body;
+  const counters = [
+    `"totalResults":${JSON.stringify(totalResults ?? null)}`,
+    ...(startIndex === undefined ? [] : [`"startIndex":${JSON.stringify(startIndex)}`]),
+    `"itemsPerPage":${JSON.stringify(itemsPerPage ?? null)}`,
+    ...(nextCursor === undefined ? [] : [`"nextCursor":${JSON.stringify(nextCursor)}`]),
+  ];
+  return `{${counters.join(',')},"Resources":"(${body.Resources.length} resources not logged)"}`;
 }
 
 /**
- * The logged response. When it is logged whole, the text already sent is reused: Roster's
- * responses carry no secrets (`password` is write-only), so there is nothing to redact.
+ * What of a response the log keeps: everything for writes and failures, reusing the text
+ * already sent (Roster's responses carry no secrets: `password` is write-only); for successful
+ * reads only the counters of a listing (a log of every page of every import would dwarf the
+ * directory, and a read changes nothing worth replaying).
  */
 function responseText(
   sent: string | undefined,
@@ -46,10 +63,11 @@ function responseText(
   status: number,
   method: string,
 ): string | null {
-  const logged = responseForLog(body, status, method);
-  if (logged === undefined) return null;
-  if (logged === body && sent !== undefined) return truncate(sent);
-  return serialise(logged);
+  if (status >= 400 || (method !== 'GET' && method !== 'HEAD')) {
+    if (sent !== undefined) return truncate(sent);
+    return body === undefined ? null : serialise(body);
+  }
+  return isListing(body) ? listingText(body) : null;
 }
 
 /** Path and query of a request URL, without parsing the whole URL again. */
