@@ -64,9 +64,15 @@ export function applyPatch(
   );
   if (!required.ok) return required;
 
-  const before = normalizeResource(resourceType, resource, { keepReadOnly: true });
-  const changed = !deepEqual(before.ok ? before.value : resource, patched.value);
-  return ok({ resource: patched.value, changed });
+  const result = patched.value;
+  return ok({
+    resource: result,
+    // Asked for by few callers (the store compares what it writes anyway): computed on demand.
+    get changed() {
+      const before = normalizeResource(resourceType, resource, { keepReadOnly: true });
+      return !deepEqual(before.ok ? before.value : resource, result);
+    },
+  });
 }
 
 function applyOperation(

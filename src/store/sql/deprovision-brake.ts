@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { DeprovisionBrakeStore } from '../store.ts';
 import type { SqlContext } from './context.ts';
+import { compile, type SqlFragment, sql } from './sql-fragment.ts';
 
 /**
  * The advisory lock class of the brake. The two-key form (class, key) keeps these locks apart
@@ -8,61 +8,48 @@ import type { SqlContext } from './context.ts';
  */
 const BRAKE_LOCK_CLASS = 0x62726b; // "brk"
 
+/**
+ * Every deactivation an IdP makes runs these in its transaction, so they are written as SQL
+ * text (sql-fragment.ts), not built through Kysely's query tree on each call.
+ */
 export function deprovisionBrakeStore({ db, quirks }: SqlContext): DeprovisionBrakeStore {
+  const run = async <R>(fragment: SqlFragment) =>
+    (await db.executeQuery<R>(compile(fragment, quirks.dialect))).rows;
   return {
     async lock(accountId) {
       if (quirks.dialect !== 'postgres' || !db.isTransaction) return;
       // Released by COMMIT or ROLLBACK, after which the next holder's count (a new snapshot
       // under READ COMMITTED) sees this transaction's deactivation.
-      await sql`select pg_advisory_xact_lock(${sql.lit(BRAKE_LOCK_CLASS)}, hashtext(${accountId}))`.execute(
-        db,
+      await run(
+        sql`select pg_advisory_xact_lock(${sql.raw(String(BRAKE_LOCK_CLASS))}, hashtext(${accountId}))`,
       );
     },
     async recordDeactivation({ id, accountId, userId, at }) {
-      await db
-        .insertInto('deactivations')
-        .values({ id, account_id: accountId, user_id: userId, at })
-        .execute();
+      await run(
+        sql`insert into deactivations (id, account_id, user_id, at) values (${id}, ${accountId}, ${userId}, ${at})`,
+      );
     },
     async countDeactivationsSince(accountId, since, atMost) {
-      if (atMost !== undefined) {
-        // Counting stops at `atMost` rows: enough to know whether a limit is reached, at a
-        // cost that does not grow with every deactivation of the window.
-        const capped = db
-          .selectFrom('deactivations')
-          .select('id')
-          .where('account_id', '=', accountId)
-          .where('at', '>', since)
-          .limit(Math.max(0, Math.floor(atMost)))
-          .as('capped');
-        const row = await db
-          .selectFrom(capped)
-          .select((eb) => eb.fn.countAll().as('total'))
-          .executeTakeFirst();
-        return quirks.readInt(row?.total ?? 0);
-      }
-      const row = await db
-        .selectFrom('deactivations')
-        .select((eb) => eb.fn.countAll().as('total'))
-        .where('account_id', '=', accountId)
-        .where('at', '>', since)
-        .executeTakeFirst();
+      // With `atMost`, counting stops there: enough to know whether a limit is reached, at a
+      // cost that does not grow with every deactivation of the window.
+      const [row] = await run<{ total: unknown }>(
+        atMost === undefined
+          ? sql`select count(*) as total from deactivations where account_id = ${accountId} and at > ${since}`
+          : sql`select count(*) as total from (select 1 from deactivations where account_id = ${accountId} and at > ${since} limit ${Math.max(0, Math.floor(atMost))}) as capped`,
+      );
       return quirks.readInt(row?.total ?? 0);
     },
     async releasedAt(accountId) {
-      const row = await db
-        .selectFrom('deprovision_brakes')
-        .select('released_at')
-        .where('account_id', '=', accountId)
-        .executeTakeFirst();
+      const [row] = await run<{ released_at: string }>(
+        sql`select released_at from deprovision_brakes where account_id = ${accountId}`,
+      );
       return row?.released_at;
     },
     async release(accountId, at) {
-      await db
-        .insertInto('deprovision_brakes')
-        .values({ account_id: accountId, released_at: at })
-        .onConflict((conflict) => conflict.column('account_id').doUpdateSet({ released_at: at }))
-        .execute();
+      await run(
+        sql`insert into deprovision_brakes (account_id, released_at) values (${accountId}, ${at})
+            on conflict (account_id) do update set released_at = excluded.released_at`,
+      );
     },
   };
 }
