@@ -34,6 +34,8 @@ export interface ScimRouterOptions {
   /** Proxies whose X-Forwarded-For names the client (ROSTER_TRUSTED_PROXIES). */
   readonly trustedProxies: ReadonlySet<string>;
   readonly cursorTimeoutSeconds: number;
+  /** ROSTER_SCIM_SPC_PAGINATION: RFC 9865's `pagination` in /ServiceProviderConfig. */
+  readonly advertisePagination?: boolean | undefined;
   readonly onInternalError: (error: unknown) => void;
 }
 
@@ -55,7 +57,7 @@ export function scimRouter(options: ScimRouterOptions) {
   const { directory } = options;
   const scim = new Hono<ScimEnv>();
   const limiter = createRateLimiter(options.rateLimitPerSecond);
-  const authenticate = bearerAuth(directory.tokens);
+  const authenticate = bearerAuth(directory.tokens, (id) => directory.accounts.isSandbox(id));
   const { authThrottle } = options;
 
   /** Charges the account `cost` requests, or throws 429 with Retry-After. */

@@ -14,6 +14,7 @@ import { eventGroupsMigration } from './0007-event-groups.ts';
 import { shortSecretPrefixesMigration } from './0008-short-secret-prefixes.ts';
 import { domainClaimsMigration } from './0009-domain-claims.ts';
 import { provisioningLogMigration } from './0010-provisioning-log.ts';
+import { accountSandboxMigration } from './0011-account-sandbox.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -29,6 +30,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0008-short-secret-prefixes': shortSecretPrefixesMigration,
         '0009-domain-claims': domainClaimsMigration(dialect),
         '0010-provisioning-log': provisioningLogMigration(dialect),
+        '0011-account-sandbox': accountSandboxMigration(dialect),
       };
     },
   };
