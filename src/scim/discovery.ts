@@ -11,14 +11,33 @@ const SPC_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'
 const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
 const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
 
-export function serviceProviderConfig(
-  baseUrl: string,
-  cursorTimeoutSeconds: number,
-  bulk: { readonly maxOperations: number; readonly maxPayloadSize: number },
-) {
+const DOCUMENTATION = 'https://github.com/roster-directory/roster#readme';
+/** Where a sandbox account's rules are explained: what an IdP admin reading discovery sees. */
+const SANDBOX_DOCUMENTATION =
+  'https://github.com/roster-directory/roster/blob/main/docs/idp-compatibility.md#sandbox-accounts';
+
+export interface ServiceProviderOptions {
+  readonly cursorTimeoutSeconds: number;
+  readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number };
+  /**
+   * The account the request's token selects is a sandbox (no token: unknown, so no). Discovery
+   * then says so, where a person setting up an IdP or running a test suite reads.
+   */
+  readonly sandbox?: boolean | undefined;
+  /**
+   * RFC 9865's `pagination` object. Some clients refuse attributes RFC 7643 does not define here
+   * (docs/idp-compatibility.md); ROSTER_SCIM_SPC_PAGINATION=off leaves it out.
+   */
+  readonly advertisePagination?: boolean | undefined;
+}
+
+export function serviceProviderConfig(baseUrl: string, options: ServiceProviderOptions) {
+  const { cursorTimeoutSeconds, bulk, sandbox = false, advertisePagination = true } = options;
+  const token =
+    'The static bearer token issued when the SCIM app is installed; it selects the account.';
   return {
     schemas: [SPC_SCHEMA],
-    documentationUri: 'https://github.com/roster-directory/roster#readme',
+    documentationUri: sandbox ? SANDBOX_DOCUMENTATION : DOCUMENTATION,
     patch: { supported: true },
     // RFC 7644 §3.7.4: past these a Bulk request is refused with 413 tooLarge.
     bulk: { supported: true, ...bulk },
@@ -27,20 +46,27 @@ export function serviceProviderConfig(
     sort: { supported: true },
     etag: { supported: true },
     // RFC 9865 §4: both methods; index stays the default because Okta and Entra page by index.
-    pagination: {
-      cursor: true,
-      index: true,
-      defaultPaginationMethod: 'index',
-      defaultPageSize: DEFAULT_PAGE_SIZE,
-      maxPageSize: MAX_PAGE_SIZE,
-      cursorTimeout: cursorTimeoutSeconds,
-    },
+    ...(advertisePagination
+      ? {
+          pagination: {
+            cursor: true,
+            index: true,
+            defaultPaginationMethod: 'index',
+            defaultPageSize: DEFAULT_PAGE_SIZE,
+            maxPageSize: MAX_PAGE_SIZE,
+            cursorTimeout: cursorTimeoutSeconds,
+          },
+        }
+      : {}),
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',
         name: 'OAuth Bearer Token',
-        description:
-          'The static bearer token issued when the SCIM app is installed; it selects the account.',
+        // RFC 7643 §5 gives the service provider no free text but this description.
+        description: sandbox
+          ? `${token} This account is a SANDBOX: users in any email domain are accepted, ` +
+            'verified or not, to try an IdP or a test suite; it is not for production.'
+          : token,
         primary: true,
       },
     ],

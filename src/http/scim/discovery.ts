@@ -16,10 +16,12 @@ export function discoveryRoutes({
   cursorTimeoutSeconds,
   bulkMaxOperations,
   bulkMaxPayloadBytes,
+  advertisePagination,
 }: {
   cursorTimeoutSeconds: number;
   bulkMaxOperations: number;
   bulkMaxPayloadBytes: number;
+  advertisePagination?: boolean | undefined;
 }) {
   const app = new Hono<ScimEnv>();
 
@@ -31,9 +33,11 @@ export function discoveryRoutes({
     }
     return scimJson(
       c,
-      serviceProviderConfig(c.get('baseUrl'), cursorTimeoutSeconds, {
-        maxOperations: bulkMaxOperations,
-        maxPayloadSize: bulkMaxPayloadBytes,
+      serviceProviderConfig(c.get('baseUrl'), {
+        cursorTimeoutSeconds,
+        bulk: { maxOperations: bulkMaxOperations, maxPayloadSize: bulkMaxPayloadBytes },
+        sandbox: c.get('sandbox'),
+        advertisePagination,
       }),
     );
   });
