@@ -5,6 +5,7 @@
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './list-query.ts';
 import type { AttributeDefinition, SchemaDefinition } from './schemas/attribute.ts';
 import { type ResourceTypeDefinition, resourceTypes, schemasOf } from './schemas/resource-types.ts';
+import { USER_SCHEMA } from './schemas/user.ts';
 
 export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const SPC_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
@@ -93,6 +94,35 @@ export function resourceTypeDocument(resourceType: ResourceTypeDefinition, baseU
   };
 }
 
+/**
+ * `roles` as an account's requests find it. With role sync on, a role names the permission set
+ * and reads show it (readWrite). With it off, roles are accepted and ignored (PRODUCT.md item 3)
+ * and never returned: writeOnly, returned never (RFC 7643 §7). Discovery without a token names no
+ * account: it describes a new app's default (role sync off) and says how to read one's own.
+ */
+function rolesAsServed(
+  attribute: AttributeDefinition,
+  roleSync: boolean | undefined,
+): AttributeDefinition {
+  if (roleSync === true) return attribute;
+  const ignored = (a: AttributeDefinition): AttributeDefinition => ({
+    ...a,
+    mutability: 'writeOnly',
+    returned: 'never',
+    ...(a.subAttributes ? { subAttributes: a.subAttributes.map(ignored) } : {}),
+  });
+  return {
+    ...ignored(attribute),
+    description:
+      'Accepted and ignored: role sync is off (the SCIM app\u2019s roleSyncEnabled), so roles ' +
+      'change no permission set and are never returned.' +
+      (roleSync === undefined
+        ? ' With role sync on they are readWrite and returned (the user\u2019s permission set ' +
+          'as their one primary role); read /Schemas with the account\u2019s token for its own.'
+        : ''),
+  };
+}
+
 function attributeDocument(attribute: AttributeDefinition): Record<string, unknown> {
   // RFC 7643 §7: every characteristic present, camelCase values, no nulls (Entra's discovery).
   return {
@@ -117,13 +147,24 @@ function attributeDocument(attribute: AttributeDefinition): Record<string, unkno
   };
 }
 
-export function schemaDocument(schema: SchemaDefinition, baseUrl: string) {
+/**
+ * A schema as served. `roleSync` is the requesting account's (undefined without a token): it
+ * decides how `roles` behaves for that account (`rolesAsServed`).
+ */
+export function schemaDocument(
+  schema: SchemaDefinition,
+  baseUrl: string,
+  { roleSync }: { readonly roleSync?: boolean | undefined } = {},
+) {
+  const attributes = schema.attributes.map((a) =>
+    schema.id === USER_SCHEMA && a.name === 'roles' ? rolesAsServed(a, roleSync) : a,
+  );
   return {
     schemas: [SCHEMA_SCHEMA],
     id: schema.id,
     name: schema.name,
     description: schema.description,
-    attributes: schema.attributes.map(attributeDocument),
+    attributes: attributes.map(attributeDocument),
     meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${schema.id}` },
   };
 }

@@ -17,6 +17,7 @@ import { discoveryRoutes } from './discovery.ts';
 import { isContention, renderScimError, toScimError } from './error-response.ts';
 import { groupsRoutes } from './groups.ts';
 import { provisioningRecorder } from './provisioning-recorder.ts';
+import { rootSearchRoutes } from './root-search.ts';
 import type { ScimEnv } from './scim-env.ts';
 import { usersRoutes } from './users.ts';
 
@@ -110,8 +111,11 @@ export function scimRouter(options: ScimRouterOptions) {
   });
 
   scim.route('/', discoveryRoutes(options));
-  scim.route('/Users', usersRoutes(options));
-  scim.route('/Groups', groupsRoutes(options));
+  const users = usersRoutes(options);
+  const groups = groupsRoutes(options);
+  scim.route('/', rootSearchRoutes({ ...options, types: [users.search, groups.search] }));
+  scim.route('/Users', users);
+  scim.route('/Groups', groups);
   scim.route('/Bulk', bulkRoutes({ ...options, charge }));
 
   // Registered last, so it answers only what no route above did (and is still logged).
