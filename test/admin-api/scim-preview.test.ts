@@ -70,6 +70,8 @@ for (const kind of STORE_KINDS) {
       expect(items[0].permissionSetBefore).toMatch(/^Support/);
       expect(items[1]).toMatchObject({ outcome: 'create', permissionSet: 'Minimal' });
       expect(items[1].warning).toContain('exact');
+      // Said of what would happen, as of what happened: the present tense.
+      expect(items[1].warning).toContain('so the user gets the minimal permission set');
       // Already provisioned under this userName: an IdP finds Carol and updates her.
       expect(items[2]).toMatchObject({
         outcome: 'match',

@@ -69,7 +69,9 @@ describe('bin/roster.js', { timeout: 180_000 }, () => {
     utimesSync(join(scratch, 'dist/cli/main.js'), now, now);
   });
 
-  it('serves from dist/: the provisioning log thread loads its compiled sibling', async () => {
+  it('serves from dist/ alone: the provisioning log thread loads its compiled sibling', async () => {
+    // Without src/ only the build can run: what follows proves it is the build that runs.
+    rmSync(join(scratch, 'src'));
     const data = join(scratch, 'data');
     const server = spawn(
       process.execPath,

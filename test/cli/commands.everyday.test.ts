@@ -167,6 +167,20 @@ describe('roster, as a new user meets it', { timeout: 120_000 }, () => {
     const log = await ok(['log']);
     expect(log).toContain(`ada@example.com (${adaId})`);
     expect(log).toContain(`Field Sales (${groupId})`);
+    // And its filters take them too.
+    const ada = (await json(['log', '--user', 'ada@example.com'])).items;
+    expect(ada.map((e: { userId: string }) => e.userId)).toEqual([adaId]);
+    const field = (await json(['log', '--group', 'Field Sales'])).items;
+    expect(field.map((e: { operation: string }) => e.operation)).toEqual(['create group']);
+
+    // Keys by name, tokens by the prefix `token list` shows.
+    await ok(['admin-keys', 'create', 'ci-pipeline']);
+    expect(await ok(['admin-keys', 'revoke', 'ci-pipeline'])).toMatch(/^Revoked the admin key /);
+    const keys = (await json(['admin-keys', 'list'])).items as {
+      name: string;
+      revokedAt: string;
+    }[];
+    expect(keys.find((k) => k.name === 'ci-pipeline')?.revokedAt).toEqual(expect.any(String));
   });
 
   it('prints every list as {"items": [...], "next": ...}', async () => {
@@ -339,12 +353,18 @@ describe('roster, as a new user meets it', { timeout: 120_000 }, () => {
     const rotated = await json(['token', 'rotate', '--overlap', '0']);
     const old = rotated.replaced[0];
     for (let i = 0; i < 3; i++) await scim('GET', '/Users', undefined, token);
+    // A token named by the prefix the list shows.
+    const spare = await json(['token', 'rotate', '--overlap', '1h']);
+    expect(await ok(['token', 'revoke', `${spare.tokenRecord.prefix}…`])).toBe(
+      `Revoked the token ${spare.tokenRecord.prefix}… (${spare.tokenRecord.id}); it no longer works.\n`,
+    );
     const table = await ok(['log', 'auth-failures']);
     expect(table.split('\n')[0]).toMatch(/^MINUTE +REASON +TOKEN +IDP +SOURCE +COUNT$/);
     // Rotated without overlap: the old token expired at once.
     expect(table).toMatch(new RegExp(`expired +${old.prefix}… +unknown +\\S+ +3`));
     const everything = await json(['log', 'auth-failures', '--everything', '--since', '1h']);
     expect(everything.items.some((f: { reason: string }) => f.reason === 'unknown')).toBe(true);
+    // The rotation that made `spare` left `rotated.token` working for an hour.
     token = rotated.token;
   });
 });

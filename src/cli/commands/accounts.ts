@@ -267,11 +267,19 @@ export function registerAccounts(program: Command): void {
       }),
     );
   keys
-    .command('revoke <keyId>')
-    .description('revoke an admin key now; asks first on a terminal')
+    .command('revoke <key>')
+    .description('revoke an admin key now, by id or name; asks first on a terminal')
     .option('-y, --yes', 'do not ask')
     .action(
-      remote(async (ctx, keyId: string, options: { yes?: boolean }) => {
+      remote(async (ctx, key: string, options: { yes?: boolean }) => {
+        const { items } = (await ctx.client().request('GET', ctx.accountPath('/admin-keys'))) as {
+          items: { id: string; name: string }[];
+        };
+        const named = items.filter((k) => k.id === key || k.name === key);
+        if (named.length > 1) {
+          throw new CliError(`several admin keys are named '${key}': name one by its id`);
+        }
+        const keyId = named[0]?.id ?? key;
         await confirmFirst(
           `Revoke the admin key ${keyId}? Whatever uses it stops working at once.`,
           options.yes,

@@ -153,9 +153,21 @@ async function rotate(
   print(`\n${SHOWN_ONCE}`);
 }
 
-async function revoke(ctx: CliContext, tokenId: string, options: { yes?: boolean }): Promise<void> {
+async function revoke(ctx: CliContext, token: string, options: { yes?: boolean }): Promise<void> {
+  // A token is named by its id, or by the prefix `token list` shows (with or without the `…`).
+  const { items } = (await ctx.client().request('GET', ctx.accountPath('/tokens'))) as {
+    items: TokenRecord[];
+  };
+  const prefix = token.replace(/…$/, '');
+  const matches = items.filter((t) => t.id === token || t.prefix === prefix);
+  if (matches.length > 1) {
+    throw new CliError(
+      `several tokens start with ${prefix}: name one by its id (roster token list)`,
+    );
+  }
+  const tokenId = matches[0]?.id ?? token;
   await confirmFirst(
-    `Revoke the token ${tokenId}? An IdP using it is refused from now on.`,
+    `Revoke the token ${matches[0] ? `${matches[0].prefix}… (${tokenId})` : tokenId}? An IdP using it is refused from now on.`,
     options.yes,
   );
   const body = await ctx
@@ -195,8 +207,8 @@ export function registerApp(program: Command): void {
     .option('--overlap <duration>', 'how long replaced tokens keep working: 24h (default), 90m, 0')
     .action(remote(rotate));
   token
-    .command('revoke <tokenId>')
-    .description('revoke a token now; asks first on a terminal')
+    .command('revoke <token>')
+    .description('revoke a token now, by id or prefix; asks first on a terminal')
     .option('-y, --yes', 'do not ask')
     .action(remote(revoke));
 }

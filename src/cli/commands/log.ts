@@ -71,6 +71,17 @@ function labeller(ctx: CliContext): Labels {
   });
 }
 
+/** A user's id from its id or email (the log keeps ids). */
+async function userIdOf(ctx: CliContext, idOrEmail: string): Promise<string> {
+  if (!idOrEmail.includes('@')) return idOrEmail;
+  const page = await ctx.client().request('GET', ctx.accountPath('/users'), {
+    query: { email: idOrEmail, limit: 1 },
+  });
+  const [user] = page.items as { id: string }[];
+  if (!user) throw new CliError(`no user with the email ${idOrEmail}`);
+  return user.id;
+}
+
 async function rows(batch: readonly Event[], labels: Labels): Promise<string[][]> {
   return Promise.all(
     batch.map(async (e) => {
@@ -101,8 +112,8 @@ async function log(ctx: CliContext, options: LogOptions): Promise<void> {
     idp: options.idp,
     operation: options.operation,
     outcome: options.outcome,
-    userId: options.user,
-    groupId: options.group,
+    userId: options.user === undefined ? undefined : await userIdOf(ctx, options.user),
+    groupId: options.group === undefined ? undefined : await names(ctx).id('groups', options.group),
     from: options.since ? sinceTime(options.since) : undefined,
   };
   if (options.follow && options.cursor !== undefined) {
@@ -225,8 +236,8 @@ export function registerLog(program: Command): void {
     .option('--idp <idp>', 'okta, entra, google, onelogin, jumpcloud, ping, unknown')
     .option('--operation <operation>', "e.g. 'create user'")
     .option('--outcome <outcome>', 'success | failure | warning')
-    .option('--user <id>', 'one user')
-    .option('--group <id>', 'one group')
+    .option('--user <user>', 'one user, by id or email')
+    .option('--group <group>', 'one SCIM group, by id or name')
     .option('--since <when>', 'ISO time, or a duration back from now (1h, 30m)')
     .option('-n, --limit <n>', 'how many recent events', '50')
     .option('--cursor <next>', "older events: where the last page ended (the JSON's next)")
