@@ -59,8 +59,29 @@ const configSchema = z
           .filter(Boolean),
       )
       .default([]),
+    /**
+     * The permissions the host app knows (comma-separated, e.g. `contacts.read,deals.write`).
+     * Set, a permission set naming any other is refused; unset, any name is accepted.
+     */
+    permissions: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      )
+      .default([]),
     /** Signs RFC 9865 cursors. Instances behind one load balancer must share it. */
     cursorSecret: z.string().min(16).optional(),
+    /**
+     * Whether /ServiceProviderConfig carries RFC 9865's `pagination` object. `off` for clients
+     * that refuse attributes RFC 7643 does not define there (docs/idp-compatibility.md).
+     */
+    scimSpcPagination: z
+      .enum(['on', 'off'])
+      .default('on')
+      .transform((value) => value === 'on'),
     /** Seconds a cursor stays valid (RFC 9865 cursorTimeout). */
     cursorTimeoutSeconds: z.coerce.number().int().min(1).default(600),
     /** Sustained SCIM requests per second per account before 429 (burst is twice this). */
@@ -110,9 +131,10 @@ const configSchema = z
     /**
      * Mass-deprovisioning brake: deactivations by IdPs are held once more than this share of an
      * account's active users (but at least `deprovisionBrakeMinUsers`) went within the window.
+     * The defaults are explained in `directory/deprovision-brake.ts` and docs/deploy.md.
      */
     deprovisionBrakeShare: z.coerce.number().gt(0).max(1).default(0.1),
-    deprovisionBrakeMinUsers: z.coerce.number().int().min(1).default(20),
+    deprovisionBrakeMinUsers: z.coerce.number().int().min(1).default(500),
     deprovisionBrakeWindowMinutes: z.coerce.number().int().min(1).default(60),
     /** Retry-After sent with a held deactivation. */
     deprovisionBrakeRetryAfterSeconds: z.coerce.number().int().min(1).default(300),
@@ -195,8 +217,10 @@ export function loadConfig(
     adminKey: env.ROSTER_ADMIN_KEY,
     publicUrl: env.ROSTER_PUBLIC_URL,
     allowedHosts: env.ROSTER_ALLOWED_HOSTS,
+    permissions: env.ROSTER_PERMISSIONS,
     cursorSecret: env.ROSTER_CURSOR_SECRET,
     cursorTimeoutSeconds: env.ROSTER_CURSOR_TIMEOUT_SECONDS,
+    scimSpcPagination: env.ROSTER_SCIM_SPC_PAGINATION,
     rateLimitPerSecond: env.ROSTER_RATE_LIMIT_PER_SECOND,
     adminRateLimitPerSecond: env.ROSTER_ADMIN_RATE_LIMIT_PER_SECOND,
     authFailureLimit: env.ROSTER_AUTH_FAILURE_LIMIT,

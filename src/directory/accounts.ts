@@ -4,7 +4,7 @@ import type { Clock } from './clock.ts';
 import { assertThat } from './errors.ts';
 import { newId } from './ids.ts';
 import type { Account, PlanTier, PricingModel } from './model.ts';
-import type { Tokens } from './tokens.ts';
+import { TOKEN_CACHE_MS, type Tokens } from './tokens.ts';
 
 export const MINIMAL_PERMISSION_SET = 'Minimal';
 export const DEMO_ACCOUNT_NAME = 'Demo';
@@ -17,6 +17,8 @@ export interface NewAccount {
   readonly tier: PlanTier;
   readonly pricingModel: PricingModel;
   readonly ssoEnabled: boolean;
+  /** Users in any email domain are accepted (the operator's to set; see `Account.sandbox`). */
+  readonly sandbox?: boolean | undefined;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
@@ -40,7 +42,7 @@ export function createAccounts({
     id: string = newId(),
   ): Promise<Account> {
     const now = clock.now();
-    const account: Account = { id, createdAt: now, ...input };
+    const account: Account = { id, createdAt: now, ...input, sandbox: input.sandbox ?? false };
     await session.accounts.insert(account);
     // Every account has the built-in minimal set: unmatched and new users fall back to it.
     await session.permissionSets.insert({
@@ -61,7 +63,14 @@ export function createAccounts({
     const now = clock.now();
     const account = await insertAccount(
       session,
-      { name: DEMO_ACCOUNT_NAME, tier: 'enterprise', pricingModel: 'classic', ssoEnabled: true },
+      // A sandbox: an IdP or a test suite can be tried with any email domain at once.
+      {
+        name: DEMO_ACCOUNT_NAME,
+        tier: 'enterprise',
+        pricingModel: 'classic',
+        ssoEnabled: true,
+        sandbox: true,
+      },
       id,
     );
     await session.domains.insert({
@@ -96,7 +105,22 @@ export function createAccounts({
     return { account, appId };
   }
 
+  // Whether an account is a sandbox, for every SCIM request's log entry: remembered as long as a
+  // token lookup (a change reaches other instances within that), forgotten here on update.
+  const sandboxes = new Map<string, { readonly at: number; readonly sandbox: boolean }>();
+
   return {
+    /** Whether the account is a sandbox, as of at most TOKEN_CACHE_MS ago. */
+    async isSandbox(accountId: string): Promise<boolean> {
+      const now = Date.now();
+      const known = sandboxes.get(accountId);
+      if (known && now - known.at <= TOKEN_CACHE_MS) return known.sandbox;
+      const sandbox = (await store.accounts.findById(accountId))?.sandbox ?? false;
+      if (sandboxes.size >= 10_000) sandboxes.clear();
+      sandboxes.set(accountId, { at: now, sandbox });
+      return sandbox;
+    },
+
     create(input: NewAccount): Promise<Account> {
       return store.transaction((session) => insertAccount(session, input));
     },
@@ -119,6 +143,7 @@ export function createAccounts({
         'account.not_found',
         `no account with id '${id}'`,
       );
+      sandboxes.delete(id);
       return next;
     },
 

@@ -20,9 +20,15 @@ export interface DeprovisionBrakePolicy {
   readonly retryAfterSeconds: number;
 }
 
+/**
+ * Never before 500 deactivations within the hour (Microsoft Entra's accidental-deletions
+ * threshold defaults to 500 too): an account of a few hundred users can clean up in its IdP, or
+ * run a test suite, without being held. Past that, 10% of the account: a large account is held
+ * long before a wrong assignment empties it (5,000 of 50,000 users). docs/deploy.md says more.
+ */
 export const DEFAULT_DEPROVISION_BRAKE: DeprovisionBrakePolicy = {
   share: 0.1,
-  minUsers: 20,
+  minUsers: 500,
   windowMinutes: 60,
   retryAfterSeconds: 300,
 };

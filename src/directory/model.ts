@@ -12,6 +12,12 @@ export interface Account {
   readonly tier: PlanTier;
   readonly pricingModel: PricingModel;
   readonly ssoEnabled: boolean;
+  /**
+   * A sandbox provisions users in any email domain, verified or not, so an IdP or a SCIM test
+   * suite can be tried before a domain is verified (PRODUCT.md item 8). Set by the operator
+   * only; the demo account is one. Every surface says so.
+   */
+  readonly sandbox: boolean;
   readonly createdAt: string;
 }
 
@@ -213,6 +219,8 @@ export interface ProvisioningEvent {
   readonly requestBody: string | null;
   readonly responseBody: string | null;
   readonly durationMs: number;
+  /** The account was a sandbox when the request ran (its users' domains were not checked). */
+  readonly sandbox: boolean;
 }
 
 /** Seat types on the seats pricing model (PRODUCT.md, "Seat"). */

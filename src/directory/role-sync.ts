@@ -94,7 +94,7 @@ export function decidePermissionSet(
     permissionSet: minimal,
     warning:
       `role ${names.map((n) => `'${n}'`).join(' / ')} matches no permission set, so the user ` +
-      `got the minimal permission set '${minimal.name}'. Matching is exact: case and spaces matter` +
+      `gets the minimal permission set '${minimal.name}'. Matching is exact: case and spaces matter` +
       (near ? ` (did you mean '${near.name}'?)` : ''),
   };
 }

@@ -257,12 +257,17 @@ export function createScimApps({
         const minted = mintToken(clock, accountId, app.id);
         await session.tokens.insert(minted.record);
         const domains = await session.domains.list(accountId);
-        const warnings = domains.some((d) => d.state === 'verified')
-          ? []
-          : [
-              'no domain is verified for this account yet: the IdP can connect, but users are ' +
-                'refused until their email domain is verified (roster domain add / verify)',
-            ];
+        const warnings = acct.sandbox
+          ? [
+              'this account is a sandbox: users in any email domain are accepted, verified or ' +
+                'not; the operator turns it off before production use',
+            ]
+          : domains.some((d) => d.state === 'verified')
+            ? []
+            : [
+                'no domain is verified for this account yet: the IdP can connect, but users are ' +
+                  'refused until their email domain is verified (roster domain add / verify)',
+              ];
         return { app: installed, minted, warnings };
       }).catch(async (error: unknown) => {
         // The loser of racing installs sees the winner's installation, and says so.

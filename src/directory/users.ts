@@ -44,8 +44,12 @@ type ProvisionPlan =
 export interface ProvisioningPreview {
   readonly userName: string;
   readonly email: string | null;
-  readonly outcome: 'create' | 'adopt' | 'refused';
-  /** The app user that would be adopted. */
+  /**
+   * `match`: the user is already provisioned under this userName; an IdP finds it by userName
+   * (its matching attribute) and updates it rather than creating it.
+   */
+  readonly outcome: 'create' | 'adopt' | 'match' | 'refused';
+  /** The app user that would be adopted, or the provisioned user an IdP would match. */
   readonly existingUserId: string | null;
   /** Adoption: the permission set the user holds now. */
   readonly permissionSetBefore: string | null;
@@ -246,12 +250,16 @@ export function createUsers({
     if (draft.userName !== previous?.userName && draft.userName.includes('@')) {
       addresses.add(draft.userName);
     }
+    let sandbox: boolean | undefined;
     for (const address of addresses) {
       const domain = domainOf(address);
       if (!domain) continue;
       const record = await session.domains.find(accountId, domain);
-      assertThat(
-        record?.state === 'verified',
+      if (record?.state === 'verified') continue;
+      // A sandbox account takes any domain (PRODUCT.md item 8); read only when it matters.
+      sandbox ??= (await session.accounts.findById(accountId))?.sandbox ?? false;
+      if (sandbox) return;
+      throw new DirectoryError(
         'user.domain_unverified',
         `the email domain '${domain}' of '${address}' is not verified for this account; ` +
           `add and verify '${domain}' (a DNS TXT record) before provisioning its users`,
@@ -285,7 +293,7 @@ export function createUsers({
       const ignored: RoleDecision = {
         permissionSet: mappedSet,
         warning:
-          `the role was not applied: the user's permission set '${mappedSet.name}' comes from ` +
+          `the role is not applied: the user's permission set '${mappedSet.name}' comes from ` +
           `a group mapped to it (group ${mapped.groupId}), and group mappings outrank roles`,
       };
       return { enabled: true, decision: ignored, appId: app.id };
@@ -519,10 +527,35 @@ export function createUsers({
         (await store.permissionSets.list(accountId)).map((set) => [set.id, set.name]),
       );
       const previews: ProvisioningPreview[] = [];
+      // An IdP looks a user up by userName before creating it (Okta, Entra: `filter=userName
+      // eq`); one it already provisioned is found and updated, never created again.
+      const provisionedUnder = async (userName: string) =>
+        (await store.users.findByIdentity(accountId, { userName })).find(
+          (user) =>
+            user.managedBy === 'scim' && user.userName.toLowerCase() === userName.toLowerCase(),
+        );
       for (const change of changes) {
         const identity = { userName: change.userName, email: change.email };
         try {
           validated(change);
+          const matched = await provisionedUnder(change.userName);
+          if (matched) {
+            // What the IdP's update would do to the permission set (role sync on, a role sent).
+            const { decision } = await roleSync(store, accountId, change.roleClaim, matched);
+            previews.push({
+              ...identity,
+              outcome: 'match',
+              existingUserId: matched.id,
+              permissionSetBefore: sets.get(matched.permissionSetId) ?? null,
+              permissionSet:
+                decision?.permissionSet.name ??
+                sets.get(matched.permissionSetId) ??
+                matched.permissionSetId,
+              warning: decision?.warning ?? null,
+              error: null,
+            });
+            continue;
+          }
           const plan = await planProvision(store, accountId, change);
           previews.push({
             ...identity,

@@ -82,6 +82,7 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
       authThrottle,
       trustedProxies,
       cursorTimeoutSeconds: config.cursorTimeoutSeconds,
+      advertisePagination: config.scimSpcPagination,
       onInternalError: (error) => logger.error({ err: error }, 'unhandled error in SCIM request'),
     }),
   );
@@ -94,6 +95,7 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
       maxBodyBytes: config.maxBodyBytes,
       publicOrigin,
       adminRateLimitPerSecond: config.adminRateLimitPerSecond,
+      permissionCatalog: config.permissions,
       authThrottle,
       trustedProxies,
       onInternalError: (error) => logger.error({ err: error }, 'unhandled error in admin request'),

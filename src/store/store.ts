@@ -40,7 +40,7 @@ export interface AccountStore {
   findById(id: string): Promise<Account | undefined>;
   /** All accounts, oldest first. */
   list(): Promise<Account[]>;
-  /** Writes name, tier, pricing model and SSO; false when the account does not exist. */
+  /** Writes name, tier, pricing model, SSO and sandbox; false when the account does not exist. */
   update(account: Account): Promise<boolean>;
 }
 

@@ -123,6 +123,7 @@ describe('scimPrerequisites', () => {
     id: 'a',
     name: 'A',
     pricingModel: 'classic' as const,
+    sandbox: false,
     createdAt: '2026-01-01T00:00:00.000Z',
   };
   it('needs professional or enterprise and SSO, and names each missing one', () => {

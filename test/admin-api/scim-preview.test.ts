@@ -60,7 +60,7 @@ for (const kind of STORE_KINDS) {
       const preview = await t.call('POST', `${base}/scim/preview`, { body: { users: idpUsers } });
       expect(preview.status, preview.text).toBe(200);
       const items = preview.body.items;
-      expect(preview.body.summary).toEqual({ create: 1, adopt: 1, refused: 4 });
+      expect(preview.body.summary).toEqual({ create: 1, adopt: 1, match: 1, refused: 3 });
       expect(items[0]).toMatchObject({
         outcome: 'adopt',
         existingUserId: existing.body.id,
@@ -70,9 +70,15 @@ for (const kind of STORE_KINDS) {
       expect(items[0].permissionSetBefore).toMatch(/^Support/);
       expect(items[1]).toMatchObject({ outcome: 'create', permissionSet: 'Minimal' });
       expect(items[1].warning).toContain('exact');
+      // Said of what would happen, as of what happened: the present tense.
+      expect(items[1].warning).toContain('so the user gets the minimal permission set');
+      // Already provisioned under this userName: an IdP finds Carol and updates her.
       expect(items[2]).toMatchObject({
-        outcome: 'refused',
-        error: { code: 'user.user_name_taken' },
+        outcome: 'match',
+        existingUserId: taken.body.id,
+        permissionSetBefore: 'Minimal',
+        permissionSet: 'Minimal',
+        error: null,
       });
       expect(items[3]).toMatchObject({
         outcome: 'refused',
@@ -96,6 +102,16 @@ for (const kind of STORE_KINDS) {
         const response = await t.app.request('POST', `${SCIM}/Users`, { body: user });
         if (item.outcome === 'refused') {
           expect(response.status, `${index}: ${response.text}`).toBeGreaterThanOrEqual(400);
+          continue;
+        }
+        if (item.outcome === 'match') {
+          // Never created twice; the IdP's lookup by userName finds the user the preview named.
+          expect(response.status, `${index}: ${response.text}`).toBe(409);
+          const found = await t.app.request(
+            'GET',
+            `${SCIM}/Users?filter=${encodeURIComponent(`userName eq "${(user as { userName: string }).userName}"`)}`,
+          );
+          expect(found.body.Resources[0].id).toBe(item.existingUserId);
           continue;
         }
         expect(response.status, `${index}: ${response.text}`).toBe(201);

@@ -37,8 +37,10 @@ for (const kind of STORE_KINDS) {
           purchased: 0,
           assigned: 0,
           available: 0,
+          source: 'pool',
         })),
       );
+      expect(empty.body.pricingModel).toBe('seats');
       const set = await t.call('PUT', `${base}/sales`, { body: { purchased: 2 } });
       expect(set.body).toEqual({ seatType: 'sales', purchased: 2, assigned: 0, available: 2 });
       const [u1, u2, u3] = await users(id, key, 3);
@@ -73,12 +75,42 @@ for (const kind of STORE_KINDS) {
         purchased: 2,
         assigned: 1,
         available: 1,
+        source: 'pool',
       });
       // Moving a seat releases the old one.
       await t.call('PUT', `${base}/core`, { body: { purchased: 1 } });
       await t.call('PATCH', userPath(u3), { key, body: { seat: 'core' } });
       const moved = (await t.call('GET', base, { key })).body.items;
       expect(moved.slice(0, 2).map((p: { assigned: number }) => p.assigned)).toEqual([1, 0]);
+    });
+
+    it('on the classic model, counts the seats users hold through their permission sets', async (ctx) => {
+      if (!t) return ctx.skip();
+      // Issue 13: a user held a sales seat (its permission set's) while the list said 0.
+      const { id, key } = await newAccount(t, { pricingModel: 'classic' });
+      const set = await t.call('POST', `${API}/accounts/${id}/permission-sets`, {
+        key,
+        body: { name: 'Sales Rep', paidSeat: 'sales' },
+      });
+      const [u1, u2] = await users(id, key, 2);
+      for (const user of [u1, u2]) {
+        const held = await t.call('PATCH', `${API}/accounts/${id}/users/${user}`, {
+          key,
+          body: { permissionSetId: set.body.id },
+        });
+        expect(held.body.seat).toBe('sales');
+      }
+      const pools = await t.call('GET', `${API}/accounts/${id}/seat-pools`, { key });
+      expect(pools.body.pricingModel).toBe('classic');
+      expect(pools.body.items).toEqual(
+        ['core', 'sales', 'service', 'view-only'].map((seatType) => ({
+          seatType,
+          purchased: null,
+          assigned: seatType === 'sales' ? 2 : 0,
+          available: null,
+          source: 'permission-sets',
+        })),
+      );
     });
 
     it('buying seats is billing: an account admin key gets 403 auth.operator_only, the operator sets them', async (ctx) => {
@@ -98,6 +130,7 @@ for (const kind of STORE_KINDS) {
         purchased: 0,
         assigned: 0,
         available: 0,
+        source: 'pool',
       });
       // The refusal is in the account's audit trail, as tier and pricing model refusals are.
       const audit = await t.call('GET', `${API}/accounts/${id}/audit?action=seat_pool.update`);
@@ -169,7 +202,13 @@ for (const kind of STORE_KINDS) {
         expect(statuses, `round ${round}`).toEqual([200, ...racers.slice(1).map(() => 409)]);
         const pool = (await t.call('GET', `${API}/accounts/${id}/seat-pools`, { key })).body
           .items[2];
-        expect(pool).toEqual({ seatType: 'service', purchased: 1, assigned: 1, available: 0 });
+        expect(pool).toEqual({
+          seatType: 'service',
+          purchased: 1,
+          assigned: 1,
+          available: 0,
+          source: 'pool',
+        });
         const holders = await t.call('GET', `${API}/accounts/${id}/users?limit=50`, { key });
         expect(
           holders.body.items.filter((u: { seat: string }) => u.seat === 'service'),

@@ -219,11 +219,13 @@ describe('roster commands against a running server', { timeout: 120_000 }, () =>
     expect(await exited).toBe(0);
   });
 
-  it('previews an IdP user list: adopt, create, refused; read-only, exit 0', async () => {
+  it('previews an IdP user list: adopt, create, match, refused; read-only, exit 0', async () => {
     // The demo account, whose example.com domain is verified, through the operator's profile.
     const accounts = await json(['accounts', 'list', '--profile', 'default']);
     const demoId = accounts.items.find((a: { name: string }) => a.name === 'Demo').id;
     const demo = ['--profile', 'default', '--account', demoId];
+    // The demo account starts as a sandbox (any domain); a production account refuses Carol.
+    await ok(['accounts', 'update', demoId, '--sandbox', 'off', '--profile', 'default']);
     const ada = await json(['users', 'create', 'ada@example.com', ...demo]);
     const scimUser = (address: string) => ({
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
@@ -231,10 +233,20 @@ describe('roster commands against a running server', { timeout: 120_000 }, () =>
       name: { givenName: 'Given', familyName: 'Family' },
       emails: [{ value: address, primary: true }],
     });
+    // Dave is already provisioned: an IdP finds him by userName and updates him.
+    const demoToken = /Access token \(shown once[^)]*\): (\S+)/.exec(server.output())?.[1];
+    const dave = await fetch(`${server.origin}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${demoToken}`, 'Content-Type': 'application/scim+json' },
+      body: JSON.stringify(scimUser('dave@example.com')),
+    });
+    expect(dave.status).toBe(201);
+    const daveId = ((await dave.json()) as { id: string }).id;
     const idpUsers = [
       scimUser('ada@example.com'),
       scimUser('bob@example.com'),
       scimUser('carol@unverified.test'),
+      scimUser('Dave@example.com'),
     ];
     const before = await json(['users', 'list', '--all', ...demo]);
 
@@ -244,15 +256,20 @@ describe('roster commands against a running server', { timeout: 120_000 }, () =>
     expect(human.code, human.stderr).toBe(0);
     const lines = human.stdout.split('\n');
     expect(lines[0]).toMatch(/^# +USERNAME +OUTCOME +EXISTING USER +PERMISSION SET +NOTE$/);
+    // Numbered as people count, from 1.
     expect(lines[2]).toMatch(
-      new RegExp(`^0 +ada@example\\.com +adopt +${ada.id} +Minimal → Minimal$`),
+      new RegExp(`^1 +ada@example\\.com +adopt +${ada.id} +Minimal → Minimal$`),
     );
-    expect(lines[3]).toMatch(/^1 +bob@example\.com +create +- +Minimal$/);
+    expect(lines[3]).toMatch(/^2 +bob@example\.com +create +- +Minimal$/);
     expect(lines[4]).toMatch(
-      /^2 +carol@unverified\.test +refused +- +- +the email domain 'unverified\.test' .*\(user\.domain_unverified\)$/,
+      /^3 +carol@unverified\.test +refused +- +- +the email domain 'unverified\.test' .*\(user\.domain_unverified\)$/,
     );
-    expect(lines.slice(5)).toEqual([
-      '1 to create, 1 to adopt, 1 refused (of 3); nothing was changed.',
+    expect(lines[5]).toMatch(
+      new RegExp(`^4 +Dave@example\\.com +match +${daveId} +Minimal → Minimal$`),
+    );
+    expect(lines.slice(6)).toEqual([
+      '1 to create, 1 to adopt, 1 already provisioned (the IdP matches and updates them), ' +
+        '1 refused (of 4); nothing was changed.',
       '',
     ]);
 
@@ -262,16 +279,18 @@ describe('roster commands against a running server', { timeout: 120_000 }, () =>
       listResponse,
       JSON.stringify({
         schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
-        totalResults: 3,
+        totalResults: 4,
         Resources: idpUsers,
       }),
     );
     const body = await json(['scim', 'preview', '--file', listResponse, ...demo]);
-    expect(body.summary).toEqual({ create: 1, adopt: 1, refused: 1 });
+    expect(body.summary).toEqual({ create: 1, adopt: 1, match: 1, refused: 1 });
+    expect(body.next).toBeNull();
     expect(body.items.map((i: { outcome: string }) => i.outcome)).toEqual([
       'adopt',
       'create',
       'refused',
+      'match',
     ]);
     expect(body.items[0]).toMatchObject({ existingUserId: ada.id, permissionSetBefore: 'Minimal' });
     expect(body.items[2].error.code).toBe('user.domain_unverified');
@@ -279,6 +298,7 @@ describe('roster commands against a running server', { timeout: 120_000 }, () =>
     expect((await json(['scim', 'preview', '--file', file, ...demo])).summary).toEqual({
       create: 1,
       adopt: 0,
+      match: 0,
       refused: 0,
     });
 
@@ -312,13 +332,17 @@ describe('roster commands against a running server', { timeout: 120_000 }, () =>
 
     expect(
       await ok(['groups', 'map', groupId, '--permission-set', set.id, '--priority', '7', ...demo]),
-    ).toBe(`Mapped the group ${groupId} to the permission set ${set.id} (priority 7).\n`);
+    ).toBe(
+      `Mapped the group 'Sales team' (${groupId}) to the permission set 'Group Sales' (${set.id}), priority 7.\n`,
+    );
     expect((await json(['groups', 'mappings', ...demo])).items).toEqual([
       { groupId, permissionSetId: set.id, priority: 7, createdAt: expect.any(String) },
     ]);
     const table = (await ok(['groups', 'mappings', ...demo])).split('\n');
-    expect(table[0]).toMatch(/^GROUP +PERMISSION SET +SET ID +PRIORITY +CREATED$/);
-    expect(table[2]).toMatch(new RegExp(`^${groupId} +Group Sales +${set.id} +7 +\\S+$`));
+    expect(table[0]).toMatch(/^GROUP +GROUP ID +PERMISSION SET +SET ID +PRIORITY +CREATED$/);
+    expect(table[2]).toMatch(
+      new RegExp(`^Sales team +${groupId} +Group Sales +${set.id} +7 +\\S+$`),
+    );
 
     expect(await ok(['groups', 'unmap', groupId, ...demo])).toBe(
       `Unmapped the group ${groupId}.\n`,
@@ -452,7 +476,12 @@ describe('roster commands against a running server', { timeout: 120_000 }, () =>
       `roster: cannot reach Roster at ${nowhere}: ECONNREFUSED (connection.failed)\n`,
     );
 
-    const interactive = await roster(['init']);
+    // The key is checked before anything is asked: an account key cannot create accounts.
+    const accountKey = await roster(['init']);
+    expect(accountKey.stderr).toBe(
+      'roster: roster init creates an account, which needs the operator key: roster login --key <operator key>\n',
+    );
+    const interactive = await roster(['init', '--profile', 'default']);
     expect(interactive.stderr).toMatch(
       /^roster: roster init asks questions, and this is not a terminal: pass --yes/,
     );

@@ -3,60 +3,16 @@
  * TTY), answering its prompts with keystrokes. Checks what the prompts lead to (the account the
  * server holds, the profile saved) and that cancelling creates nothing.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAIN, ROOT, type ServerProcess, startServer } from '../helpers/server-process.ts';
+import { MAIN, type ServerProcess, startServer } from '../helpers/server-process.ts';
+import { hasTmux, terminal } from '../helpers/terminal.ts';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) console.warn('tmux is not installed: the interactive `roster init` test is skipped');
 
 const OPERATOR_KEY = 'init-test-operator-key-0123456789';
-
-/** One terminal running one command; keystrokes in, the visible screen out. */
-function terminal(command: string) {
-  const socket = `roster-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const tmux = (...args: string[]) =>
-    execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-  // The pane stays open after the command ends, so its last screen and exit code can be read.
-  tmux(
-    'new-session',
-    '-d',
-    '-x',
-    '120',
-    '-y',
-    '50',
-    '-c',
-    ROOT,
-    `${command}; echo "exit=$?"; sleep 60`,
-  );
-  const screen = () => tmux('capture-pane', '-p');
-  return {
-    screen,
-    async waitFor(text: string | RegExp, timeoutMs = 30_000): Promise<string> {
-      const started = Date.now();
-      for (;;) {
-        const shown = screen();
-        if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
-        if (Date.now() - started > timeoutMs) {
-          throw new Error(`the terminal never showed ${String(text)}:\n${shown}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
-    type: (text: string) => tmux('send-keys', '-l', text),
-    press: (...keys: string[]) => tmux('send-keys', ...keys),
-    close: () => {
-      try {
-        tmux('kill-server');
-      } catch {
-        // Already gone.
-      }
-    },
-  };
-}
 
 describe.skipIf(!hasTmux)('roster init in a terminal', () => {
   const home = mkdtempSync(join(tmpdir(), 'roster-init-'));
@@ -130,6 +86,33 @@ describe.skipIf(!hasTmux)('roster init in a terminal', () => {
       pricingModel: 'seats',
       ssoEnabled: true,
     });
+  });
+
+  it('with an account admin key, says it needs the operator key before asking anything', async () => {
+    const created = await fetch(`${server.origin}/api/v1/accounts`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${OPERATOR_KEY}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Keyholder' }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const issued = await fetch(`${server.origin}/api/v1/accounts/${id}/admin-keys`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${OPERATOR_KEY}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'not the operator' }),
+    });
+    const { key } = (await issued.json()) as { key: string };
+    const term = terminal(
+      `ROSTER_CONFIG_DIR=${configDir} ${process.execPath} --import tsx ${MAIN} init ` +
+        `--url ${server.origin} --key ${key}`,
+    );
+    try {
+      const screen = await term.waitFor(/exit=\d+/);
+      expect(screen).toContain('needs the operator key');
+      expect(screen).toContain('exit=1');
+      expect(screen).not.toContain('Account name');
+    } finally {
+      term.close();
+    }
   });
 
   it('Ctrl-C at a prompt creates nothing and exits with 130', async () => {

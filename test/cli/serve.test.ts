@@ -108,11 +108,9 @@ describe('roster serve', () => {
       expect(stdout).toContain(userId);
 
       const log = await roster('log', '--account', demo, '--json');
-      const events = JSON.parse(log.stdout) as {
-        operation: string;
-        status: number;
-        userId: string | null;
-      }[];
+      const { items: events } = JSON.parse(log.stdout) as {
+        items: { operation: string; status: number; userId: string | null }[];
+      };
       // Oldest first; a request with an unknown token belongs to no account's log.
       expect(events.map((e) => [e.operation, e.status])).toEqual([
         ['create user', 201],
@@ -134,9 +132,9 @@ describe('roster serve', () => {
         }),
       });
       const groupId = ((await group.json()) as { id: string }).id;
-      const forGroup = JSON.parse(
+      const { items: forGroup } = JSON.parse(
         (await roster('log', '--account', demo, '--group', groupId, '--json')).stdout,
-      ) as { operation: string; groupId: string }[];
+      ) as { items: { operation: string; groupId: string }[] };
       expect(forGroup.map((e) => [e.operation, e.groupId])).toEqual([['create group', groupId]]);
     } finally {
       await server.stop();

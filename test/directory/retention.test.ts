@@ -50,6 +50,7 @@ describe.each(STORE_KINDS)('journal retention (%s)', (kind) => {
       requestBody: null,
       responseBody: null,
       durationMs: 1,
+      sandbox: false,
     });
     const audit = () =>
       directory.audit.record({

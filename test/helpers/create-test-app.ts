@@ -64,6 +64,11 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Extra environment for loadConfig (e.g. ROSTER_RATE_LIMIT_PER_SECOND). */
   readonly env?: Record<string, string>;
+  /**
+   * Keep the demo account a sandbox (any email domain accepted), as `roster serve` creates it.
+   * By default tests run it as a production account, whose rules (verified domains) they test.
+   */
+  readonly sandbox?: boolean;
 }
 
 /** Undefined when the store kind cannot be had here (PostgreSQL not reachable). */
@@ -90,6 +95,7 @@ export async function createTestApp(
   await directory.adminKeys.ensureOperatorKey(config.adminKey);
   const { account } = await directory.accounts.ensureDemoAccount(DEMO_TOKEN);
   if (!account) throw new Error('demo account was not created');
+  if (options.sandbox !== true) await directory.accounts.update(account.id, { sandbox: false });
   const app = createApp({
     directory,
     config,

@@ -231,3 +231,33 @@ describe.each(STORE_KINDS)('discovery (%s)', (kind) => {
     expectScimError(await app.request('GET', `${SCIM}/Schemas/urn:example:NoSuchSchema`), 404);
   });
 });
+
+/**
+ * Issue 13: clients that refuse attributes RFC 7643 §5 does not define in the config (python's
+ * scim2-models, and scim2-tester on it) cannot start on RFC 9865's `pagination`; the operator
+ * can leave it out (docs/idp-compatibility.md). Cursor paging still works, unadvertised.
+ */
+describe('ServiceProviderConfig without RFC 9865 pagination (ROSTER_SCIM_SPC_PAGINATION=off)', () => {
+  const getApp = useTestApp('sqlite', { env: { ROSTER_SCIM_SPC_PAGINATION: 'off' } });
+  const RFC_7643_ATTRIBUTES = [
+    'schemas',
+    'documentationUri',
+    'patch',
+    'bulk',
+    'filter',
+    'changePassword',
+    'sort',
+    'etag',
+    'authenticationSchemes',
+    'meta',
+  ];
+
+  it('holds only the attributes RFC 7643 §5 defines, and cursors still page', async () => {
+    const spc = (await getApp().request('GET', `${SCIM}/ServiceProviderConfig`)).body;
+    expect(Object.keys(spc).sort()).toEqual([...RFC_7643_ATTRIBUTES].sort());
+    await createUser(getApp(), unique('paged'));
+    const page = await getApp().request('GET', `${SCIM}/Users?cursor&count=1`);
+    expect(page.status).toBe(200);
+    expect(page.body.Resources).toHaveLength(1);
+  });
+});

@@ -213,6 +213,8 @@ export function recordsContract(store: () => Store): void {
         scimType: n === 3 ? 'uniqueness' : null,
         explanation: null,
         requestBody: n === 1 ? '{"userName":"a"}' : null,
+        // Whether the account was a sandbox is kept with each event, on both stores.
+        sandbox: n === 2,
         responseBody: null,
         durationMs: n + 0.25,
       });
@@ -262,6 +264,7 @@ export function recordsContract(store: () => Store): void {
         requestBody: null,
         responseBody: null,
         durationMs: 1,
+        sandbox: false,
       };
       const own = { ...base, id: newId('evt'), accountId: mine.id };
       const foreign = { ...base, id: newId('evt'), accountId: theirs.id };
@@ -304,6 +307,7 @@ export function recordsContract(store: () => Store): void {
         requestBody: null,
         responseBody: null,
         durationMs: 1,
+        sandbox: false,
       });
       const kept = event(recent);
       for (let i = 0; i < 12; i++) store().log.append(event(old));

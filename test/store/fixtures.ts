@@ -18,6 +18,7 @@ export function makeAccount(overrides: Partial<Account> = {}): Account {
     tier: 'professional',
     pricingModel: 'seats',
     ssoEnabled: true,
+    sandbox: false,
     createdAt: tick(),
     ...overrides,
   };

@@ -7,9 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import type { Account } from '../../src/directory/model.ts';
 import { migrationProvider } from '../../src/store/migrations/index.ts';
 import { createPostgresStore } from '../../src/store/postgres.ts';
 import { createSqliteStore } from '../../src/store/sqlite.ts';
@@ -25,21 +26,33 @@ interface OldStore {
   cleanup(): Promise<void>;
 }
 
-async function migrateTo(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void> {
+/** Migrates to BEFORE and writes `account` as that version's columns hold it. */
+async function migrateTo(
+  db: Kysely<unknown>,
+  dialect: 'sqlite' | 'postgres',
+  account: Account,
+): Promise<void> {
   const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
   const { error } = await migrator.migrateTo(BEFORE);
   if (error) throw error;
+  const sso = dialect === 'postgres' ? account.ssoEnabled : Number(account.ssoEnabled);
+  await sql`insert into accounts (id, name, tier, pricing_model, sso_enabled, created_at)
+    values (${account.id}, ${account.name}, ${account.tier}, ${account.pricingModel}, ${sso},
+      ${account.createdAt})`.execute(db);
   await db.destroy();
 }
 
-async function openOld(kind: 'sqlite' | 'postgres'): Promise<OldStore | undefined> {
+async function openOld(
+  kind: 'sqlite' | 'postgres',
+  account: Account,
+): Promise<OldStore | undefined> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'roster-migration-'));
     const filename = join(dir, 'roster.db');
     const db = new Kysely<unknown>({
       dialect: new SqliteDialect({ database: new SqliteDatabase(filename) }),
     });
-    await migrateTo(db, 'sqlite');
+    await migrateTo(db, 'sqlite', account);
     const store = createSqliteStore({ filename });
     return {
       store,
@@ -54,7 +67,7 @@ async function openOld(kind: 'sqlite' | 'postgres'): Promise<OldStore | undefine
   const db = new Kysely<unknown>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url }) }),
   });
-  await migrateTo(db, 'postgres');
+  await migrateTo(db, 'postgres', account);
   const store = createPostgresStore({ connectionString: database.url, poolSize: 2 });
   return {
     store,
@@ -69,12 +82,11 @@ describe.each(['sqlite', 'postgres'] as const)(
   'migration 0008 short secret prefixes (%s)',
   (kind) => {
     it('keeps at most 8 characters of stored token and key prefixes, label dropped', async (ctx) => {
-      const old = await openOld(kind);
+      const account = makeAccount();
+      const old = await openOld(kind, account);
       if (!old) return ctx.skip('PostgreSQL not reachable here');
       try {
         const { store } = old;
-        const account = makeAccount();
-        await store.accounts.insert(account);
         const now = new Date().toISOString();
         const token = (id: string, prefix: string, hash: string) => ({
           id,

@@ -255,6 +255,7 @@ describe('sqlite provisioning log', () => {
     requestBody: null,
     responseBody: null,
     durationMs: 1,
+    sandbox: false,
   });
   const tables = (file: string) => {
     const db = new SqliteDatabase(file, { readonly: true });

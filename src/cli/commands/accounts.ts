@@ -3,8 +3,18 @@
  * `roster brake status | release`: the rest of the admin API.
  */
 import type { Command } from 'commander';
+import { ApiError } from '../api-client.ts';
 import { type CliContext, remote } from '../cli-context.ts';
-import { CliError, fields, orDash, print, printJson, table } from '../output.ts';
+import {
+  CliError,
+  confirmFirst,
+  fields,
+  orDash,
+  print,
+  printJson,
+  printList,
+  table,
+} from '../output.ts';
 
 interface Account {
   id: string;
@@ -12,21 +22,51 @@ interface Account {
   tier: string;
   pricingModel: string;
   ssoEnabled: boolean;
+  sandbox: boolean;
   createdAt: string;
-  scim: { installable: boolean; missing: { message: string }[] };
+  scim: { installable: boolean; missing: { prerequisite: string; message: string }[] };
 }
 
-const scimLine = (a: Account) =>
-  a.scim.installable ? 'installable' : a.scim.missing.map((m) => m.message).join('; ');
+export const SANDBOX =
+  'YES: users in any email domain are accepted, verified or not (to try an IdP or a test ' +
+  'suite; not for production)';
 
-function describe(a: Account): string {
+/** The account's SCIM app, if one was uploaded. */
+interface App {
+  uid: string;
+  installedAt: string | null;
+}
+
+/**
+ * Where the account stands with SCIM: an installed app is what matters; before that, whether
+ * an app could be installed, and what is missing. `app` is undefined when it was not asked.
+ */
+function scimLine(a: Account, app?: App | null): string {
+  if (app?.installedAt) return `installed since ${app.installedAt} (app '${app.uid}')`;
+  const missing = a.scim.missing.map((m) => m.message).join('; ');
+  if (app) return a.scim.installable ? `uploaded, not installed (roster app install)` : missing;
+  if (!a.scim.installable) return missing;
+  return app === null ? 'installable: no app uploaded yet (roster project upload)' : 'installable';
+}
+
+async function appOf(ctx: CliContext, accountId: string): Promise<App | null> {
+  try {
+    return await ctx.client().request('GET', `/accounts/${encodeURIComponent(accountId)}/scim-app`);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'scim_app.not_found') return null;
+    throw error;
+  }
+}
+
+function describe(a: Account, app?: App | null): string {
   return fields([
     ['Id', a.id],
     ['Name', a.name],
     ['Tier', a.tier],
     ['Pricing model', a.pricingModel],
     ['SSO', a.ssoEnabled ? 'enabled' : 'disabled'],
-    ['SCIM', scimLine(a)],
+    ['Sandbox', a.sandbox ? SANDBOX : 'no (users must be in verified domains)'],
+    ['SCIM', scimLine(a, app)],
     ['Created', a.createdAt],
   ]);
 }
@@ -48,6 +88,7 @@ interface AccountOptions {
   tier?: string;
   pricingModel?: string;
   sso?: string;
+  sandbox?: string;
 }
 
 const accountBody = (o: AccountOptions) => ({
@@ -55,7 +96,25 @@ const accountBody = (o: AccountOptions) => ({
   ...(o.tier !== undefined ? { tier: o.tier } : {}),
   ...(o.pricingModel !== undefined ? { pricingModel: o.pricingModel } : {}),
   ...(o.sso !== undefined ? { ssoEnabled: boolFlag(o.sso, '--sso') } : {}),
+  ...(o.sandbox !== undefined ? { sandbox: boolFlag(o.sandbox, '--sandbox') } : {}),
 });
+
+const SANDBOX_HELP =
+  '(operator key) on: users in any email domain are accepted, to try an IdP or a test suite';
+
+/** Who made an audited change: the operator, an admin key by its prefix, or the SCIM app. */
+function who(actor: { kind: string; prefix?: string; appId?: string }): string {
+  if (actor.kind === 'operator') return 'operator';
+  if (actor.kind === 'scim-app') return `SCIM app${actor.appId ? ` ${actor.appId}` : ''}`;
+  return actor.prefix ? `admin key ${actor.prefix}…` : actor.kind;
+}
+
+interface AuditOptions {
+  everything?: boolean;
+  action?: string;
+  limit: string;
+  cursor?: string;
+}
 
 interface BrakeStatus {
   engaged: boolean;
@@ -95,16 +154,18 @@ export function registerAccounts(program: Command): void {
     .action(
       remote(async (ctx) => {
         const body = await ctx.client().request('GET', '/accounts');
-        out(ctx, body, () =>
+        if (ctx.json) return printList(body.items);
+        print(
           table(
-            ['ID', 'NAME', 'TIER', 'PRICING', 'SSO', 'SCIM'],
+            ['ID', 'NAME', 'TIER', 'PRICING', 'SSO', 'SANDBOX', 'SCIM PREREQUISITES'],
             (body.items as Account[]).map((a) => [
               a.id,
               a.name,
               a.tier,
               a.pricingModel,
               a.ssoEnabled ? 'on' : 'off',
-              a.scim.installable ? 'installable' : 'missing prerequisites',
+              a.sandbox ? 'yes' : 'no',
+              a.scim.installable ? 'met' : a.scim.missing.map((m) => m.prerequisite).join(', '),
             ]),
           ),
         );
@@ -116,6 +177,7 @@ export function registerAccounts(program: Command): void {
     .option('--tier <tier>', 'starter | professional | enterprise')
     .option('--pricing-model <model>', 'classic | seats')
     .option('--sso <on|off>', 'single sign-on enabled')
+    .option('--sandbox <on|off>', SANDBOX_HELP)
     .action(
       remote(async (ctx, name: string, options: AccountOptions) => {
         const body = await ctx
@@ -132,21 +194,25 @@ export function registerAccounts(program: Command): void {
         const body = await ctx
           .client()
           .request('GET', id ? `/accounts/${encodeURIComponent(id)}` : ctx.accountPath());
-        out(ctx, body, () => describe(body));
+        if (ctx.json) return printJson(body);
+        print(describe(body, await appOf(ctx, body.id)));
       }),
     );
   accounts
     .command('update [id]')
-    .description('change name, SSO, or (operator key) tier and pricing model')
+    .description('change name, SSO, or (operator key) tier, pricing model and sandbox')
     .option('--name <name>')
     .option('--tier <tier>', 'starter | professional | enterprise')
     .option('--pricing-model <model>', 'classic | seats')
     .option('--sso <on|off>', 'single sign-on enabled')
+    .option('--sandbox <on|off>', SANDBOX_HELP)
     .action(
       remote(async (ctx, id: string | undefined, options: AccountOptions) => {
         const body = accountBody(options);
         if (Object.keys(body).length === 0)
-          throw new CliError('nothing to change: pass --name, --tier, --pricing-model or --sso');
+          throw new CliError(
+            'nothing to change: pass --name, --tier, --pricing-model, --sso or --sandbox',
+          );
         const path = id ? `/accounts/${encodeURIComponent(id)}` : ctx.accountPath();
         const account = await ctx.client().request('PATCH', path, { body });
         out(ctx, account, () => describe(account));
@@ -160,7 +226,8 @@ export function registerAccounts(program: Command): void {
     .action(
       remote(async (ctx) => {
         const body = await ctx.client().request('GET', ctx.accountPath('/admin-keys'));
-        out(ctx, body, () =>
+        if (ctx.json) return printList(body.items);
+        print(
           table(
             ['ID', 'NAME', 'PREFIX', 'CREATED', 'LAST USED', 'REVOKED'],
             (
@@ -200,10 +267,23 @@ export function registerAccounts(program: Command): void {
       }),
     );
   keys
-    .command('revoke <keyId>')
-    .description('revoke an admin key now')
+    .command('revoke <key>')
+    .description('revoke an admin key now, by id or name; asks first on a terminal')
+    .option('-y, --yes', 'do not ask')
     .action(
-      remote(async (ctx, keyId: string) => {
+      remote(async (ctx, key: string, options: { yes?: boolean }) => {
+        const { items } = (await ctx.client().request('GET', ctx.accountPath('/admin-keys'))) as {
+          items: { id: string; name: string }[];
+        };
+        const named = items.filter((k) => k.id === key || k.name === key);
+        if (named.length > 1) {
+          throw new CliError(`several admin keys are named '${key}': name one by its id`);
+        }
+        const keyId = named[0]?.id ?? key;
+        await confirmFirst(
+          `Revoke the admin key ${keyId}? Whatever uses it stops working at once.`,
+          options.yes,
+        );
         await ctx
           .client()
           .request('DELETE', ctx.accountPath(`/admin-keys/${encodeURIComponent(keyId)}`));
@@ -220,24 +300,27 @@ export function registerAccounts(program: Command): void {
     .action(
       remote(async (ctx) => {
         const body = await ctx.client().request('GET', ctx.accountPath('/seat-pools'));
-        out(ctx, body, () =>
+        if (ctx.json) return printList(body.items, null, { pricingModel: body.pricingModel });
+        const count = (n: number | null) => (n === null ? '-' : String(n));
+        print(
           table(
             ['SEAT TYPE', 'PURCHASED', 'ASSIGNED', 'AVAILABLE'],
             (
               body.items as {
                 seatType: string;
-                purchased: number;
+                purchased: number | null;
                 assigned: number;
-                available: number;
+                available: number | null;
               }[]
-            ).map((p) => [
-              p.seatType,
-              String(p.purchased),
-              String(p.assigned),
-              String(p.available),
-            ]),
+            ).map((p) => [p.seatType, count(p.purchased), String(p.assigned), count(p.available)]),
           ),
         );
+        if (body.pricingModel === 'classic') {
+          print(
+            'Classic pricing model: a paid seat comes with the permission set that carries it; ' +
+              'ASSIGNED counts the users holding such a set.',
+          );
+        }
       }),
     );
   pools
@@ -269,20 +352,22 @@ export function registerAccounts(program: Command): void {
     .option('--everything', 'every account and the operator (operator key)')
     .option('--action <action>', "only this action, e.g. 'user.update'")
     .option('-n, --limit <n>', 'how many recent entries', '50')
+    .option('--cursor <next>', "older entries: where the last page ended (the JSON's next)")
     .action(
-      remote(async (ctx, options: { everything?: boolean; action?: string; limit: string }) => {
+      remote(async (ctx, options: AuditOptions) => {
         const body = await ctx
           .client()
           .request('GET', options.everything ? '/audit' : ctx.accountPath('/audit'), {
-            query: { action: options.action, limit: options.limit },
+            query: { action: options.action, limit: options.limit, before: options.cursor },
           });
-        out(ctx, body, () =>
+        if (ctx.json) return printList(body.items, body.next);
+        print(
           table(
             ['TIME', 'WHO', 'ACTION', 'TARGET', 'STATUS', 'CODE'],
             (
               body.items as {
                 at: string;
-                actor: { kind: string; prefix?: string };
+                actor: { kind: string; prefix?: string; appId?: string };
                 action: string;
                 target: { id: string | null };
                 status: number;
@@ -290,7 +375,7 @@ export function registerAccounts(program: Command): void {
               }[]
             ).map((e) => [
               e.at,
-              e.actor.kind === 'operator' ? 'operator' : `${e.actor.prefix}…`,
+              who(e.actor),
               e.action,
               orDash(e.target.id),
               String(e.status),

@@ -5,7 +5,18 @@
  */
 import type { Command } from 'commander';
 import { type CliContext, remote } from '../cli-context.ts';
-import { CliError, fields, orDash, print, printJson, table, withSpinner } from '../output.ts';
+import {
+  CliError,
+  confirmFirst,
+  fields,
+  orDash,
+  print,
+  printJson,
+  printList,
+  table,
+  withSpinner,
+} from '../output.ts';
+import { SANDBOX } from './accounts.ts';
 
 interface TokenRecord {
   id: string;
@@ -44,8 +55,22 @@ async function show(ctx: CliContext): Promise<void> {
       ['roleSyncEnabled', app.roleSyncEnabled],
       ['Installed', app.installedAt ? `since ${app.installedAt}` : 'no (roster app install)'],
       ['Updated', app.updatedAt],
+      ['Sandbox', app.sandbox ? SANDBOX : 'no (users must be in verified domains)'],
+      ['Deprovision brake', brakeLine(app.deprovisionBrake)],
     ]),
   );
+}
+
+/** The brake in one line: whether it holds the IdP's deactivations, and how close it is. */
+export function brakeLine(b: {
+  engaged: boolean;
+  deactivations: number;
+  limit: number;
+  windowMinutes: number;
+}): string {
+  return b.engaged
+    ? `ENGAGED: IdP deactivations are held (${b.deactivations} in the last ${b.windowMinutes} min, limit ${b.limit}); roster brake release once they are intended`
+    : `not engaged (${b.deactivations} of ${b.limit} deactivations allowed in ${b.windowMinutes} min)`;
 }
 
 async function install(ctx: CliContext): Promise<void> {
@@ -59,13 +84,18 @@ async function install(ctx: CliContext): Promise<void> {
   for (const warning of body.warnings as string[]) process.stderr.write(`warning: ${warning}\n`);
 }
 
-async function uninstall(ctx: CliContext): Promise<void> {
+async function uninstall(ctx: CliContext, options: { yes?: boolean }): Promise<void> {
+  await confirmFirst(
+    'Uninstall the SCIM app? Every access token is revoked: the IdP can no longer provision.',
+    options.yes,
+  );
   const body = await ctx.client().request('POST', ctx.accountPath('/scim-app/uninstall'));
   if (ctx.json) return printJson(body);
   print(`Uninstalled the SCIM app '${body.app.uid}'; ${body.revokedTokens} token(s) revoked.`);
 }
 
-async function removeApp(ctx: CliContext): Promise<void> {
+async function removeApp(ctx: CliContext, options: { yes?: boolean }): Promise<void> {
+  await confirmFirst('Remove the SCIM app, so that another project can be uploaded?', options.yes);
   await ctx.client().request('DELETE', ctx.accountPath('/scim-app'));
   if (ctx.json) return printJson({ removed: true });
   print('Removed the SCIM app; another project can be uploaded now.');
@@ -75,7 +105,7 @@ async function listTokens(ctx: CliContext): Promise<void> {
   const { items } = (await ctx.client().request('GET', ctx.accountPath('/tokens'))) as {
     items: TokenRecord[];
   };
-  if (ctx.json) return printJson({ items });
+  if (ctx.json) return printList(items);
   if (items.length === 0) return print('No tokens: install the app first (roster app install).');
   print(
     table(
@@ -123,7 +153,23 @@ async function rotate(
   print(`\n${SHOWN_ONCE}`);
 }
 
-async function revoke(ctx: CliContext, tokenId: string): Promise<void> {
+async function revoke(ctx: CliContext, token: string, options: { yes?: boolean }): Promise<void> {
+  // A token is named by its id, or by the prefix `token list` shows (with or without the `…`).
+  const { items } = (await ctx.client().request('GET', ctx.accountPath('/tokens'))) as {
+    items: TokenRecord[];
+  };
+  const prefix = token.replace(/…$/, '');
+  const matches = items.filter((t) => t.id === token || t.prefix === prefix);
+  if (matches.length > 1) {
+    throw new CliError(
+      `several tokens start with ${prefix}: name one by its id (roster token list)`,
+    );
+  }
+  const tokenId = matches[0]?.id ?? token;
+  await confirmFirst(
+    `Revoke the token ${matches[0] ? `${matches[0].prefix}… (${tokenId})` : tokenId}? An IdP using it is refused from now on.`,
+    options.yes,
+  );
   const body = await ctx
     .client()
     .request('POST', ctx.accountPath(`/tokens/${encodeURIComponent(tokenId)}/revoke`));
@@ -140,11 +186,13 @@ export function registerApp(program: Command): void {
     .action(remote(install));
   app
     .command('uninstall')
-    .description('uninstall the app and revoke all of its tokens')
+    .description('uninstall the app and revoke all of its tokens; asks first on a terminal')
+    .option('-y, --yes', 'do not ask')
     .action(remote(uninstall));
   app
     .command('remove')
-    .description('remove an uninstalled app, to upload another')
+    .description('remove an uninstalled app, to upload another; asks first on a terminal')
+    .option('-y, --yes', 'do not ask')
     .action(remote(removeApp));
 
   const token = program.command('token').description("the SCIM app's access tokens");
@@ -158,5 +206,9 @@ export function registerApp(program: Command): void {
     .option('--token <id>', 'replace this token (default: every active token)')
     .option('--overlap <duration>', 'how long replaced tokens keep working: 24h (default), 90m, 0')
     .action(remote(rotate));
-  token.command('revoke <tokenId>').description('revoke a token now').action(remote(revoke));
+  token
+    .command('revoke <token>')
+    .description('revoke a token now, by id or prefix; asks first on a terminal')
+    .option('-y, --yes', 'do not ask')
+    .action(remote(revoke));
 }

@@ -7,7 +7,17 @@
  */
 import type { Command } from 'commander';
 import { type CliContext, remote } from '../cli-context.ts';
-import { CliError, fields, orDash, print, printJson, table, withSpinner } from '../output.ts';
+import {
+  CliError,
+  confirmFirst,
+  fields,
+  orDash,
+  print,
+  printJson,
+  printList,
+  table,
+  withSpinner,
+} from '../output.ts';
 import { parseDuration } from './app.ts';
 
 interface DomainView {
@@ -56,17 +66,26 @@ async function verify(
   const waitSeconds = options.wait === undefined ? 0 : parseDuration(options.wait);
   const intervalMs = Math.max(1, parseDuration(options.interval)) * 1000;
   const deadline = Date.now() + waitSeconds * 1000;
+  const until = new Date(deadline).toISOString().slice(11, 19);
   const check = await withSpinner(
     ctx.json,
-    `Looking up the TXT record of ${name}`,
+    waitSeconds > 0
+      ? `Waiting for the TXT record of ${name} to verify (checking every ` +
+          `${options.interval} until ${until} UTC)`
+      : `Looking up the TXT record of ${name}`,
     async (update) => {
       for (let attempt = 1; ; attempt++) {
         const result = await client.request('POST', `${path(ctx, name)}/verify`);
         if (result.verified || Date.now() + intervalMs > deadline) return result;
-        update(`Not yet (${result.outcome}); checking again (attempt ${attempt + 1})`);
+        // The reason in words (no record yet, a wrong value and what was found...), not a code.
+        update(
+          `Not verified yet (check ${attempt}): ${result.reason}; checking again in ` +
+            `${options.interval}`,
+        );
         await sleep(intervalMs);
       }
     },
+    { narrate: waitSeconds > 0 },
   );
   if (ctx.json) printJson(check);
   if (!check.verified) {
@@ -77,7 +96,7 @@ async function verify(
 
 async function list(ctx: CliContext): Promise<void> {
   const { items } = (await ctx.client().request('GET', path(ctx))) as { items: DomainView[] };
-  if (ctx.json) return printJson({ items });
+  if (ctx.json) return printList(items);
   if (items.length === 0) return print('No domains yet: roster domain add <domain>');
   print(
     table(
@@ -124,7 +143,11 @@ async function share(ctx: CliContext, name: string, options: { off?: boolean }):
   );
 }
 
-async function remove(ctx: CliContext, name: string): Promise<void> {
+async function remove(ctx: CliContext, name: string, options: { yes?: boolean }): Promise<void> {
+  await confirmFirst(
+    `Remove ${name}? Its users can no longer be provisioned until it is verified again.`,
+    options.yes,
+  );
   await ctx.client().request('DELETE', path(ctx, name));
   if (ctx.json) return printJson({ removed: name });
   print(`Removed ${name}.`);
@@ -150,7 +173,11 @@ export function registerDomain(program: Command): void {
     .command('show <domain>')
     .description('one domain, with its TXT record')
     .action(remote(show));
-  domain.command('remove <domain>').description('remove a domain').action(remote(remove));
+  domain
+    .command('remove <domain>')
+    .description('remove a domain; asks first on a terminal')
+    .option('-y, --yes', 'do not ask')
+    .action(remote(remove));
   domain
     .command('share <domain>')
     .description(

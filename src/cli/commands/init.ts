@@ -98,6 +98,13 @@ async function ask(options: InitOptions): Promise<Answers> {
 async function init(ctx: CliContext, options: InitOptions): Promise<void> {
   const { url } = ctx.connection();
   const client = ctx.client();
+  // The key first: nobody should answer every question to learn it was the wrong key.
+  const caller = (await client.request('GET', '/me')) as { kind: string };
+  if (caller.kind !== 'operator') {
+    throw new CliError(
+      'roster init creates an account, which needs the operator key: roster login --key <operator key>',
+    );
+  }
   let answers: Answers;
   if (options.yes) {
     if (!options.name) throw new CliError('roster init --yes needs --name <account name>');
@@ -114,12 +121,6 @@ async function init(ctx: CliContext, options: InitOptions): Promise<void> {
     throw new CliError(
       'roster init asks questions, and this is not a terminal: pass --yes with --name ' +
         '(and --tier, --pricing-model, --no-sso as needed)',
-    );
-  }
-  const caller = (await client.request('GET', '/me')) as { kind: string };
-  if (caller.kind !== 'operator') {
-    throw new CliError(
-      'roster init creates an account, which needs the operator key: roster login --key <operator key>',
     );
   }
   const { account, key } = await withSpinner(ctx.json, 'Creating the account', async () => {

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { type CliContext, remote } from '../cli-context.ts';
-import { CliError, print, printJson, table } from '../output.ts';
+import { CliError, print, printJson, printList, table } from '../output.ts';
 import { readProfiles, saveProfile, writeProfiles } from '../profiles.ts';
 
 interface Caller {
@@ -94,7 +94,7 @@ export function registerLogin(program: Command): void {
           account: p.account,
           keyPrefix: keyPrefix(p.key),
         }));
-        if (ctx.json) return printJson({ current: file.current, items: rows });
+        if (ctx.json) return printList(rows, null, { current: file.current });
         if (rows.length === 0)
           return print('No profiles yet: roster login --url <url> --key <key>');
         print(

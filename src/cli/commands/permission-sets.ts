@@ -3,8 +3,10 @@
  * teams admins assign (an IdP never does).
  */
 import type { Command } from 'commander';
+import { SEAT_TYPES } from '../../directory/model.ts';
 import { type CliContext, remote } from '../cli-context.ts';
-import { CliError, orDash, print, printJson, table } from '../output.ts';
+import { names } from '../names.ts';
+import { CliError, confirmFirst, orDash, print, printJson, printList, table } from '../output.ts';
 
 interface PermissionSet {
   id: string;
@@ -23,16 +25,36 @@ const setRow = (s: PermissionSet) => [
 ];
 const SET_HEADERS = ['ID', 'NAME', 'MINIMAL', 'PAID SEAT', 'PERMISSIONS'];
 
-const list = (items: string) =>
-  items
+/**
+ * `--permissions "contacts.read, deals.write"`. A permission holds no spaces: "contacts.read
+ * deals.write" is two permissions missing their comma, not one permission.
+ */
+function permissionList(items: string): string[] {
+  const permissions = items
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
+  const spaced = permissions.find((p) => /\s/.test(p));
+  if (spaced !== undefined) {
+    throw new CliError(
+      `'${spaced}' is not one permission: separate permissions with commas ` +
+        `(--permissions "${spaced.split(/\s+/).join(', ')}")`,
+    );
+  }
+  return permissions;
+}
+
+const PAID_SEAT_HELP = `the paid seat it gives on the classic pricing model: ${SEAT_TYPES.join(' | ')}`;
+const PERMISSIONS_HELP =
+  'comma-separated permissions; with ROSTER_PERMISSIONS set on the server, only those ' +
+  '(roster permissions lists them)';
 
 function setBody(options: { name?: string; permissions?: string; paidSeat?: string }) {
   return {
     ...(options.name !== undefined ? { name: options.name } : {}),
-    ...(options.permissions !== undefined ? { permissions: list(options.permissions) } : {}),
+    ...(options.permissions !== undefined
+      ? { permissions: permissionList(options.permissions) }
+      : {}),
     ...(options.paidSeat !== undefined
       ? { paidSeat: options.paidSeat === 'none' ? null : options.paidSeat }
       : {}),
@@ -40,21 +62,8 @@ function setBody(options: { name?: string; permissions?: string; paidSeat?: stri
 }
 
 /** A permission set or team by id, or by its exact name. */
-async function resolve(
-  ctx: CliContext,
-  noun: 'permission-sets' | 'teams',
-  idOrName: string,
-): Promise<string> {
-  const { items } = (await ctx.client().request('GET', ctx.accountPath(`/${noun}`))) as {
-    items: { id: string; name: string }[];
-  };
-  const found = items.find((x) => x.id === idOrName) ?? items.find((x) => x.name === idOrName);
-  if (!found)
-    throw new CliError(
-      `no ${noun === 'teams' ? 'team' : 'permission set'} with the id or exact name '${idOrName}'`,
-    );
-  return found.id;
-}
+const resolve = (ctx: CliContext, noun: 'permission-sets' | 'teams', idOrName: string) =>
+  names(ctx).id(noun, idOrName);
 
 function shown(ctx: CliContext, value: unknown, human: string): void {
   if (ctx.json) printJson(value);
@@ -71,7 +80,8 @@ export function registerPermissionSets(program: Command): void {
     .action(
       remote(async (ctx) => {
         const body = await ctx.client().request('GET', ctx.accountPath('/permission-sets'));
-        shown(ctx, body, table(SET_HEADERS, (body.items as PermissionSet[]).map(setRow)));
+        if (ctx.json) return printList(body.items);
+        print(table(SET_HEADERS, (body.items as PermissionSet[]).map(setRow)));
       }),
     );
   sets
@@ -87,8 +97,8 @@ export function registerPermissionSets(program: Command): void {
   sets
     .command('create <name>')
     .description('create a permission set (the name is kept exactly, spaces and case included)')
-    .option('--permissions <list>', 'comma-separated permissions')
-    .option('--paid-seat <seat>', 'classic pricing model: the paid seat it gives')
+    .option('--permissions <list>', PERMISSIONS_HELP)
+    .option('--paid-seat <seat>', PAID_SEAT_HELP)
     .action(
       remote(async (ctx, name: string, options: { permissions?: string; paidSeat?: string }) => {
         const body = await ctx.client().request('POST', ctx.accountPath('/permission-sets'), {
@@ -101,8 +111,8 @@ export function registerPermissionSets(program: Command): void {
     .command('update <set>')
     .description('rename a permission set or change its permissions or paid seat')
     .option('--name <name>')
-    .option('--permissions <list>', 'comma-separated permissions (replaces them)')
-    .option('--paid-seat <seat>', 'the paid seat, or none')
+    .option('--permissions <list>', `${PERMISSIONS_HELP}; replaces them`)
+    .option('--paid-seat <seat>', `${PAID_SEAT_HELP}, or none`)
     .action(
       remote(
         async (
@@ -123,9 +133,11 @@ export function registerPermissionSets(program: Command): void {
   sets
     .command('delete <set>')
     .description('delete a permission set (not the minimal one, nor one in use)')
+    .option('-y, --yes', 'do not ask')
     .action(
-      remote(async (ctx, set: string) => {
+      remote(async (ctx, set: string, options: { yes?: boolean }) => {
         const id = await resolve(ctx, 'permission-sets', set);
+        await confirmFirst(`Delete the permission set '${set}'?`, options.yes);
         await ctx.client().request('DELETE', ctx.accountPath(`/permission-sets/${id}`));
         shown(ctx, { deleted: id }, `Deleted the permission set ${set}.`);
       }),
@@ -140,6 +152,7 @@ export function registerPermissionSets(program: Command): void {
     .action(
       remote(async (ctx) => {
         const body = await ctx.client().request('GET', ctx.accountPath('/teams'));
+        if (ctx.json) return printList(body.items);
         const rows = (body.items as { id: string; name: string; memberCount: number }[]).map(
           (t) => [t.id, t.name, String(t.memberCount)],
         );
@@ -178,11 +191,31 @@ export function registerPermissionSets(program: Command): void {
   teams
     .command('delete <team>')
     .description('delete a team (its members stay, without it)')
+    .option('-y, --yes', 'do not ask')
     .action(
-      remote(async (ctx, team: string) => {
+      remote(async (ctx, team: string, options: { yes?: boolean }) => {
         const id = await resolve(ctx, 'teams', team);
+        await confirmFirst(`Delete the team '${team}'? Its members stay, without it.`, options.yes);
         await ctx.client().request('DELETE', ctx.accountPath(`/teams/${id}`));
         shown(ctx, { deleted: id }, `Deleted the team ${team}.`);
+      }),
+    );
+}
+
+export function registerPermissions(program: Command): void {
+  program
+    .command('permissions')
+    .description('the permissions permission sets may name (ROSTER_PERMISSIONS on the server)')
+    .action(
+      remote(async (ctx) => {
+        const body = await ctx.client().request('GET', '/permissions');
+        if (ctx.json) return printList(body.items, null, { declared: body.declared });
+        if (!body.declared) {
+          return print(
+            'No permissions are declared (ROSTER_PERMISSIONS is unset): any name is accepted.',
+          );
+        }
+        print((body.items as string[]).join('\n'));
       }),
     );
 }

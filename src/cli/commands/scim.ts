@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { remote } from '../cli-context.ts';
-import { CliError, orDash, print, printJson, table, withSpinner } from '../output.ts';
+import { CliError, orDash, print, printList, table, withSpinner } from '../output.ts';
 
 interface PreviewItem {
   index: number;
   userName: string | null;
   email: string | null;
-  outcome: 'create' | 'adopt' | 'refused';
+  outcome: 'create' | 'adopt' | 'match' | 'refused';
   existingUserId: string | null;
   permissionSetBefore: string | null;
   permissionSet: string | null;
@@ -22,7 +22,7 @@ interface PreviewItem {
 }
 
 interface Preview {
-  summary: { create: number; adopt: number; refused: number };
+  summary: { create: number; adopt: number; match: number; refused: number };
   items: PreviewItem[];
 }
 
@@ -60,14 +60,14 @@ export function usersOfFile(path: string): unknown[] {
   }
   const notUser = list.findIndex((user) => !isObject(user));
   if (notUser !== -1) {
-    throw new CliError(`${path}: user ${notUser} is not a JSON object`);
+    throw new CliError(`${path}: user ${notUser + 1} is not a JSON object`);
   }
   return list;
 }
 
 const setChange = (item: PreviewItem) => {
   if (item.outcome === 'refused') return '-';
-  if (item.outcome === 'adopt')
+  if (item.outcome === 'adopt' || item.outcome === 'match')
     return `${orDash(item.permissionSetBefore)} → ${orDash(item.permissionSet)}`;
   return orDash(item.permissionSet);
 };
@@ -80,7 +80,8 @@ export function registerScim(program: Command): void {
   scim
     .command('preview')
     .description(
-      'which users an IdP user list would create, adopt or be refused, with which permission ' +
+      'which users an IdP user list would create, adopt, match (already provisioned) or be ' +
+        'refused, with which permission ' +
         'set (read-only)',
     )
     .requiredOption('-f, --file <users.json>', 'SCIM users: an array, { users } or a ListResponse')
@@ -90,15 +91,19 @@ export function registerScim(program: Command): void {
         const preview: Preview = await withSpinner(ctx.json, 'Previewing', () =>
           ctx.client().request('POST', ctx.accountPath('/scim/preview'), { body: { users } }),
         );
-        if (ctx.json) return printJson(preview);
-        const { create, adopt, refused } = preview.summary;
-        const summary = `${create} to create, ${adopt} to adopt, ${refused} refused (of ${preview.items.length}); nothing was changed.`;
+        if (ctx.json) return printList(preview.items, null, { summary: preview.summary });
+        const { create, adopt, match, refused } = preview.summary;
+        const summary =
+          `${create} to create, ${adopt} to adopt, ${match} already provisioned (the IdP ` +
+          `matches and updates them), ${refused} refused (of ${preview.items.length}); nothing ` +
+          'was changed.';
         if (preview.items.length === 0) return print(summary);
         print(
           table(
             ['#', 'USERNAME', 'OUTCOME', 'EXISTING USER', 'PERMISSION SET', 'NOTE'],
+            // Numbered as people count: the file's first user is 1.
             preview.items.map((item) => [
-              String(item.index),
+              String(item.index + 1),
               orDash(item.userName),
               item.outcome,
               orDash(item.existingUserId),

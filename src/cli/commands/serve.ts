@@ -72,10 +72,15 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
       serverOptions: timeouts,
     },
     (info) => {
-      const origin =
-        config.publicUrl ??
-        `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`;
-      const lines = [`Roster is listening on ${origin} (database: ${store.dialect})`];
+      // Where the socket is bound, and (behind a proxy) the public URL handed out: an operator
+      // checking the proxy needs the first, an IdP the second.
+      const bound = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`;
+      const origin = config.publicUrl?.replace(/\/+$/, '') ?? bound;
+      const lines = [
+        `Roster is listening on ${bound} (database: ${store.dialect}, pid ${process.pid})`,
+      ];
+      if (config.publicUrl) lines.push(`Public URL: ${origin} (ROSTER_PUBLIC_URL)`);
+      lines.push(`Health: ${bound}/healthz (liveness), ${bound}/readyz (readiness)`);
       if (operator.freshKey) {
         lines.push(`Admin API: ${origin}/api/v1 (OpenAPI document: ${origin}/api/v1/openapi.json)`);
         lines.push(`  Operator key (shown once, store it now): ${operator.freshKey}`);
@@ -83,6 +88,12 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
       if (demo.account) {
         lines.push(`Demo account SCIM tenant URL: ${origin}/scim/v2`);
         lines.push(`  Microsoft Entra ID tenant URL: ${origin}/scim/v2?aadOptscim062020`);
+        if (demo.account.sandbox) {
+          lines.push(
+            '  Sandbox: users in any email domain are accepted, to try an IdP or a test suite ' +
+              '(not for production; roster accounts update ID --sandbox off)',
+          );
+        }
         if (demo.freshToken) {
           lines.push(`  Access token (shown once, store it now): ${demo.freshToken}`);
         } else if (config.demoToken) {

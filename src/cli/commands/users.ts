@@ -4,8 +4,20 @@
  * says so when refused). Long lists page through the API with progress on a terminal.
  */
 import type { Command } from 'commander';
+import { SEAT_TYPES } from '../../directory/model.ts';
 import { type CliContext, remote } from '../cli-context.ts';
-import { CliError, fields, orDash, print, printJson, table, withSpinner } from '../output.ts';
+import { type Names, names } from '../names.ts';
+import {
+  CliError,
+  confirmFirst,
+  fields,
+  orDash,
+  print,
+  printJson,
+  printList,
+  table,
+  withSpinner,
+} from '../output.ts';
 
 interface User {
   id: string;
@@ -31,6 +43,7 @@ interface ListOptions {
   active?: boolean;
   limit: string;
   all?: boolean;
+  cursor?: string;
 }
 
 const nameOf = (u: User) =>
@@ -48,7 +61,7 @@ async function list(ctx: CliContext, options: ListOptions): Promise<void> {
   const limit = positive(options.limit, '--limit');
   const users = await withSpinner(ctx.json, 'Fetching users', async (update) => {
     const all: User[] = [];
-    let cursor: string | undefined;
+    let cursor: string | undefined = options.cursor;
     let total = 0;
     do {
       const page = await client.request('GET', ctx.accountPath('/users'), {
@@ -66,9 +79,9 @@ async function list(ctx: CliContext, options: ListOptions): Promise<void> {
       cursor = page.nextCursor ?? undefined;
       update(`Fetched ${all.length} of ${total} users`);
     } while (cursor && (options.all || all.length < limit));
-    return { items: all, total };
+    return { items: all, total, next: cursor ?? null };
   });
-  if (ctx.json) return printJson(users);
+  if (ctx.json) return printList(users.items, users.next, { total: users.total });
   if (users.items.length === 0) return print('No users match.');
   print(
     table(
@@ -83,8 +96,10 @@ async function list(ctx: CliContext, options: ListOptions): Promise<void> {
       ]),
     ),
   );
-  if (users.items.length < users.total) {
-    print(`(${users.items.length} of ${users.total}; --all or --limit for more)`);
+  if (users.next !== null) {
+    print(
+      `(${users.items.length} of ${users.total}; --all, --limit, or --cursor ${users.next} for the next page)`,
+    );
   }
 }
 
@@ -102,7 +117,20 @@ async function find(ctx: CliContext, idOrEmail: string): Promise<User> {
   return user;
 }
 
-function describe(u: User): string {
+/** Ids with their names: `Sales Rep (0193…)`. */
+async function named(lookup: Names, noun: 'permission-sets' | 'teams', id: string | null) {
+  if (id === null) return '-';
+  const name = await lookup.name(noun, id);
+  return name === undefined ? id : `${name} (${id})`;
+}
+
+async function describe(ctx: CliContext, u: User): Promise<string> {
+  const lookup = names(ctx);
+  const [permissionSet, primaryTeam, ...otherTeams] = await Promise.all([
+    named(lookup, 'permission-sets', u.permissionSetId),
+    named(lookup, 'teams', u.primaryTeamId),
+    ...u.secondaryTeamIds.map((id) => named(lookup, 'teams', id)),
+  ]);
   return fields([
     ['Id', u.id],
     ['Email', orDash(u.email)],
@@ -111,10 +139,10 @@ function describe(u: User): string {
     ['Status', u.active ? 'active' : 'deactivated'],
     ['Managed by', u.managedBy === 'scim' ? 'scim (the IdP owns name and email)' : 'app'],
     ['Super admin', u.superAdmin ? 'yes' : 'no'],
-    ['Permission set', u.permissionSetId],
+    ['Permission set', permissionSet],
     ['Seat', orDash(u.seat)],
-    ['Primary team', orDash(u.primaryTeamId)],
-    ['Other teams', u.secondaryTeamIds.join(', ') || '-'],
+    ['Primary team', primaryTeam],
+    ['Other teams', otherTeams.join(', ') || '-'],
     ['Updated', u.updatedAt],
   ]);
 }
@@ -122,7 +150,7 @@ function describe(u: User): string {
 async function show(ctx: CliContext, idOrEmail: string): Promise<void> {
   const user = await find(ctx, idOrEmail);
   if (ctx.json) return printJson(user);
-  print(describe(user));
+  print(await describe(ctx, user));
 }
 
 interface EditOptions {
@@ -137,35 +165,43 @@ interface EditOptions {
   superAdmin?: boolean;
 }
 
-function editBody(options: EditOptions): Record<string, unknown> {
+/** The API body of a create or update; sets and teams named by id or exact name. */
+async function editBody(ctx: CliContext, options: EditOptions): Promise<Record<string, unknown>> {
+  const lookup = names(ctx);
   const body: Record<string, unknown> = {};
   if (options.email !== undefined) body.email = options.email;
   if (options.givenName !== undefined) body.givenName = options.givenName;
   if (options.familyName !== undefined) body.familyName = options.familyName;
   if (options.displayName !== undefined) body.displayName = options.displayName;
-  if (options.permissionSet !== undefined) body.permissionSetId = options.permissionSet;
+  if (options.permissionSet !== undefined) {
+    body.permissionSetId = await lookup.id('permission-sets', options.permissionSet);
+  }
   if (options.seat !== undefined) body.seat = options.seat === 'none' ? null : options.seat;
-  if (options.primaryTeam !== undefined)
-    body.primaryTeamId = options.primaryTeam === 'none' ? null : options.primaryTeam;
-  if (options.teams !== undefined)
-    body.secondaryTeamIds = options.teams
+  if (options.primaryTeam !== undefined) {
+    body.primaryTeamId =
+      options.primaryTeam === 'none' ? null : await lookup.id('teams', options.primaryTeam);
+  }
+  if (options.teams !== undefined) {
+    const teams = options.teams
       .split(',')
       .map((t) => t.trim())
       .filter(Boolean);
+    body.secondaryTeamIds = await Promise.all(teams.map((team) => lookup.id('teams', team)));
+  }
   if (options.superAdmin !== undefined) body.superAdmin = options.superAdmin;
   return body;
 }
 
 async function create(ctx: CliContext, email: string, options: EditOptions): Promise<void> {
-  const user = await ctx
-    .client()
-    .request('POST', ctx.accountPath('/users'), { body: { ...editBody(options), email } });
+  const user = await ctx.client().request('POST', ctx.accountPath('/users'), {
+    body: { ...(await editBody(ctx, options)), email },
+  });
   if (ctx.json) return printJson(user);
   print(`Created ${user.email} (${user.id}).`);
 }
 
 async function update(ctx: CliContext, idOrEmail: string, options: EditOptions): Promise<void> {
-  const body = editBody(options);
+  const body = await editBody(ctx, options);
   if (Object.keys(body).length === 0)
     throw new CliError('nothing to change: pass at least one option (roster users update --help)');
   const { id } = await find(ctx, idOrEmail);
@@ -173,7 +209,7 @@ async function update(ctx: CliContext, idOrEmail: string, options: EditOptions):
     .client()
     .request('PATCH', ctx.accountPath(`/users/${encodeURIComponent(id)}`), { body });
   if (ctx.json) return printJson(user);
-  print(describe(user));
+  print(await describe(ctx, user));
 }
 
 function transition(verb: 'deactivate' | 'reactivate', done: string) {
@@ -187,8 +223,16 @@ function transition(verb: 'deactivate' | 'reactivate', done: string) {
   };
 }
 
-async function remove(ctx: CliContext, idOrEmail: string): Promise<void> {
+async function remove(
+  ctx: CliContext,
+  idOrEmail: string,
+  options: { yes?: boolean },
+): Promise<void> {
   const { id, email } = await find(ctx, idOrEmail);
+  await confirmFirst(
+    `Delete ${email ?? id} from Roster? Its data is erased (the IdP is not changed).`,
+    options.yes,
+  );
   await ctx.client().request('DELETE', ctx.accountPath(`/users/${encodeURIComponent(id)}`));
   if (ctx.json) return printJson({ deleted: id });
   print(`Deleted ${email ?? id} from Roster (the IdP is not changed).`);
@@ -199,10 +243,13 @@ function editOptions(command: Command): Command {
     .option('--given-name <name>')
     .option('--family-name <name>')
     .option('--display-name <name>')
-    .option('--permission-set <id>', 'permission set id (roster permission-sets list)')
-    .option('--seat <type>', 'seats model: the seat type, or none')
-    .option('--primary-team <id>', 'team id, or none')
-    .option('--teams <ids>', 'comma-separated secondary team ids')
+    .option(
+      '--permission-set <set>',
+      'permission set, by exact name or id (roster permission-sets list)',
+    )
+    .option('--seat <type>', `seats model: ${SEAT_TYPES.join(' | ')}, or none`)
+    .option('--primary-team <team>', 'team, by exact name or id, or none')
+    .option('--teams <teams>', 'comma-separated secondary teams, by exact name or id')
     .option('--super-admin', 'make a super admin')
     .option('--no-super-admin', 'not a super admin');
 }
@@ -219,6 +266,7 @@ export function registerUsers(program: Command): void {
     .option('--no-active', 'deactivated users only')
     .option('-n, --limit <n>', 'at most this many', '50')
     .option('--all', 'every matching user (pages through the API)')
+    .option('--cursor <next>', "continue a list where it was cut (the JSON's next)")
     .action(remote(list));
   users.command('show <user>').description('one user, by id or email').action(remote(show));
   editOptions(users.command('create <email>').description('create a user in the app')).action(
@@ -240,6 +288,7 @@ export function registerUsers(program: Command): void {
     .action(remote(transition('reactivate', 'active again')));
   users
     .command('delete <user>')
-    .description('delete a user from Roster (never from the IdP)')
+    .description('delete a user from Roster (never from the IdP); asks first on a terminal')
+    .option('-y, --yes', 'do not ask')
     .action(remote(remove));
 }

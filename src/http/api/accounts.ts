@@ -18,6 +18,11 @@ export const accountSchema = named(
     tier: tierSchema,
     pricingModel: pricingModelSchema,
     ssoEnabled: z.boolean(),
+    sandbox: z
+      .boolean()
+      .describe(
+        'A sandbox provisions users in any email domain, verified or not, to try an IdP or a SCIM test suite; not for production. Set by the operator only',
+      ),
     createdAt: z.string(),
     scim: z
       .object({
@@ -35,6 +40,7 @@ const createAccountBody = z.strictObject({
   tier: tierSchema.default('starter'),
   pricingModel: pricingModelSchema.default('classic'),
   ssoEnabled: z.boolean().default(false),
+  sandbox: z.boolean().default(false).describe('operator key only (creating needs it anyway)'),
 });
 
 const updateAccountBody = z.strictObject({
@@ -42,6 +48,7 @@ const updateAccountBody = z.strictObject({
   tier: tierSchema.optional().describe('operator key only'),
   pricingModel: pricingModelSchema.optional().describe('operator key only'),
   ssoEnabled: z.boolean().optional(),
+  sandbox: z.boolean().optional().describe('operator key only'),
 });
 
 export function accountView(account: Account) {
@@ -52,6 +59,7 @@ export function accountView(account: Account) {
     tier: account.tier,
     pricingModel: account.pricingModel,
     ssoEnabled: account.ssoEnabled,
+    sandbox: account.sandbox,
     createdAt: account.createdAt,
     scim: { installable: missing.length === 0, missing },
   };
@@ -114,9 +122,9 @@ export function accountRoutes(directory: Directory) {
       method: 'patch',
       path: '/accounts/{accountId}',
       operationId: 'updateAccount',
-      summary: 'Change name, tier, pricing model or SSO',
+      summary: 'Change name, tier, pricing model, SSO or sandbox',
       description:
-        "Tier and pricing model are the operator's to set (403 `auth.operator_only` for an account key).",
+        "Tier, pricing model and sandbox are the operator's to set (403 `auth.operator_only` for an account key): a sandbox skips the verified-domain rule.",
       tag: 'Accounts',
       access: 'account',
       params: accountPath,
@@ -125,7 +133,13 @@ export function accountRoutes(directory: Directory) {
       errors: [403],
       audit: { action: 'account.update', targetType: 'account', request: 'redacted' },
       async handler({ account, body, caller }) {
-        if (body.tier !== undefined || body.pricingModel !== undefined) requireOperator(caller);
+        // Billing, and the sandbox that lifts the verified-domain rule, are the operator's.
+        if (
+          body.tier !== undefined ||
+          body.pricingModel !== undefined ||
+          body.sandbox !== undefined
+        )
+          requireOperator(caller);
         return { body: accountView(await directory.accounts.update(account.id, body)) };
       },
     }),

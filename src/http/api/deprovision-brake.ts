@@ -8,7 +8,7 @@ import type { Directory } from '../../directory/directory.ts';
 import { defineRoute, named } from './api-route.ts';
 import { idParams } from './common-schemas.ts';
 
-const statusSchema = named(
+export const brakeStatusSchema = named(
   'DeprovisionBrake',
   z.object({
     engaged: z.boolean().describe('IdP deactivations are being held (429 with Retry-After)'),
@@ -25,18 +25,24 @@ const statusSchema = named(
 const tag = 'Deprovision brake';
 const base = '/accounts/{accountId}/deprovision-brake';
 
-export function deprovisionBrakeRoutes(directory: Directory) {
-  const brake = directory.deprovisionBrake;
-  const view = (status: DeprovisionBrakeStatus) => ({
+/** The brake's state with the policy it applies, as the API and the console show it. */
+export function brakeView(directory: Directory, status: DeprovisionBrakeStatus) {
+  const { policy } = directory.deprovisionBrake;
+  return {
     engaged: status.engaged,
     deactivations: status.deactivations,
     limit: status.limit,
     windowStart: status.windowStart,
     releasedAt: status.releasedAt,
-    windowMinutes: brake.policy.windowMinutes,
-    share: brake.policy.share,
-    minUsers: brake.policy.minUsers,
-  });
+    windowMinutes: policy.windowMinutes,
+    share: policy.share,
+    minUsers: policy.minUsers,
+  };
+}
+
+export function deprovisionBrakeRoutes(directory: Directory) {
+  const brake = directory.deprovisionBrake;
+  const view = (status: DeprovisionBrakeStatus) => brakeView(directory, status);
   return [
     defineRoute({
       method: 'get',
@@ -46,7 +52,7 @@ export function deprovisionBrakeRoutes(directory: Directory) {
       tag,
       access: 'account',
       params: idParams('accountId'),
-      success: { status: 200, description: 'The brake now', schema: statusSchema },
+      success: { status: 200, description: 'The brake now', schema: brakeStatusSchema },
       async handler({ account }) {
         return { body: view(await brake.status(directory.store, account.id)) };
       },
@@ -59,7 +65,7 @@ export function deprovisionBrakeRoutes(directory: Directory) {
       tag,
       access: 'account',
       params: idParams('accountId'),
-      success: { status: 200, description: 'The brake after release', schema: statusSchema },
+      success: { status: 200, description: 'The brake after release', schema: brakeStatusSchema },
       audit: { action: 'deprovision_brake.release', targetType: 'account', request: 'redacted' },
       async handler({ account }) {
         const status = await directory.store.transaction(async (session) => {

@@ -1,9 +1,11 @@
 /** `/accounts/{accountId}/permission-sets`: exact names, the built-in minimal set, paid seats. */
 import { z } from 'zod';
+import { didYouMean } from '../../directory/did-you-mean.ts';
 import type { Directory } from '../../directory/directory.ts';
 import { type PermissionSet, SEAT_TYPES } from '../../directory/model.ts';
 import { defineRoute, named } from './api-route.ts';
 import { idParams, nameSchema } from './common-schemas.ts';
+import { ApiProblem } from './problem-response.ts';
 
 export const seatTypeSchema = z.enum(SEAT_TYPES);
 
@@ -48,12 +50,58 @@ const view = (set: PermissionSet) => ({
   createdAt: set.createdAt,
 });
 
+const catalogSchema = named(
+  'PermissionCatalog',
+  z.object({
+    items: z.array(z.string()).describe('The permissions permission sets may name'),
+    next: z.null(),
+    declared: z
+      .boolean()
+      .describe('Whether ROSTER_PERMISSIONS declares them; if not, any name is accepted'),
+  }),
+);
+
 const base = '/accounts/{accountId}/permission-sets';
 const tag = 'Permission sets';
 
-export function permissionSetRoutes(directory: Directory) {
+export function permissionSetRoutes(directory: Directory, catalog: readonly string[] = []) {
   const sets = directory.permissionSets;
+  const known = new Set(catalog);
+  /** With a declared catalog, every permission must be one of it (a typo grants nothing). */
+  function assertKnown(permissions: readonly string[] | undefined): void {
+    if (known.size === 0 || permissions === undefined) return;
+    const errors = permissions.flatMap((permission, index) =>
+      known.has(permission)
+        ? []
+        : [
+            {
+              pointer: `/permissions/${index}`,
+              message: `'${permission}' is not a known permission${didYouMean(permission, catalog)}`,
+            },
+          ],
+    );
+    if (errors.length > 0) {
+      throw new ApiProblem(
+        400,
+        'permission_set.unknown_permission',
+        `${errors.map((e) => e.message).join('; ')}; the known permissions are ${catalog.join(', ')}`,
+        { errors },
+      );
+    }
+  }
   return [
+    defineRoute({
+      method: 'get',
+      path: '/permissions',
+      operationId: 'listPermissions',
+      summary: 'The permissions permission sets may name (ROSTER_PERMISSIONS)',
+      tag,
+      access: 'any',
+      success: { status: 200, description: 'The catalog, as declared', schema: catalogSchema },
+      async handler() {
+        return { body: { items: [...catalog], next: null, declared: catalog.length > 0 } };
+      },
+    }),
     defineRoute({
       method: 'get',
       path: base,
@@ -80,6 +128,7 @@ export function permissionSetRoutes(directory: Directory) {
       errors: [409],
       audit: { action: 'permission_set.create', targetType: 'permission_set', request: 'redacted' },
       async handler({ account, body }) {
+        assertKnown(body.permissions);
         const set = await sets.create(account.id, body);
         return {
           body: view(set),
@@ -114,6 +163,7 @@ export function permissionSetRoutes(directory: Directory) {
       errors: [409],
       audit: { action: 'permission_set.update', targetType: 'permission_set', request: 'redacted' },
       async handler({ account, params, body }) {
+        assertKnown(body.permissions);
         return { body: view(await sets.update(account.id, params.permissionSetId, body)) };
       },
     }),

@@ -26,6 +26,11 @@ const eventFields = {
   scimType: z.string().nullable(),
   explanation: z.string().nullable().describe('Why a request failed or warned, in plain words'),
   durationMs: z.number(),
+  sandbox: z
+    .boolean()
+    .describe(
+      'The account was a sandbox when the request ran: users in any email domain were accepted',
+    ),
 };
 
 const eventSummarySchema = named('ProvisioningEventSummary', z.object(eventFields));
@@ -77,6 +82,7 @@ function summary(event: ProvisioningEvent) {
     scimType: event.scimType,
     explanation: event.explanation,
     durationMs: event.durationMs,
+    sandbox: event.sandbox,
   };
 }
 

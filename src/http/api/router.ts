@@ -16,6 +16,7 @@ import { auditRoutes } from './audit.ts';
 import { deprovisionBrakeRoutes } from './deprovision-brake.ts';
 import { domainRoutes } from './domains.ts';
 import { groupMappingRoutes } from './group-mappings.ts';
+import { groupRoutes } from './groups.ts';
 import { openApiDocument } from './openapi.ts';
 import { permissionSetRoutes } from './permission-sets.ts';
 import { ApiProblem, renderProblem, toApiProblem } from './problem-response.ts';
@@ -41,6 +42,8 @@ export interface ApiRouterOptions {
   /** Proxies whose X-Forwarded-For names the client (ROSTER_TRUSTED_PROXIES). */
   readonly trustedProxies: ReadonlySet<string>;
   readonly onInternalError: (error: unknown) => void;
+  /** ROSTER_PERMISSIONS: the permissions permission sets may name (empty: any). */
+  readonly permissionCatalog?: readonly string[] | undefined;
 }
 
 /** Every route of the admin API. */
@@ -48,16 +51,18 @@ export function apiRoutes(
   directory: Directory,
   cursors: CursorCodec,
   publicOrigin: PublicOrigin = { allowedHosts: new Set() },
+  permissionCatalog: readonly string[] = [],
 ): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...accountRoutes(directory),
     ...adminKeyRoutes(directory),
     ...userRoutes(directory, cursors),
-    ...permissionSetRoutes(directory),
+    ...permissionSetRoutes(directory, permissionCatalog),
     ...teamRoutes(directory),
     ...seatPoolRoutes(directory),
     ...domainRoutes(directory),
     ...scimAppRoutes(directory, publicOrigin),
+    ...groupRoutes(directory, cursors),
     ...groupMappingRoutes(directory),
     ...scimPreviewRoutes(directory),
     ...deprovisionBrakeRoutes(directory),
@@ -85,7 +90,12 @@ export function apiRoutes(
 
 export function apiRouter(options: ApiRouterOptions) {
   const api = new Hono();
-  const routes = apiRoutes(options.directory, options.cursors, options.publicOrigin);
+  const routes = apiRoutes(
+    options.directory,
+    options.cursors,
+    options.publicOrigin,
+    options.permissionCatalog,
+  );
   api.use(async (c, next) => {
     if (!hasTokenInQuery(c.req.url)) return next();
     return renderProblem(

@@ -24,6 +24,7 @@ import {
 import { type PublicOrigin, publicBase } from '../public-base.ts';
 import { defineRoute, named } from './api-route.ts';
 import { idParams, idSchema } from './common-schemas.ts';
+import { brakeStatusSchema, brakeView } from './deprovision-brake.ts';
 import { ApiProblem, type FieldProblem } from './problem-response.ts';
 
 /** A project file's text; the directory bounds it again (64 KiB) with a precise message. */
@@ -48,6 +49,19 @@ const appSchema = named(
     installedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+  }),
+);
+
+/** GET /scim-app: the app, and the brake that guards what it may deactivate (the console's page). */
+const appDetailSchema = named(
+  'ScimAppDetail',
+  appSchema.extend({
+    sandbox: z
+      .boolean()
+      .describe('The account is a sandbox: the IdP may provision users in any email domain'),
+    deprovisionBrake: brakeStatusSchema.describe(
+      'The mass-deprovisioning brake: whether IdP deactivations are being held',
+    ),
   }),
 );
 
@@ -202,7 +216,7 @@ export function scimAppRoutes(directory: Directory, publicOrigin: PublicOrigin) 
       tag,
       access: 'account',
       params: accountPath,
-      success: { status: 200, description: 'The app', schema: appSchema },
+      success: { status: 200, description: 'The app', schema: appDetailSchema },
       async handler({ account }) {
         const app = await apps.find(account.id);
         if (!app) {
@@ -212,7 +226,14 @@ export function scimAppRoutes(directory: Directory, publicOrigin: PublicOrigin) 
             'this account has no SCIM app yet; upload the project first (roster project upload)',
           );
         }
-        return { body: scimAppView(app) };
+        const brake = await directory.deprovisionBrake.status(directory.store, account.id);
+        return {
+          body: {
+            ...scimAppView(app),
+            sandbox: account.sandbox,
+            deprovisionBrake: brakeView(directory, brake),
+          },
+        };
       },
     }),
     defineRoute({

@@ -15,11 +15,18 @@ const MAX_USERS = 10_000;
 const previewItemSchema = named(
   'ProvisioningPreviewItem',
   z.object({
-    index: z.number().int().describe('Position of the user in the request'),
+    index: z.number().int().describe('Position of the user in the request, from 0'),
     userName: z.string().nullable(),
     email: z.string().nullable(),
-    outcome: z.enum(['create', 'adopt', 'refused']),
-    existingUserId: z.string().nullable().describe('The app user that would be adopted'),
+    outcome: z
+      .enum(['create', 'adopt', 'match', 'refused'])
+      .describe(
+        'match: already provisioned under this userName; an IdP finds it by userName and updates it',
+      ),
+    existingUserId: z
+      .string()
+      .nullable()
+      .describe('The app user that would be adopted, or the provisioned user an IdP would match'),
     permissionSetBefore: z.string().nullable().describe('Adoption: the set the user holds now'),
     permissionSet: z.string().nullable().describe('The set the user would end up with'),
     warning: z.string().nullable(),
@@ -33,6 +40,7 @@ const previewSchema = named(
     summary: z.object({
       create: z.number().int(),
       adopt: z.number().int(),
+      match: z.number().int(),
       refused: z.number().int(),
     }),
     items: z.array(previewItemSchema),
@@ -52,7 +60,7 @@ export function scimPreviewRoutes(directory: Directory) {
       method: 'post',
       path: '/accounts/{accountId}/scim/preview',
       operationId: 'previewProvisioning',
-      summary: 'Which users an IdP user list would create, adopt or be refused, read-only',
+      summary: 'Which users an IdP user list would create, adopt, match or be refused, read-only',
       description:
         'Runs the plan a SCIM create follows for each user, without writing: adoption of app ' +
         'users by userName or email, role sync to permission sets, verified domains, seats.',
@@ -96,7 +104,12 @@ export function scimPreviewRoutes(directory: Directory) {
         const count = (outcome: string) => items.filter((i) => i.outcome === outcome).length;
         return {
           body: {
-            summary: { create: count('create'), adopt: count('adopt'), refused: count('refused') },
+            summary: {
+              create: count('create'),
+              adopt: count('adopt'),
+              match: count('match'),
+              refused: count('refused'),
+            },
             items,
           },
         };

@@ -15,7 +15,30 @@ const seatPoolSchema = named(
   }),
 );
 
-const listSchema = named('SeatPoolList', z.object({ items: z.array(seatPoolSchema) }));
+const seatUsageSchema = named(
+  'SeatUsage',
+  z.object({
+    seatType: seatTypeSchema,
+    purchased: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Seats model: purchased; classic model: null (not tracked by Roster)'),
+    assigned: z
+      .number()
+      .int()
+      .describe(
+        'Seats in use: seats model, assigned from the pool; classic model, users whose permission set carries the seat',
+      ),
+    available: z.number().int().nullable(),
+    source: z.enum(['pool', 'permission-sets']),
+  }),
+);
+
+const listSchema = named(
+  'SeatPoolList',
+  z.object({ items: z.array(seatUsageSchema), pricingModel: z.enum(['seats', 'classic']) }),
+);
 
 const pathParams = z.strictObject({
   accountId: z.string().min(1).max(128),
@@ -39,13 +62,18 @@ export function seatPoolRoutes(directory: Directory) {
       method: 'get',
       path: '/accounts/{accountId}/seat-pools',
       operationId: 'listSeatPools',
-      summary: 'Seats purchased and assigned, per seat type',
+      summary: 'Seats in use per seat type (and purchased, on the seats pricing model)',
       tag: 'Seat pools',
       access: 'account',
       params: z.strictObject({ accountId: z.string().min(1).max(128) }),
       success: { status: 200, description: 'One pool per seat type', schema: listSchema },
       async handler({ account }) {
-        return { body: { items: (await directory.seatPools.list(account.id)).map(view) } };
+        return {
+          body: {
+            items: await directory.seatPools.usage(account.id),
+            pricingModel: account.pricingModel,
+          },
+        };
       },
     }),
     defineRoute({

@@ -11,7 +11,10 @@ const unauthorized = (detail: string) => new ScimError(401, undefined, detail, C
  * The bearer token alone selects the account (PRODUCT.md, SCIM item 1): sets `accountId`, or
  * throws a 401 SCIM error.
  */
-export function bearerAuth(tokens: Tokens): (c: Context<ScimEnv>) => Promise<void> {
+export function bearerAuth(
+  tokens: Tokens,
+  isSandbox: (accountId: string) => Promise<boolean>,
+): (c: Context<ScimEnv>) => Promise<void> {
   return async (c) => {
     const header = c.req.header('authorization');
     if (!header) {
@@ -31,5 +34,6 @@ export function bearerAuth(tokens: Tokens): (c: Context<ScimEnv>) => Promise<voi
       throw unauthorized('the bearer token is not valid: it is unknown, revoked or expired');
     }
     c.set('accountId', authenticated.accountId);
+    c.set('sandbox', await isSandbox(authenticated.accountId));
   };
 }

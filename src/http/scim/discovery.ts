@@ -1,5 +1,6 @@
 /** Discovery endpoints (RFC 7644 §4). Served without authentication: they hold no tenant data. */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import type { Directory } from '../../directory/directory.ts';
 import {
   allSchemas,
   listResponse,
@@ -13,14 +14,19 @@ import type { ScimEnv } from './scim-env.ts';
 import { scimJson } from './scim-response.ts';
 
 export function discoveryRoutes({
+  directory,
   cursorTimeoutSeconds,
   bulkMaxOperations,
   bulkMaxPayloadBytes,
+  advertisePagination,
 }: {
+  directory: Directory;
   cursorTimeoutSeconds: number;
   bulkMaxOperations: number;
   bulkMaxPayloadBytes: number;
+  advertisePagination?: boolean | undefined;
 }) {
+  const { accountRoles } = directory;
   const app = new Hono<ScimEnv>();
 
   app.get('/ServiceProviderConfig', (c) => {
@@ -31,9 +37,11 @@ export function discoveryRoutes({
     }
     return scimJson(
       c,
-      serviceProviderConfig(c.get('baseUrl'), cursorTimeoutSeconds, {
-        maxOperations: bulkMaxOperations,
-        maxPayloadSize: bulkMaxPayloadBytes,
+      serviceProviderConfig(c.get('baseUrl'), {
+        cursorTimeoutSeconds,
+        bulk: { maxOperations: bulkMaxOperations, maxPayloadSize: bulkMaxPayloadBytes },
+        sandbox: c.get('sandbox'),
+        advertisePagination,
       }),
     );
   });
@@ -54,17 +62,27 @@ export function discoveryRoutes({
     return scimJson(c, resourceTypeDocument(found, c.get('baseUrl')));
   });
 
-  app.get('/Schemas', (c) => {
+  /** The requesting account's role sync, when its token named one: it shapes `roles`. */
+  const roleSyncOf = async (c: Context<ScimEnv>) => {
+    const accountId = c.get('accountId');
+    return accountId === undefined ? undefined : (await accountRoles.of(accountId)).roleSyncEnabled;
+  };
+
+  app.get('/Schemas', async (c) => {
     c.set('operation', 'list schemas');
-    return scimJson(c, listResponse(allSchemas().map((s) => schemaDocument(s, c.get('baseUrl')))));
+    const roleSync = await roleSyncOf(c);
+    return scimJson(
+      c,
+      listResponse(allSchemas().map((s) => schemaDocument(s, c.get('baseUrl'), { roleSync }))),
+    );
   });
 
-  app.get('/Schemas/:id', (c) => {
+  app.get('/Schemas/:id', async (c) => {
     c.set('operation', 'get schema');
     const id = c.req.param('id').toLowerCase();
     const found = allSchemas().find((s) => s.id.toLowerCase() === id);
     if (!found) throw notFound(`no schema '${c.req.param('id')}'`);
-    return scimJson(c, schemaDocument(found, c.get('baseUrl')));
+    return scimJson(c, schemaDocument(found, c.get('baseUrl'), { roleSync: await roleSyncOf(c) }));
   });
 
   return app;

@@ -269,5 +269,8 @@ export function groupsRoutes({ directory, cursors, maxBodyBytes }: GroupsRouteDe
       'GET, PUT, PATCH, DELETE',
     );
   });
-  return app;
+  // The root /.search runs this same search as its Groups part (root-search.ts).
+  const search = (c: Context<ScimEnv>, raw: RawListParameters) =>
+    list(c, unwrap(parseListParameters(raw, groupListSpec)));
+  return Object.assign(app, { search });
 }

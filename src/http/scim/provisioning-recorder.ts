@@ -141,6 +141,7 @@ export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<Sc
       requestBody: serialise(c.get('requestBody')),
       responseBody: responseText(c.get('responseText'), response, status, c.req.method),
       durationMs: Math.round((performance.now() - started) * 10) / 10,
+      sandbox: c.get('sandbox') === true,
     });
   };
 }

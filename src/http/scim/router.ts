@@ -17,6 +17,7 @@ import { discoveryRoutes } from './discovery.ts';
 import { isContention, renderScimError, toScimError } from './error-response.ts';
 import { groupsRoutes } from './groups.ts';
 import { provisioningRecorder } from './provisioning-recorder.ts';
+import { rootSearchRoutes } from './root-search.ts';
 import type { ScimEnv } from './scim-env.ts';
 import { usersRoutes } from './users.ts';
 
@@ -34,6 +35,8 @@ export interface ScimRouterOptions {
   /** Proxies whose X-Forwarded-For names the client (ROSTER_TRUSTED_PROXIES). */
   readonly trustedProxies: ReadonlySet<string>;
   readonly cursorTimeoutSeconds: number;
+  /** ROSTER_SCIM_SPC_PAGINATION: RFC 9865's `pagination` in /ServiceProviderConfig. */
+  readonly advertisePagination?: boolean | undefined;
   readonly onInternalError: (error: unknown) => void;
 }
 
@@ -55,7 +58,7 @@ export function scimRouter(options: ScimRouterOptions) {
   const { directory } = options;
   const scim = new Hono<ScimEnv>();
   const limiter = createRateLimiter(options.rateLimitPerSecond);
-  const authenticate = bearerAuth(directory.tokens);
+  const authenticate = bearerAuth(directory.tokens, (id) => directory.accounts.isSandbox(id));
   const { authThrottle } = options;
 
   /** Charges the account `cost` requests, or throws 429 with Retry-After. */
@@ -108,8 +111,11 @@ export function scimRouter(options: ScimRouterOptions) {
   });
 
   scim.route('/', discoveryRoutes(options));
-  scim.route('/Users', usersRoutes(options));
-  scim.route('/Groups', groupsRoutes(options));
+  const users = usersRoutes(options);
+  const groups = groupsRoutes(options);
+  scim.route('/', rootSearchRoutes({ ...options, types: [users.search, groups.search] }));
+  scim.route('/Users', users);
+  scim.route('/Groups', groups);
   scim.route('/Bulk', bulkRoutes({ ...options, charge }));
 
   // Registered last, so it answers only what no route above did (and is still logged).

@@ -4,6 +4,8 @@ import type { AuthFailure } from '../../directory/provisioning-log.ts';
 export interface ScimEnv {
   Variables: {
     accountId: string | undefined;
+    /** The account is a sandbox (any email domain is accepted): logged with every request. */
+    sandbox: boolean | undefined;
     /** Base URL of this SCIM service as the client sees it, for `meta.location`. */
     baseUrl: string;
     /** What the request did, for the provisioning log ('create user', 'deactivate user'...). */

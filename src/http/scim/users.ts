@@ -313,5 +313,8 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
       'GET, PUT, PATCH, DELETE',
     );
   });
-  return app;
+  // The root /.search runs this same search as its Users part (root-search.ts).
+  const search = (c: Context<ScimEnv>, raw: RawListParameters) =>
+    list(c, c.get('accountId') as string, unwrap(parseListParameters(raw)));
+  return Object.assign(app, { search });
 }

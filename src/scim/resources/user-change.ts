@@ -13,15 +13,16 @@ import { roleClaim } from './role-claim.ts';
 import { primaryEmail, type Resource, toScimUser, toUserDraft } from './user-resource.ts';
 
 /**
- * A normalised body as a change; userName falls back to the email when a client leaves it out,
- * and `active` (required) to the current value on a PUT, or true on a create: RFC 7644 §3.5.1
- * leaves omitted attributes to the server, and Okta and Delinea send PUTs without `active`.
+ * A normalised body as a change. The required attributes a client leaves out are the server's
+ * to fill (RFC 7644 §3.5.1), as /Schemas says: on a PUT `userName` and `active` keep their current
+ * values (Okta and Delinea send PUTs without `active`; a PUT never renames a user it does not
+ * mention), on a create `userName` is the primary email and `active` is true.
  */
 export function userChangeOf(resource: Resource, current?: User): Result<UserChange> {
   let complete = resource;
   if (complete.userName === undefined) {
-    const email = primaryEmail(complete);
-    if (email) complete = { ...complete, userName: email };
+    const kept = current?.userName ?? primaryEmail(complete);
+    if (kept) complete = { ...complete, userName: kept };
   }
   if (complete.active === undefined) complete = { ...complete, active: current?.active ?? true };
   const required = checkRequired(userResourceType, complete);

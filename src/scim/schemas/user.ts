@@ -38,10 +38,12 @@ export const userSchema: SchemaDefinition = {
   name: 'User',
   description: 'User Account',
   attributes: [
-    str('userName', 'Unique identifier for the User, typically used to sign in.', {
-      required: true,
-      uniqueness: 'server',
-    }),
+    str(
+      'userName',
+      'Unique identifier for the User, typically used to sign in. Required: a create without ' +
+        'it takes the primary email, and a PUT without it keeps the current value.',
+      { required: true, uniqueness: 'server' },
+    ),
     attribute('name', 'complex', {
       description: 'The components of the user\u2019s real name.',
       subAttributes: [
@@ -141,7 +143,13 @@ export const userSchema: SchemaDefinition = {
       ],
     }),
     multiValued('entitlements', 'Entitlements for the user.', []),
-    multiValued('roles', 'Roles for the user.', []),
+    // With role sync on; what an account with it off gets is in discovery.ts (rolesAsServed).
+    multiValued(
+      'roles',
+      'Role sync is on for this account: a role names the user\u2019s permission set by its ' +
+        'exact name, and reads show that set as the user\u2019s one primary role.',
+      [],
+    ),
     multiValued(
       'x509Certificates',
       'X.509 certificates issued to the user.',

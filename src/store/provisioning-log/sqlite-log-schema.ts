@@ -44,6 +44,8 @@ const SCHEMA: readonly string[] = [
      primary key (minute, account_id, token_prefix, reason, idp, source)
    );
    create index auth_failures_account_minute on auth_failures (account_id, minute);`,
+  // 2: whether the event's account was a sandbox (migration 0012 on PostgreSQL).
+  'alter table provisioning_events add column sandbox integer not null default 0;',
 ];
 
 /** Opens the connection the way every user of the log file does. */
@@ -86,7 +88,11 @@ export const EVENT_COLUMNS = [
   'request_body',
   'response_body',
   'duration_ms',
+  'sandbox',
 ] as const;
+
+/** The columns of the table older Roster versions kept in the directory's file (no sandbox). */
+export const LEGACY_EVENT_COLUMNS = EVENT_COLUMNS.filter((column) => column !== 'sandbox');
 
 export const INSERT_EVENT = `insert into provisioning_events (${EVENT_COLUMNS.join(', ')}) values (${EVENT_COLUMNS.map(() => '?').join(', ')})`;
 

@@ -45,6 +45,8 @@ export function flattenEvents(events: readonly ProvisioningEvent[]): FlatEvents 
     flat[k++] = e.requestBody;
     flat[k++] = e.responseBody;
     flat[k++] = e.durationMs;
+    // better-sqlite3 binds no booleans.
+    flat[k++] = e.sandbox ? 1 : 0;
   }
   return flat;
 }
@@ -85,6 +87,7 @@ export function createLogWriter(db: SqliteDatabase.Database): LogWriter {
       flat[at + 13],
       flat[at + 14],
       flat[at + 15],
+      flat[at + 16],
     );
   const add = (f: AuthFailureCount) =>
     addFailures.run(

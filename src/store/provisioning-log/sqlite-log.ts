@@ -25,7 +25,11 @@ import { provisioningEventStore } from '../sql/provisioning-events.ts';
 import { siblingModule, startThread } from '../start-thread.ts';
 import type { ProvisioningLogStore } from '../store.ts';
 import { createLogQueue, type LogBatch } from './log-queue.ts';
-import { configureLogConnection, EVENT_COLUMNS, migrateLogSchema } from './sqlite-log-schema.ts';
+import {
+  configureLogConnection,
+  LEGACY_EVENT_COLUMNS,
+  migrateLogSchema,
+} from './sqlite-log-schema.ts';
 import type { ThreadCommand, ThreadReply, ThreadRequest } from './sqlite-log-thread.ts';
 import { createLogWriter, flattenEvents } from './sqlite-log-writer.ts';
 
@@ -163,7 +167,7 @@ export function createSqliteLog(options: SqliteLogOptions): SqliteLog {
         main.exec('drop table if exists provisioning_events');
         return;
       }
-      const columns = EVENT_COLUMNS.join(', ');
+      const columns = LEGACY_EVENT_COLUMNS.join(', ');
       // ATTACH cannot run inside a transaction; the copy and the drop then run in one immediate
       // transaction, so of several instances starting at once exactly one moves the rows.
       main.prepare('attach database ? as roster_log').run(filename);

@@ -11,6 +11,7 @@ export function accountStore({ db, quirks }: SqlContext): AccountStore {
     tier: row.tier as PlanTier,
     pricingModel: row.pricing_model as PricingModel,
     ssoEnabled: quirks.readBool(row.sso_enabled),
+    sandbox: quirks.readBool(row.sandbox),
     createdAt: row.created_at,
   });
   return {
@@ -23,6 +24,7 @@ export function accountStore({ db, quirks }: SqlContext): AccountStore {
           tier: account.tier,
           pricing_model: account.pricingModel,
           sso_enabled: quirks.bool(account.ssoEnabled),
+          sandbox: quirks.bool(account.sandbox),
           created_at: account.createdAt,
         })
         .execute();
@@ -53,6 +55,7 @@ export function accountStore({ db, quirks }: SqlContext): AccountStore {
           tier: account.tier,
           pricing_model: account.pricingModel,
           sso_enabled: quirks.bool(account.ssoEnabled),
+          sandbox: quirks.bool(account.sandbox),
         })
         .where('id', '=', account.id)
         .executeTakeFirst();

@@ -16,6 +16,8 @@ export interface AccountsTable {
   tier: string;
   pricing_model: string;
   sso_enabled: DbBool;
+  /** Provisions users in any email domain (an operator's setting; migration 0012). */
+  sandbox: DbBool;
   created_at: string;
 }
 
@@ -131,6 +133,8 @@ export interface ProvisioningEventsTable {
   request_body: string | null;
   response_body: string | null;
   duration_ms: number;
+  /** The account was a sandbox when the request ran (migration 0012; SQLite log version 2). */
+  sandbox: DbBool;
 }
 
 /** Failed authentications per minute; '' stands for "none" in key columns. */

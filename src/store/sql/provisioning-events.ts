@@ -9,14 +9,18 @@ import type { ProvisioningEventFilter, ProvisioningEventPage } from '../store.ts
 import { bulkInserter } from './bulk-insert.ts';
 import { rowLimit, type SqlContext, storable, withTransaction } from './context.ts';
 import type { ProvisioningEventsTable } from './database.ts';
+import type { DialectQuirks } from './dialect-quirks.ts';
 
 /**
- * Rows per INSERT, largest first: 16 parameters each stays far below both dialects' parameter
+ * Rows per INSERT, largest first: 17 parameters each stays far below both dialects' parameter
  * limits, and the last size of 1 takes whatever is left.
  */
 const CHUNK_SIZES = [256, 32, 4, 1] as const;
 
-const toEvent = (row: Selectable<ProvisioningEventsTable>): ProvisioningEvent => ({
+const toEvent = (
+  row: Selectable<ProvisioningEventsTable>,
+  quirks: DialectQuirks,
+): ProvisioningEvent => ({
   id: row.id,
   accountId: row.account_id,
   at: row.at,
@@ -33,9 +37,10 @@ const toEvent = (row: Selectable<ProvisioningEventsTable>): ProvisioningEvent =>
   requestBody: row.request_body,
   responseBody: row.response_body,
   durationMs: Number(row.duration_ms),
+  sandbox: quirks.readBool(row.sandbox),
 });
 
-const toRow = (event: ProvisioningEvent) => ({
+const toRow = (event: ProvisioningEvent, quirks: DialectQuirks) => ({
   id: event.id,
   account_id: event.accountId,
   at: event.at,
@@ -52,6 +57,7 @@ const toRow = (event: ProvisioningEvent) => ({
   request_body: event.requestBody,
   response_body: event.responseBody,
   duration_ms: event.durationMs,
+  sandbox: quirks.bool(event.sandbox),
 });
 
 export function provisioningEventStore(ctx: SqlContext) {
@@ -61,7 +67,7 @@ export function provisioningEventStore(ctx: SqlContext) {
       if (events.length === 0) return;
       await withTransaction(ctx, async ({ db }) => {
         const insert = bulkInserter(db, ctx.quirks.dialect);
-        const rows = events.map(toRow);
+        const rows = events.map((event) => toRow(event, ctx.quirks));
         // Batches come in every size; cutting them into a few fixed sizes keeps the number of
         // distinct statements (each compiled once, then reused by its text) small.
         let at = 0;
@@ -117,7 +123,7 @@ export function provisioningEventStore(ctx: SqlContext) {
         .orderBy('e.seq', 'desc')
         .limit(rowLimit(limit))
         .execute();
-      return { ok: true, events: rows.map(toEvent) };
+      return { ok: true, events: rows.map((row) => toEvent(row, ctx.quirks)) };
     },
 
     async findById(accountId: string, id: string): Promise<ProvisioningEvent | undefined> {
@@ -128,7 +134,7 @@ export function provisioningEventStore(ctx: SqlContext) {
         .where('account_id', '=', accountId)
         .where('id', '=', id)
         .executeTakeFirst();
-      return row && toEvent(row);
+      return row && toEvent(row, ctx.quirks);
     },
 
     /** PostgreSQL's prune (SQLite's writer thread prunes its own file). */
