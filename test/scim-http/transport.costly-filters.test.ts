@@ -110,8 +110,8 @@ describe.each(STORE_KINDS)('costly filters (%s)', (kind) => {
       if (value.status === 503) expect(value.headers.get('retry-after')).toMatch(/^\d+$/);
       if (value.status === 400) expect(value.body.scimType).toBe('invalidFilter');
     }
-    // One runs at a time for the account; it runs past the budget, the rest wait past it.
-    expect(answers.filter((a) => a.value.status === 200)).toEqual([]);
+    // One runs at a time for the account, so most wait past the budget and are told to retry.
+    expect(answers.filter((a) => a.value.status === 503).length).toBeGreaterThan(8);
   });
 
   it('answers 400 "too costly" when a read runs past the budget, and the server stays usable', async (ctx) => {
