@@ -17,6 +17,7 @@ import type {
   Account,
   AdminKey,
   AuditEntry,
+  ConsoleSession,
   Domain,
   DomainState,
   Group,
@@ -396,6 +397,20 @@ export interface DeprovisionBrakeStore {
   release(accountId: string, at: string): Promise<void>;
 }
 
+/** Web console sessions, by the hash of their id. */
+export interface ConsoleSessionStore {
+  insert(session: ConsoleSession): Promise<void>;
+  find(idHash: string): Promise<ConsoleSession | undefined>;
+  /** Writes the last-seen time and the account shown; false when the session is gone. */
+  update(
+    idHash: string,
+    changes: { readonly lastSeenAt?: string; readonly accountId?: string | null },
+  ): Promise<boolean>;
+  delete(idHash: string): Promise<boolean>;
+  /** Deletes sessions whose `expiresAt` or last-seen time is before the given times. */
+  prune(expiredBefore: string, idleBefore: string): Promise<number>;
+}
+
 export interface StoreSession {
   readonly accounts: AccountStore;
   readonly users: UserStore;
@@ -412,6 +427,7 @@ export interface StoreSession {
   readonly seatPools: SeatPoolStore;
   readonly adminKeys: AdminKeyStore;
   readonly audit: AuditStore;
+  readonly consoleSessions: ConsoleSessionStore;
 }
 
 export interface Store extends StoreSession {

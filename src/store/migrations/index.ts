@@ -15,6 +15,7 @@ import { shortSecretPrefixesMigration } from './0008-short-secret-prefixes.ts';
 import { domainClaimsMigration } from './0009-domain-claims.ts';
 import { provisioningLogMigration } from './0010-provisioning-log.ts';
 import { userCountsMigration } from './0011-user-counts.ts';
+import { consoleSessionsMigration } from './0012-console-sessions.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -31,6 +32,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0009-domain-claims': domainClaimsMigration(dialect),
         '0010-provisioning-log': provisioningLogMigration(dialect),
         '0011-user-counts': userCountsMigration(dialect),
+        '0012-console-sessions': consoleSessionsMigration,
       };
     },
   };
