@@ -334,6 +334,23 @@ export interface AuthFailureFilter {
 }
 
 /**
+ * One identity provider's requests to an account, for the console's connection status. Each
+ * figure is read from an index (`account_id, idp, outcome, at`), so it costs the same at any
+ * size of the log.
+ */
+export interface IdpActivity {
+  readonly idp: string;
+  /** When this IdP last called, however long ago (within the log's retention). */
+  readonly lastAt: string;
+  /** Its requests at or after `since`, by outcome. */
+  readonly requests: number;
+  readonly failures: number;
+  readonly warnings: number;
+  /** Its newest failed request, however long ago. */
+  readonly lastFailure: ProvisioningEvent | null;
+}
+
+/**
  * The provisioning log: one event per SCIM request, kept apart from the directory's own tables.
  * Appending never waits for a database: events are queued and written in batches by a writer
  * off the request path (on SQLite a thread with its own database file, on PostgreSQL multi-row
@@ -352,6 +369,8 @@ export interface ProvisioningLogStore {
   findById(accountId: string, id: string): Promise<ProvisioningEvent | undefined>;
   /** Newest minute first. */
   listAuthFailures(filter: AuthFailureFilter): Promise<AuthFailureCount[]>;
+  /** Every IdP that has called the account, most recent first; counts from `since` (ISO). */
+  idpActivity(accountId: string, since: string): Promise<IdpActivity[]>;
   /** Deletes events and failure counts older than `before` (ISO); returns how many events. */
   prune(before: string): Promise<number>;
   /** Events queued and not yet written: the writer's backlog. */

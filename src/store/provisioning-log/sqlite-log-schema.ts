@@ -44,6 +44,9 @@ const SCHEMA: readonly string[] = [
      primary key (minute, account_id, token_prefix, reason, idp, source)
    );
    create index auth_failures_account_minute on auth_failures (account_id, minute);`,
+  // The console's connection status: per IdP, its last request, last failure and counts, each
+  // one probe of this index (provisioning-events.ts idpActivity).
+  'create index provisioning_events_account_idp on provisioning_events (account_id, idp, outcome, at);',
 ];
 
 /** Opens the connection the way every user of the log file does. */
