@@ -42,10 +42,15 @@ const decoder = new TextDecoder();
  * stream fails is the client closing the connection before its end.
  */
 export async function readBoundedText(request: Request, maxBytes: number): Promise<string> {
+  return decoder.decode(await readBoundedBytes(request, maxBytes));
+}
+
+/** The body's bytes, with the limits of `readBoundedText` (multipart forms are not text). */
+export async function readBoundedBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length'));
   if (declared > maxBytes) throw new BodyReadError('too-large', maxBytes);
   const stream = request.body;
-  if (!stream) return '';
+  if (!stream) return new Uint8Array();
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -65,6 +70,6 @@ export async function readBoundedText(request: Request, maxBytes: number): Promi
     }
     chunks.push(chunk.value);
   }
-  if (chunks.length === 1) return decoder.decode(chunks[0]);
-  return decoder.decode(Buffer.concat(chunks, total));
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  return Buffer.concat(chunks, total);
 }

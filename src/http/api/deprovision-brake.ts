@@ -8,7 +8,7 @@ import type { Directory } from '../../directory/directory.ts';
 import { defineRoute, named } from './api-route.ts';
 import { idParams } from './common-schemas.ts';
 
-const statusSchema = named(
+export const brakeStatusSchema = named(
   'DeprovisionBrake',
   z.object({
     engaged: z.boolean().describe('IdP deactivations are being held (429 with Retry-After)'),
@@ -46,7 +46,7 @@ export function deprovisionBrakeRoutes(directory: Directory) {
       tag,
       access: 'account',
       params: idParams('accountId'),
-      success: { status: 200, description: 'The brake now', schema: statusSchema },
+      success: { status: 200, description: 'The brake now', schema: brakeStatusSchema },
       async handler({ account }) {
         return { body: view(await brake.status(directory.store, account.id)) };
       },
@@ -59,7 +59,7 @@ export function deprovisionBrakeRoutes(directory: Directory) {
       tag,
       access: 'account',
       params: idParams('accountId'),
-      success: { status: 200, description: 'The brake after release', schema: statusSchema },
+      success: { status: 200, description: 'The brake after release', schema: brakeStatusSchema },
       audit: { action: 'deprovision_brake.release', targetType: 'account', request: 'redacted' },
       async handler({ account }) {
         const status = await directory.store.transaction(async (session) => {

@@ -7,7 +7,7 @@ import { idParams, nameSchema } from './common-schemas.ts';
 
 export const seatTypeSchema = z.enum(SEAT_TYPES);
 
-const permissionSetSchema = named(
+export const permissionSetSchema = named(
   'PermissionSet',
   z.object({
     id: z.string(),

@@ -35,7 +35,7 @@ const uploadBody = z.strictObject({
     .describe(`The text of ${APP_FILE} and ${SCIM_FILE}, named relative to src/app/`),
 });
 
-const appSchema = named(
+export const appSchema = named(
   'ScimApp',
   z.object({
     id: z.string(),
@@ -51,7 +51,7 @@ const appSchema = named(
   }),
 );
 
-const uploadSchema = named(
+export const uploadSchema = named(
   'ScimAppUpload',
   z.object({
     app: appSchema,
@@ -60,7 +60,7 @@ const uploadSchema = named(
   }),
 );
 
-const tokenSchema = named(
+export const tokenSchema = named(
   'AccessToken',
   z.object({
     id: z.string(),
@@ -87,7 +87,7 @@ const issuedFields = {
     .describe('Microsoft Entra ID: the tenant URL with ?aadOptscim062020 (RFC-compliant mode)'),
 };
 
-const installSchema = named(
+export const installSchema = named(
   'ScimAppInstallation',
   z.object({
     app: appSchema,
@@ -96,7 +96,7 @@ const installSchema = named(
   }),
 );
 
-const rotationSchema = named(
+export const rotationSchema = named(
   'TokenRotation',
   z.object({
     ...issuedFields,

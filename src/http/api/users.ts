@@ -13,7 +13,7 @@ import { idParams, idSchema, limitSchema, nameSchema, queryBoolean } from './com
 import { seatTypeSchema } from './permission-sets.ts';
 import { ApiProblem } from './problem-response.ts';
 
-const userSchema = named(
+export const userSchema = named(
   'User',
   z.object({
     id: z.string(),
@@ -40,7 +40,7 @@ const userSchema = named(
   }),
 );
 
-const userListSchema = named(
+export const userListSchema = named(
   'UserList',
   z.object({
     items: z.array(userSchema),
