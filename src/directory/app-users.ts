@@ -331,7 +331,7 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
     get,
 
     /** What of the user the app cannot change now, and why (`appUserLocks`). */
-    async locks(accountId: string, user: User): Promise<AppUserLocks> {
+    async locks(accountId: string, user: Pick<User, 'managedBy'>): Promise<AppUserLocks> {
       return appUserLocks(
         user,
         user.managedBy === 'scim' && (await isRoleSyncOn(store, accountId)),

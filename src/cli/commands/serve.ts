@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { serve as listen } from '@hono/node-server';
 import {
   type ConfigFlags,
+  consoleSessionPolicy,
   costlyReadOptions,
   deprovisionBrakePolicy,
   loadConfig,
@@ -32,6 +33,7 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     store,
     deprovisionBrake: deprovisionBrakePolicy(config),
     retention: retentionPolicy(config),
+    consoleSessions: consoleSessionPolicy(config),
     dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
   });
   const demo = await directory.accounts.ensureDemoAccount(config.demoToken);
