@@ -551,31 +551,33 @@ function UserPage({
   );
 }
 
-/** The update a user form asks for: only fields the form could send, in the API's terms. */
-function updateBody(form: FormData, user: UserView, locks: AppUserLocks, account: AccountView) {
+/**
+ * The update a user form asks for, in the API's terms: what the form sent and changed. Locked
+ * fields are disabled in the form, so a browser never sends them; if a request does, the
+ * directory refuses it with its reason, as it would over the API.
+ */
+function updateBody(form: FormData, user: UserView, account: AccountView) {
   const text = (name: string) => {
     const value = form.get(name);
     if (typeof value !== 'string') return undefined;
     return value.trim() === '' ? null : value.trim();
   };
   const body: Record<string, unknown> = {};
-  if (locks.identity === undefined) {
-    const email = text('email');
-    if (email !== null && email !== undefined) body.email = email;
-    for (const name of ['givenName', 'familyName', 'displayName'] as const) {
-      const value = text(name);
-      if (value !== undefined) body[name] = value;
-    }
+  const email = text('email');
+  if (email !== null && email !== undefined) body.email = email;
+  for (const name of ['givenName', 'familyName', 'displayName'] as const) {
+    const value = text(name);
+    if (value !== undefined) body[name] = value;
   }
   const permissionSetId = text('permissionSetId');
-  if (locks.permissionSet === undefined && permissionSetId) body.permissionSetId = permissionSetId;
+  if (permissionSetId) body.permissionSetId = permissionSetId;
   if (account.pricingModel === 'seats') body.seat = text('seat');
   body.primaryTeamId = text('primaryTeamId');
   body.secondaryTeamIds = form
     .getAll('secondaryTeamIds')
     .filter((id): id is string => typeof id === 'string' && id !== '');
   body.superAdmin = form.get('superAdmin') === 'true';
-  // A field the form did not change is left out, so a locked value is never sent back.
+  // What the form did not change is left out: an update says only what changes.
   for (const [key, value] of Object.entries(body)) {
     const current = (user as Record<string, unknown>)[key];
     if (JSON.stringify(current) === JSON.stringify(value)) delete body[key];
@@ -648,8 +650,7 @@ export function userPages(routes: ConsoleRoutes, deps: ConsoleDeps, directory: D
     const userId = param(c, 'userId');
     const account = c.get('account') as AccountView;
     const user = await api.get<UserView>(c, 'getUser', { params: { userId } });
-    const locks = await directory.appUsers.locks(account.id, user);
-    const body = updateBody(c.get('form'), user, locks, account);
+    const body = updateBody(c.get('form'), user, account);
     const outcome = await api.run(c, 'updateUser', { params: { userId }, body });
     if (!outcome.ok) return userPage(c, userId, outcome.problem);
     return c.redirect(`/users/${encodeURIComponent(userId)}?done=user-updated`, 303);
