@@ -78,6 +78,7 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
         config.publicUrl ??
         `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${info.port}`;
       const lines = [`Roster is listening on ${origin} (database: ${store.dialect})`];
+      lines.push(`Console: ${origin}/ (sign in with the operator key or an account admin key)`);
       if (operator.freshKey) {
         lines.push(`Admin API: ${origin}/api/v1 (OpenAPI document: ${origin}/api/v1/openapi.json)`);
         lines.push(`  Operator key (shown once, store it now): ${operator.freshKey}`);
