@@ -3,6 +3,7 @@ import type { AuditList } from './api-types.ts';
 import { Badge } from './components/badge.tsx';
 import { EmptyState } from './components/empty-state.tsx';
 import { ProblemNotice } from './components/problem-notice.tsx';
+import { TableScroll } from './components/table-scroll.tsx';
 import { Time } from './components/time.tsx';
 import type { ConsoleDeps } from './console-env.ts';
 import type { ConsoleRoutes } from './console-router.tsx';
@@ -52,7 +53,7 @@ export function auditTrailPages(routes: ConsoleRoutes, deps: ConsoleDeps) {
                 <p>Changes appear here as admins make them.</p>
               </EmptyState>
             ) : (
-              <div class="overflow-auto">
+              <TableScroll label="Audit entries">
                 <table>
                   <thead>
                     <tr>
@@ -100,7 +101,7 @@ export function auditTrailPages(routes: ConsoleRoutes, deps: ConsoleDeps) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             )}
             <nav class="pager" aria-label="Pages of the audit trail">
               {before ? <a href={again({})}>Newest</a> : <span />}

@@ -8,6 +8,7 @@ import type { AuthFailure, EventSummary, IdpActivityView, Items, TokenView } fro
 import { Badge, type Tone } from './components/badge.tsx';
 import { EmptyState } from './components/empty-state.tsx';
 import { idpName } from './components/idp.ts';
+import { TableScroll } from './components/table-scroll.tsx';
 import { ago, Time } from './components/time.tsx';
 import type { ConsoleContext, ConsoleDeps } from './console-env.ts';
 import type { ConsoleRoutes } from './console-router.tsx';
@@ -142,7 +143,7 @@ function FailureTable({
 }) {
   const byPrefix = new Map(tokens.map((t) => [t.prefix, t]));
   return (
-    <div class="overflow-auto">
+    <TableScroll label="Failed authentication attempts">
       <table>
         <thead>
           <tr>
@@ -192,7 +193,7 @@ function FailureTable({
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

@@ -8,6 +8,7 @@ import { Badge } from './components/badge.tsx';
 import { idpName } from './components/idp.ts';
 import { Notice } from './components/notice.tsx';
 import { PostButton } from './components/post-button.tsx';
+import { TableScroll } from './components/table-scroll.tsx';
 import { Time } from './components/time.tsx';
 import type { ConsoleDeps } from './console-env.ts';
 import type { ConsoleRoutes } from './console-router.tsx';
@@ -95,7 +96,7 @@ export function deprovisionBrakePages(routes: ConsoleRoutes, deps: ConsoleDeps) 
           {held.length === 0 ? (
             <p class="muted">None held in this window.</p>
           ) : (
-            <div class="overflow-auto">
+            <TableScroll label="Held deactivations">
               <table>
                 <thead>
                   <tr>
@@ -124,7 +125,7 @@ export function deprovisionBrakePages(routes: ConsoleRoutes, deps: ConsoleDeps) 
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </>
       ),

@@ -11,6 +11,7 @@ import { EmptyState } from './components/empty-state.tsx';
 import { Notice } from './components/notice.tsx';
 import { PostButton } from './components/post-button.tsx';
 import { ProblemNotice } from './components/problem-notice.tsx';
+import { TableScroll } from './components/table-scroll.tsx';
 import { Time } from './components/time.tsx';
 import { type ConsoleContext, type ConsoleDeps, field, param } from './console-env.ts';
 import type { ConsoleRoutes } from './console-router.tsx';
@@ -69,7 +70,7 @@ async function page(
               </p>
             </EmptyState>
           ) : (
-            <div class="overflow-auto">
+            <TableScroll label="Groups">
               <table>
                 <thead>
                   <tr>
@@ -146,7 +147,7 @@ async function page(
                   })}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
           <nav class="pager" aria-label="Pages of groups">
             {pageNumber > 0 ? (

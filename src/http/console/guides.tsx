@@ -10,6 +10,7 @@ import type { DomainView, Items, ScimAppView, TokenView } from './api-types.ts';
 import { Badge } from './components/badge.tsx';
 import { CopyField } from './components/copy-field.tsx';
 import { Notice } from './components/notice.tsx';
+import { TableScroll } from './components/table-scroll.tsx';
 import type { ConsoleContext, ConsoleDeps } from './console-env.ts';
 import { ConsoleProblem, param } from './console-env.ts';
 import type { ConsoleRoutes } from './console-router.tsx';
@@ -128,7 +129,7 @@ function GuidePage({
       {guide.mappings.length > 0 ? (
         <section>
           <h2>Attribute mappings</h2>
-          <div class="overflow-auto">
+          <TableScroll label="Attribute mappings">
             <table>
               <thead>
                 <tr>
@@ -149,7 +150,7 @@ function GuidePage({
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <p class="small muted">
             Users must have an email in a verified domain. Name and email then belong to{' '}
             {guide.name}: they can no longer be changed in Roster.
@@ -164,7 +165,7 @@ function GuidePage({
       ) : null}
       <section>
         <h2>Unassign, disable, delete</h2>
-        <div class="overflow-auto">
+        <TableScroll label="What happens on unassign, disable and delete">
           <table>
             <thead>
               <tr>
@@ -183,7 +184,7 @@ function GuidePage({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         <p class="small muted">
           Roster never erases a user its identity provider removes. Many deactivations at once are
           held by the <a href="/brake">deprovisioning brake</a> until you release it.

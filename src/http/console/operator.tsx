@@ -10,6 +10,7 @@ import { CsrfField } from './components/csrf-field.tsx';
 import { EmptyState } from './components/empty-state.tsx';
 import { Notice } from './components/notice.tsx';
 import { ProblemNotice } from './components/problem-notice.tsx';
+import { TableScroll } from './components/table-scroll.tsx';
 import { Time } from './components/time.tsx';
 import { type ConsoleContext, type ConsoleDeps, field, param } from './console-env.ts';
 import type { ConsoleRoutes } from './console-router.tsx';
@@ -160,7 +161,7 @@ async function page(
                 <p>Create the first account below.</p>
               </EmptyState>
             ) : (
-              <div class="overflow-auto">
+              <TableScroll label="Accounts">
                 <table>
                   <thead>
                     <tr>
@@ -225,7 +226,7 @@ async function page(
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             )}
             <h3>New account</h3>
             <form method="post" action="/operator/accounts">

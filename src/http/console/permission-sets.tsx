@@ -9,6 +9,7 @@ import { CsrfField } from './components/csrf-field.tsx';
 import { Notice } from './components/notice.tsx';
 import { PostButton } from './components/post-button.tsx';
 import { ProblemNotice } from './components/problem-notice.tsx';
+import { TableScroll } from './components/table-scroll.tsx';
 import { type ConsoleContext, type ConsoleDeps, field, param } from './console-env.ts';
 import type { ConsoleRoutes } from './console-router.tsx';
 import { renderPage } from './layout.tsx';
@@ -92,7 +93,7 @@ async function page(c: ConsoleContext, deps: ConsoleDeps, problem?: ApiProblem) 
             </p>
           </Notice>
           {problem ? <ProblemNotice problem={problem} /> : null}
-          <div class="overflow-auto">
+          <TableScroll label="Permission sets">
             <table>
               <thead>
                 <tr>
@@ -152,7 +153,7 @@ async function page(c: ConsoleContext, deps: ConsoleDeps, problem?: ApiProblem) 
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <h2>New permission set</h2>
           <form method="post" action="/permission-sets">
             <CsrfField token={csrf} />

@@ -9,6 +9,7 @@ import { Badge, type Tone } from './components/badge.tsx';
 import { EmptyState } from './components/empty-state.tsx';
 import { IDPS, idpName } from './components/idp.ts';
 import { ProblemNotice } from './components/problem-notice.tsx';
+import { TableScroll } from './components/table-scroll.tsx';
 import { Time } from './components/time.tsx';
 import { whatToDo } from './connection-status.tsx';
 import { type ConsoleContext, type ConsoleDeps, ConsoleProblem, param } from './console-env.ts';
@@ -131,7 +132,7 @@ function Rows({
           </p>
         </EmptyState>
       ) : (
-        <div class="overflow-auto">
+        <TableScroll label="Provisioning events">
           <table>
             <thead>
               <tr>
@@ -162,7 +163,7 @@ function Rows({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <nav class="pager" aria-label="Pages of the log">
         <span class="small muted">{live ? 'Live: new requests appear as they arrive.' : null}</span>

@@ -7,6 +7,7 @@ import type { AccountView, Items, SeatPoolView } from './api-types.ts';
 import { CsrfField } from './components/csrf-field.tsx';
 import { Notice } from './components/notice.tsx';
 import { ProblemNotice } from './components/problem-notice.tsx';
+import { TableScroll } from './components/table-scroll.tsx';
 import { type ConsoleContext, type ConsoleDeps, field, param } from './console-env.ts';
 import type { ConsoleRoutes } from './console-router.tsx';
 import { renderPage } from './layout.tsx';
@@ -41,7 +42,7 @@ async function page(c: ConsoleContext, deps: ConsoleDeps, problem?: ApiProblem) 
             </p>
           )}
           {problem ? <ProblemNotice problem={problem} /> : null}
-          <div class="overflow-auto">
+          <TableScroll label="Seat pools">
             <table>
               <thead>
                 <tr>
@@ -83,7 +84,7 @@ async function page(c: ConsoleContext, deps: ConsoleDeps, problem?: ApiProblem) 
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           {operator ? null : (
             <p class="small muted">
               To buy seats, ask the operator of this Roster: purchased seats are billing.

@@ -5,6 +5,7 @@ import { CsrfField } from './components/csrf-field.tsx';
 import { EmptyState } from './components/empty-state.tsx';
 import { PostButton } from './components/post-button.tsx';
 import { ProblemNotice } from './components/problem-notice.tsx';
+import { TableScroll } from './components/table-scroll.tsx';
 import { type ConsoleContext, type ConsoleDeps, field, param } from './console-env.ts';
 import type { ConsoleRoutes } from './console-router.tsx';
 import { renderPage } from './layout.tsx';
@@ -31,7 +32,7 @@ async function page(c: ConsoleContext, deps: ConsoleDeps, problem?: ApiProblem) 
               <p>Create a team below, then add users to it from their pages.</p>
             </EmptyState>
           ) : (
-            <div class="overflow-auto">
+            <TableScroll label="Teams">
               <table>
                 <thead>
                   <tr>
@@ -81,7 +82,7 @@ async function page(c: ConsoleContext, deps: ConsoleDeps, problem?: ApiProblem) 
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
           <h2>New team</h2>
           <form method="post" action="/teams" class="actions">

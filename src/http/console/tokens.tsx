@@ -12,6 +12,7 @@ import { EmptyState } from './components/empty-state.tsx';
 import { Notice } from './components/notice.tsx';
 import { PostButton } from './components/post-button.tsx';
 import { ProblemNotice } from './components/problem-notice.tsx';
+import { TableScroll } from './components/table-scroll.tsx';
 import { ago, Time } from './components/time.tsx';
 import { type ConsoleContext, type ConsoleDeps, field, param } from './console-env.ts';
 import type { ConsoleRoutes } from './console-router.tsx';
@@ -57,7 +58,7 @@ async function page(c: ConsoleContext, deps: ConsoleDeps, problem?: ApiProblem) 
               </p>
             </EmptyState>
           ) : (
-            <div class="overflow-auto">
+            <TableScroll label="Access tokens">
               <table>
                 <thead>
                   <tr>
@@ -119,7 +120,7 @@ async function page(c: ConsoleContext, deps: ConsoleDeps, problem?: ApiProblem) 
                   })}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
           <h2>Rotate</h2>
           <p>

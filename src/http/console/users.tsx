@@ -25,6 +25,7 @@ import { EmptyState } from './components/empty-state.tsx';
 import { idpName } from './components/idp.ts';
 import { PostButton } from './components/post-button.tsx';
 import { ProblemNotice } from './components/problem-notice.tsx';
+import { TableScroll } from './components/table-scroll.tsx';
 import { Time } from './components/time.tsx';
 import { type ConsoleContext, type ConsoleDeps, field, param } from './console-env.ts';
 import type { ConsoleRoutes } from './console-router.tsx';
@@ -237,7 +238,7 @@ async function listPage(
               </p>
             </EmptyState>
           ) : (
-            <div class="overflow-auto">
+            <TableScroll label="Users">
               <table>
                 <thead>
                   <tr>
@@ -273,7 +274,7 @@ async function listPage(
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
           <nav class="pager" aria-label="Pages of users">
             {cursor ? <a href={`/users${query({ ...filters })}`}>First page</a> : <span />}
@@ -503,7 +504,7 @@ function UserPage({
         {history.items.length === 0 ? (
           <p class="muted">No identity provider request about this user.</p>
         ) : (
-          <div class="overflow-auto">
+          <TableScroll label="Provisioning history">
             <table>
               <thead>
                 <tr>
@@ -541,7 +542,7 @@ function UserPage({
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
         <p>
           <a href={`/log?user=${encodeURIComponent(user.id)}`}>The whole history in the log</a>
