@@ -48,8 +48,22 @@ export function whatToDo(event: EventSummary): string | undefined {
   return undefined;
 }
 
-function IdpCard({ activity, now }: { activity: IdpActivityView; now: number }) {
+function IdpCard({
+  activity,
+  refused,
+  now,
+}: {
+  activity: IdpActivityView;
+  /** Its failed authentications in the window. */
+  refused: readonly AuthFailure[];
+  now: number;
+}) {
   const state = health(activity);
+  const refusedCount = refused.reduce((sum, f) => sum + f.count, 0);
+  const lastRefused = refused
+    .map((f) => f.minute)
+    .sort()
+    .at(-1);
   const failure = activity.lastFailure;
   const advice = failure ? whatToDo(failure) : undefined;
   return (
@@ -77,6 +91,14 @@ function IdpCard({ activity, now }: { activity: IdpActivityView; now: number }) 
           <strong>{activity.warnings}</strong>
         </div>
       </div>
+      {refusedCount > 0 ? (
+        <p>
+          <Badge tone="bad">Token refused</Badge> {refusedCount} request
+          {refusedCount === 1 ? ' was' : 's were'} refused for its token, the last in the minute of{' '}
+          <Time iso={lastRefused} />: see <a href="#failed-authentication">failed authentication</a>
+          .
+        </p>
+      ) : null}
       {failure ? (
         <section>
           <h3>Last error</h3>
@@ -232,14 +254,20 @@ async function connectionStatusPage(c: ConsoleContext, deps: ConsoleDeps) {
             </p>
           </EmptyState>
         ) : (
-          activity.items.map((a) => <IdpCard activity={a} now={now} />)
+          activity.items.map((a) => (
+            <IdpCard
+              activity={a}
+              refused={failures.items.filter((f) => f.idp === a.idp)}
+              now={now}
+            />
+          ))
         )}
         <section id="failed-authentication">
           <h2>Failed authentication, last 24 hours</h2>
           <p>
             {active.length === 0
               ? 'This account has no active access token: install the app or rotate a token first.'
-              : `Active token${active.length === 1 ? '' : 's'}: ${active.map((t) => `${t.prefix}…`).join(', ')}. An IdP must send one of these.`}{' '}
+              : `An IdP must send the active token (the one that starts ${active.map((t) => t.prefix).join(', or the one that starts ')}).`}{' '}
             <a href="/tokens">Manage tokens</a>.
           </p>
           {failures.items.length === 0 ? (

@@ -47,11 +47,37 @@ const OUTCOME_TONE: Readonly<Record<EventSummary['outcome'], Tone>> = {
   failure: 'bad',
 };
 
-/** The entry in plain words: its explanation, or what the status says. */
+/** What a request that went through did, by its operation (http/scim names them). */
+const DONE: Readonly<Record<string, string>> = {
+  'create user': 'Created the user.',
+  'adopt existing user':
+    'Adopted the app user with that email: same id, same data, now managed by the IdP.',
+  'link user': 'Linked the app user to the IdP: its name and email now come from the IdP.',
+  'update user': 'Updated the user.',
+  'replace user': 'Replaced the user’s attributes with those sent.',
+  'deactivate user': 'Deactivated the user; its data stays.',
+  'reactivate user': 'Reactivated the user.',
+  'delete user': 'Deactivated and unlinked the user; Roster keeps its data.',
+  'get user': 'Read the user.',
+  'find users': 'Looked users up by a filter (an IdP matches before it creates).',
+  'list users': 'Listed users.',
+  'search users': 'Searched users.',
+  'create group': 'Created the group.',
+  'update group': 'Updated the group (name or members).',
+  'replace group': 'Replaced the group and its members.',
+  'delete group': 'Deleted the group.',
+  'get group': 'Read the group.',
+  'find groups': 'Looked groups up by a filter.',
+  'list groups': 'Listed groups.',
+  'search groups': 'Searched groups.',
+  bulk: 'Ran a batch of operations (Bulk).',
+};
+
+/** The entry in plain words: its explanation, or what the request did. */
 export function explain(event: EventSummary): string {
   if (event.explanation) return event.explanation;
   if (event.status === 304) return 'Nothing changed since the IdP last read it.';
-  if (event.status < 300) return `Done (${event.status}).`;
+  if (event.status < 300) return DONE[event.operation] ?? `Answered ${event.status}.`;
   return `Answered ${event.status}.`;
 }
 
@@ -146,7 +172,7 @@ function Rows({
             <tbody>
               {events.map((event) => (
                 <tr>
-                  <td>
+                  <td class="nowrap">
                     <a href={`/log/${encodeURIComponent(event.id)}`}>
                       <Time iso={event.at} />
                     </a>

@@ -52,7 +52,7 @@ export function SignInPage({
             />
             <small id="key-help">
               An account admin key (<code>roster_admin_…</code>) opens that account. The operator
-              key (<code>roster_operator_…</code>, printed once when Roster first started, or
+              key (<code>roster_operator_…</code>, printed once when Roster first started, or{' '}
               <code>ROSTER_ADMIN_KEY</code>) opens every account. The key is exchanged for a
               session; it is not kept in this browser.
             </small>

@@ -517,7 +517,7 @@ function UserPage({
               <tbody>
                 {history.items.map((event) => (
                   <tr>
-                    <td>
+                    <td class="nowrap">
                       <a href={`/log/${encodeURIComponent(event.id)}`}>
                         <Time iso={event.at} />
                       </a>
