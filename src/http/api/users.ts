@@ -184,6 +184,9 @@ function condition(query: z.output<typeof listQuery>): UserCondition {
       })),
     });
   }
+  // One filter alone stays itself: the store counts an unfiltered or by-manager listing from
+  // user_counts (O(1)) only when it sees that very condition.
+  if (all.length === 1) return all[0] as UserCondition;
   return all.length === 0 ? { kind: 'all' } : { kind: 'and', conditions: all };
 }
 
