@@ -117,26 +117,32 @@ async function page(
                             class="actions"
                           >
                             <CsrfField token={csrf} />
-                            <select
-                              name="permissionSetId"
-                              aria-label={`Permission set for ${group.displayName}`}
-                            >
-                              {sets.items.map((set) => (
-                                <option
-                                  value={set.id}
-                                  selected={set.id === mapping?.permissionSetId}
-                                >
-                                  {set.name}
-                                </option>
-                              ))}
-                            </select>
-                            <input
-                              type="number"
-                              name="priority"
-                              min={0}
-                              value={String(mapping?.priority ?? 100)}
-                              aria-label={`Priority for ${group.displayName}`}
-                            />
+                            <label class="small">
+                              Permission set
+                              <select
+                                name="permissionSetId"
+                                aria-label={`Permission set for ${group.displayName}`}
+                              >
+                                {sets.items.map((set) => (
+                                  <option
+                                    value={set.id}
+                                    selected={set.id === mapping?.permissionSetId}
+                                  >
+                                    {set.name}
+                                  </option>
+                                ))}
+                              </select>
+                            </label>
+                            <label class="small">
+                              Priority (lower wins)
+                              <input
+                                type="number"
+                                name="priority"
+                                min={0}
+                                value={String(mapping?.priority ?? 100)}
+                                aria-label={`Priority for ${group.displayName}`}
+                              />
+                            </label>
                             <button type="submit" class="secondary">
                               Map
                             </button>
