@@ -180,6 +180,12 @@ const configSchema = z
      * (`data/roster-log.db`). PostgreSQL keeps the log in its one database.
      */
     logDatabaseFile: z.string().min(1).optional(),
+    /**
+     * Web console sessions (src/http/console/): one ends after this many minutes without a
+     * request, and after `consoleSessionHours` however active; then the admin signs in again.
+     */
+    consoleSessionIdleMinutes: z.coerce.number().int().min(1).max(1440).default(30),
+    consoleSessionHours: z.coerce.number().int().min(1).max(720).default(12),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -245,6 +251,8 @@ export function loadConfig(
     provisioningLogRetentionDays: env.ROSTER_PROVISIONING_LOG_RETENTION_DAYS,
     auditRetentionDays: env.ROSTER_AUDIT_RETENTION_DAYS,
     logDatabaseFile: env.ROSTER_LOG_DATABASE_FILE,
+    consoleSessionIdleMinutes: env.ROSTER_CONSOLE_SESSION_IDLE_MINUTES,
+    consoleSessionHours: env.ROSTER_CONSOLE_SESSION_HOURS,
     logLevel: env.ROSTER_LOG_LEVEL,
   };
   // Empty strings in the environment mean "unset", as in most shells' `VAR= cmd`.
@@ -265,6 +273,14 @@ export function costlyReadOptions(config: Config) {
     budgetMs: config.readBudgetMs,
     slots: config.costlyReadSlots,
     perAccount: config.costlyReadsPerAccount,
+  };
+}
+
+/** How long console sessions last (directory/console-sessions.ts). */
+export function consoleSessionPolicy(config: Config) {
+  return {
+    idleMinutes: config.consoleSessionIdleMinutes,
+    maxHours: config.consoleSessionHours,
   };
 }
 

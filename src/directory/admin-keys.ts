@@ -30,6 +30,31 @@ export function createAdminKeys({ store, clock }: { store: Store; clock: Clock }
   let operatorHash: string | undefined;
   const touchedAt = new Map<string, number>();
 
+  /**
+   * Who holds the key with this hash, or undefined for an unknown or revoked key: for a
+   * console session, which keeps only the hash of the key it was opened with, so revoking
+   * the key (or changing the operator key) ends the session on its next request.
+   */
+  async function authenticateHash(hash: string): Promise<AdminCaller | undefined> {
+    operatorHash ??= await store.settings.get(OPERATOR_SETTING);
+    if (operatorHash !== undefined && sameHash(operatorHash, hash)) return { kind: 'operator' };
+    const record = await store.adminKeys.findByHash(hash);
+    // The lookup was by hash; compare again in constant time so equality never short-circuits.
+    if (!record || !sameHash(record.hash, hash) || record.revokedAt !== null) return undefined;
+    const nowMs = Date.now();
+    if (nowMs - (touchedAt.get(record.id) ?? 0) > TOUCH_INTERVAL_MS) {
+      if (touchedAt.size > 10_000) touchedAt.clear();
+      touchedAt.set(record.id, nowMs);
+      await store.adminKeys.touch(record.id, clock.now());
+    }
+    return {
+      kind: 'account',
+      accountId: record.accountId,
+      keyId: record.id,
+      prefix: record.prefix,
+    };
+  }
+
   return {
     /**
      * Settles the operator key at start-up: the configured one, else the stored one, else a new
@@ -48,26 +73,11 @@ export function createAdminKeys({ store, clock }: { store: Store; clock: Clock }
     },
 
     /** Who presents `key`, or undefined for an unknown or revoked key. */
-    async authenticate(key: string): Promise<AdminCaller | undefined> {
-      const hash = hashSecret(key);
-      operatorHash ??= await store.settings.get(OPERATOR_SETTING);
-      if (operatorHash !== undefined && sameHash(operatorHash, hash)) return { kind: 'operator' };
-      const record = await store.adminKeys.findByHash(hash);
-      // The lookup was by hash; compare again in constant time so equality never short-circuits.
-      if (!record || !sameHash(record.hash, hash) || record.revokedAt !== null) return undefined;
-      const nowMs = Date.now();
-      if (nowMs - (touchedAt.get(record.id) ?? 0) > TOUCH_INTERVAL_MS) {
-        if (touchedAt.size > 10_000) touchedAt.clear();
-        touchedAt.set(record.id, nowMs);
-        await store.adminKeys.touch(record.id, clock.now());
-      }
-      return {
-        kind: 'account',
-        accountId: record.accountId,
-        keyId: record.id,
-        prefix: record.prefix,
-      };
+    authenticate(key: string): Promise<AdminCaller | undefined> {
+      return authenticateHash(hashSecret(key));
     },
+
+    authenticateHash,
 
     /** A new account admin key; the key itself is returned once and never stored. */
     async issue(accountId: string, name: string): Promise<{ key: string; record: AdminKey }> {

@@ -43,6 +43,38 @@ const IDENTITY_FIELDS = ['email', 'givenName', 'familyName', 'displayName'] as c
 const backOff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * 2 * (attempt + 1)));
 
+/**
+ * Why the app cannot change parts of a user, in words; absent parts can be changed. The one
+ * statement of PRODUCT.md item 2: `change` enforces it, and the console shows it beside the
+ * locked fields.
+ */
+export interface AppUserLocks {
+  /** Email, given, family and display name. */
+  readonly identity?: string;
+  /** Deactivate and reactivate. */
+  readonly active?: string;
+  readonly permissionSet?: string;
+}
+
+export function appUserLocks(user: Pick<User, 'managedBy'>, roleSyncOn: boolean): AppUserLocks {
+  if (user.managedBy !== 'scim') return {};
+  return {
+    identity:
+      'this user is managed by your identity provider (SCIM), which owns its email and names: ' +
+      'change them in the identity provider',
+    active:
+      'this user is managed by your identity provider (SCIM): deactivate or reactivate it ' +
+      'there (deleting it here removes it from Roster only)',
+    ...(roleSyncOn
+      ? {
+          permissionSet:
+            "role sync is on: this SCIM-managed user's permission set follows its role in " +
+            'your identity provider; change the role there, or turn role sync off',
+        }
+      : {}),
+  };
+}
+
 /** Role sync counts only for an installed SCIM app; with none installed it is off. */
 export async function isRoleSyncOn(session: StoreSession, accountId: string): Promise<boolean> {
   const app = await session.scimApps.findByAccount(accountId);
@@ -218,23 +250,21 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
     for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
       const current = await get(accountId, id);
       const { user } = current;
-      if (user.managedBy === 'scim') {
-        const locked = IDENTITY_FIELDS.filter(
-          (key) => fields[key] !== undefined && fields[key] !== user[key],
-        );
-        assertThat(
-          locked.length === 0,
+      const locks = appUserLocks(user, false);
+      const locked = IDENTITY_FIELDS.filter(
+        (key) => fields[key] !== undefined && fields[key] !== user[key],
+      );
+      if (locks.identity !== undefined && locked.length > 0) {
+        throw new DirectoryError(
           'user.managed_by_idp',
-          `this user is managed by your identity provider (SCIM), which owns its ${locked.join(', ')}: ` +
-            'change them in the identity provider',
-        );
-        assertThat(
-          fields.active === undefined || fields.active === user.active,
-          'user.managed_by_idp',
-          'this user is managed by your identity provider (SCIM): deactivate or reactivate it ' +
-            'there (deleting it here removes it from Roster only)',
+          `${locks.identity} (this request would change its ${locked.join(', ')})`,
         );
       }
+      assertThat(
+        locks.active === undefined || fields.active === undefined || fields.active === user.active,
+        'user.managed_by_idp',
+        locks.active ?? '',
+      );
       try {
         const written = await store.transaction(async (session) => {
           const account = await accountOf(session, accountId);
@@ -242,12 +272,11 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
             fields.permissionSetId !== undefined &&
             fields.permissionSetId !== user.permissionSetId
           ) {
-            assertThat(
-              user.managedBy !== 'scim' || !(await isRoleSyncOn(session, accountId)),
-              'user.role_sync_enabled',
-              "role sync is on: this SCIM-managed user's permission set follows its role in " +
-                'your identity provider; change the role there, or turn role sync off',
-            );
+            const lock =
+              user.managedBy === 'scim' && (await isRoleSyncOn(session, accountId))
+                ? appUserLocks(user, true).permissionSet
+                : undefined;
+            assertThat(lock === undefined, 'user.role_sync_enabled', lock ?? '');
             await assertPermissionSet(session, accountId, fields.permissionSetId);
           }
           const now = clock.now();
@@ -300,6 +329,14 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
 
   return {
     get,
+
+    /** What of the user the app cannot change now, and why (`appUserLocks`). */
+    async locks(accountId: string, user: Pick<User, 'managedBy'>): Promise<AppUserLocks> {
+      return appUserLocks(
+        user,
+        user.managedBy === 'scim' && (await isRoleSyncOn(store, accountId)),
+      );
+    },
 
     async list(query: UserQuery): Promise<{ page: UserPage; users: AppUser[] }> {
       const page = await store.users.query(query);

@@ -5,6 +5,7 @@ import { createAdminKeys } from './admin-keys.ts';
 import { createAppUsers } from './app-users.ts';
 import { createAudit } from './audit.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { type ConsoleSessionPolicy, createConsoleSessions } from './console-sessions.ts';
 import { createDeprovisionBrake, type DeprovisionBrakePolicy } from './deprovision-brake.ts';
 import { createDomains } from './domains.ts';
 import { createGroups } from './groups.ts';
@@ -26,12 +27,15 @@ export function createDirectory({
   deprovisionBrake,
   retention = { provisioningLogDays: 90, auditDays: 365 },
   dns = {},
+  consoleSessions,
   txtLookup = createNodeTxtLookup({ server: dns.resolver, timeoutMs: dns.timeoutMs ?? 5000 }),
 }: {
   store: Store;
   clock?: Clock;
   deprovisionBrake?: DeprovisionBrakePolicy;
   retention?: RetentionPolicy;
+  /** How long web console sessions last. */
+  consoleSessions?: ConsoleSessionPolicy;
   /** Where domain verification looks up TXT records: a resolver address, or the system's. */
   dns?: { readonly resolver?: string | undefined; readonly timeoutMs?: number | undefined };
   /** Replaces the node:dns lookup entirely. */
@@ -43,6 +47,7 @@ export function createDirectory({
   const brake = createDeprovisionBrake({ clock, policy: deprovisionBrake });
   const groups = createGroups({ store, clock });
   const provisioningLog = createProvisioningLog(store, clock);
+  const adminKeys = createAdminKeys({ store, clock });
   return {
     store,
     clock,
@@ -63,7 +68,13 @@ export function createDirectory({
     provisioningLog,
     retention: createRetention({ store, log: provisioningLog, clock, policy: retention }),
     // Administration (admin API, CLI).
-    adminKeys: createAdminKeys({ store, clock }),
+    adminKeys,
+    consoleSessions: createConsoleSessions({
+      store,
+      clock,
+      adminKeys,
+      policy: consoleSessions,
+    }),
     audit: createAudit({ store, clock }),
     appUsers: createAppUsers({ store, clock }),
     permissionSets: createPermissionSets({ store, clock, onChange: forgetRoles }),

@@ -292,3 +292,20 @@ export interface AuditEntry {
   /** The request body as JSON text, bounded, or null. */
   readonly request: string | null;
 }
+
+/**
+ * A web console session: an admin key exchanged for a cookie. Only hashes are kept; the caller
+ * is derived from the key's hash on every request, so a revoked key ends its sessions at once.
+ */
+export interface ConsoleSession {
+  /** SHA-256 of the session id the browser holds, hex. */
+  readonly idHash: string;
+  /** SHA-256 of the admin key it was opened with (the operator's or an account's), hex. */
+  readonly keyHash: string;
+  /** The account shown: an account key's own; the operator's choice, or null for none yet. */
+  readonly accountId: string | null;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  /** The session ends then, however active (idle sessions end sooner: `console-sessions.ts`). */
+  readonly expiresAt: string;
+}

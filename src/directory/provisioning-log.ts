@@ -10,6 +10,7 @@ import type {
   AuthFailureCount,
   AuthFailureFilter,
   AuthFailureReason,
+  IdpActivity,
   ProvisioningEventFilter,
   Store,
 } from '../store/store.ts';
@@ -108,6 +109,11 @@ export function createProvisioningLog(store: Store, clock: Clock) {
     authFailures(filter: AuthFailureFilter): Promise<AuthFailureCount[]> {
       emitFailures();
       return store.log.listAuthFailures(filter);
+    },
+
+    /** Each IdP that has called the account: last contact, counts since `since`, last failure. */
+    idpActivity(accountId: string, since: string): Promise<IdpActivity[]> {
+      return store.log.idpActivity(accountId, since);
     },
 
     /** Removes events and failure counts older than `before` (ISO); returns how many events. */

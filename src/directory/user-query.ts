@@ -18,9 +18,16 @@ export type UserColumn =
   | 'familyName'
   | 'active'
   | 'managedBy'
+  | 'permissionSetId'
   | 'deprovisionedAt'
   | 'createdAt'
   | 'updatedAt';
+
+/**
+ * The attribute `some` conditions name for a user's team memberships (teams are the app's, never
+ * SCIM's: no SCIM filter reaches it). Element fields: `value` (the team id) and `primary`.
+ */
+export const TEAMS_ATTRIBUTE = 'teams';
 
 export type UserField = Field<UserColumn>;
 export type UserCondition = Condition<UserColumn>;

@@ -1,11 +1,16 @@
-/** The HTTP application: SCIM at /scim/v2, the admin API at /api/v1, health probes. */
+/**
+ * The HTTP application: SCIM at /scim/v2, the admin API at /api/v1, health probes, and the web
+ * console at `/` (console/console-router.tsx).
+ */
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Directory } from '../directory/directory.ts';
 import { createCursorCodec } from '../scim/cursor.ts';
-import { apiRouter } from './api/router.ts';
+import { apiRouter, apiRoutes } from './api/router.ts';
+import { routeCaller } from './api/run-route.ts';
 import { createAuthThrottle } from './auth-throttle.ts';
+import { consoleRouter } from './console/console-router.tsx';
 import { scimRouter } from './scim/router.ts';
 
 /**
@@ -102,7 +107,34 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
     }),
   );
 
-  app.notFound((c) => c.json({ error: 'not_found', detail: `nothing at ${c.req.path}` }, 404));
+  // The console runs the admin API's own route declarations, as the signed-in admin.
+  const onConsoleError = (error: unknown) =>
+    logger.error({ err: error }, 'unhandled error in console request');
+  const webConsole = consoleRouter(app, {
+    directory,
+    routes: apiRoutes(directory, cursors, publicOrigin),
+    callRoute: routeCaller({
+      directory,
+      maxBodyBytes: config.maxBodyBytes,
+      adminRateLimitPerSecond: config.adminRateLimitPerSecond,
+      authThrottle,
+      trustedProxies,
+      onInternalError: onConsoleError,
+    }),
+    publicOrigin,
+    trustedProxies,
+    authThrottle,
+    maxBodyBytes: config.maxBodyBytes,
+    domainRecheckSeconds: config.domainRecheckSeconds,
+    onInternalError: onConsoleError,
+  });
+
+  // Browsers get a page; API clients and the API surfaces keep the JSON answer.
+  app.notFound((c) =>
+    !API_SURFACE.test(c.req.path) && (c.req.header('accept') ?? '').includes('text/html')
+      ? webConsole.notFound(c)
+      : c.json({ error: 'not_found', detail: `nothing at ${c.req.path}` }, 404),
+  );
   app.onError((error, c) => {
     logger.error({ err: error }, 'unhandled error');
     return c.json({ error: 'internal', detail: 'internal error' }, 500);

@@ -17,6 +17,7 @@ import type {
   Account,
   AdminKey,
   AuditEntry,
+  ConsoleSession,
   Domain,
   DomainState,
   Group,
@@ -337,6 +338,23 @@ export interface AuthFailureFilter {
 }
 
 /**
+ * One identity provider's requests to an account, for the console's connection status. Each
+ * figure is read from an index (`account_id, idp, outcome, at`), so it costs the same at any
+ * size of the log.
+ */
+export interface IdpActivity {
+  readonly idp: string;
+  /** When this IdP last called, however long ago (within the log's retention). */
+  readonly lastAt: string;
+  /** Its requests at or after `since`, by outcome. */
+  readonly requests: number;
+  readonly failures: number;
+  readonly warnings: number;
+  /** Its newest failed request, however long ago. */
+  readonly lastFailure: ProvisioningEvent | null;
+}
+
+/**
  * The provisioning log: one event per SCIM request, kept apart from the directory's own tables.
  * Appending never waits for a database: events are queued and written in batches by a writer
  * off the request path (on SQLite a thread with its own database file, on PostgreSQL multi-row
@@ -355,6 +373,8 @@ export interface ProvisioningLogStore {
   findById(accountId: string, id: string): Promise<ProvisioningEvent | undefined>;
   /** Newest minute first. */
   listAuthFailures(filter: AuthFailureFilter): Promise<AuthFailureCount[]>;
+  /** Every IdP that has called the account, most recent first; counts from `since` (ISO). */
+  idpActivity(accountId: string, since: string): Promise<IdpActivity[]>;
   /** Deletes events and failure counts older than `before` (ISO); returns how many events. */
   prune(before: string): Promise<number>;
   /** Events queued and not yet written: the writer's backlog. */
@@ -400,6 +420,20 @@ export interface DeprovisionBrakeStore {
   release(accountId: string, at: string): Promise<void>;
 }
 
+/** Web console sessions, by the hash of their id. */
+export interface ConsoleSessionStore {
+  insert(session: ConsoleSession): Promise<void>;
+  find(idHash: string): Promise<ConsoleSession | undefined>;
+  /** Writes the last-seen time and the account shown; false when the session is gone. */
+  update(
+    idHash: string,
+    changes: { readonly lastSeenAt?: string; readonly accountId?: string | null },
+  ): Promise<boolean>;
+  delete(idHash: string): Promise<boolean>;
+  /** Deletes sessions whose `expiresAt` or last-seen time is before the given times. */
+  prune(expiredBefore: string, idleBefore: string): Promise<number>;
+}
+
 export interface StoreSession {
   readonly accounts: AccountStore;
   readonly users: UserStore;
@@ -416,6 +450,7 @@ export interface StoreSession {
   readonly seatPools: SeatPoolStore;
   readonly adminKeys: AdminKeyStore;
   readonly audit: AuditStore;
+  readonly consoleSessions: ConsoleSessionStore;
 }
 
 export interface Store extends StoreSession {

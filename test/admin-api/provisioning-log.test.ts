@@ -78,6 +78,33 @@ for (const kind of STORE_KINDS) {
       ).toBeGreaterThanOrEqual(3);
     });
 
+    it('sums each IdP: last contact, requests and failures since a time, last error', async (ctx) => {
+      if (!t) return ctx.skip();
+      const activity = await t.call('GET', `${base}/idp-activity?since=${before}`);
+      expect(activity.status).toBe(200);
+      expect(activity.body.since).toBe(before);
+      const byIdp = Object.fromEntries(activity.body.items.map((a: { idp: string }) => [a.idp, a]));
+      expect(byIdp.okta).toMatchObject({ requests: 2, failures: 1, warnings: 0 });
+      expect(byIdp.okta.lastFailure).toMatchObject({ status: 400, scimType: 'invalidValue' });
+      expect(byIdp.okta.lastFailure.explanation).toContain('unverified.test');
+      expect(byIdp.entra).toMatchObject({ requests: 1, failures: 0, lastFailure: null });
+      // Okta called last: most recent first.
+      expect(activity.body.items[0].idp).toBe('okta');
+      // Counted from a later time, Entra's read is no longer in the window, its contact stays.
+      const later = await t.call('GET', `${base}/idp-activity?since=${between}`);
+      const entra = later.body.items.find((a: { idp: string }) => a.idp === 'entra');
+      expect(entra).toMatchObject({ requests: 0, failures: 0 });
+      expect(entra.lastAt < between).toBe(true);
+      // Another account sees none of it.
+      const other = await newAccount(t);
+      const theirs = await t.call(
+        'GET',
+        `${API}/accounts/${other.id}/provisioning-log/idp-activity`,
+        { key: other.key },
+      );
+      expect(theirs.body.items).toEqual([]);
+    });
+
     it('pages backwards with before', async (ctx) => {
       if (!t) return ctx.skip();
       const first = await t.call('GET', `${base}?from=${before}&limit=2`);

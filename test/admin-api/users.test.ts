@@ -170,6 +170,53 @@ for (const kind of STORE_KINDS) {
       }
     });
 
+    it('filters by permission set and by team (primary or secondary), paging by cursor', async (ctx) => {
+      if (!t) return ctx.skip();
+      const { id, key } = await newAccount(t);
+      const base = `${API}/accounts/${id}/users`;
+      const sales = (
+        await t.call('POST', `${API}/accounts/${id}/permission-sets`, {
+          key,
+          body: { name: 'Sales Rep', permissions: [] },
+        })
+      ).body;
+      const north = (
+        await t.call('POST', `${API}/accounts/${id}/teams`, { key, body: { name: 'North' } })
+      ).body;
+      const south = (
+        await t.call('POST', `${API}/accounts/${id}/teams`, { key, body: { name: 'South' } })
+      ).body;
+      const make = async (email: string, extra: Record<string, unknown>) =>
+        (await t?.call('POST', base, { key, body: { email, ...extra } }))?.body.id as string;
+      const a = await make('a@corp.test', { permissionSetId: sales.id, primaryTeamId: north.id });
+      const b = await make('b@corp.test', { secondaryTeamIds: [north.id, south.id] });
+      const c = await make('c@corp.test', { permissionSetId: sales.id });
+      await make('d@corp.test', { primaryTeamId: south.id });
+
+      const ids = async (query: string) =>
+        (await t?.call('GET', `${base}?${query}`, { key }))?.body.items.map(
+          (u: { id: string }) => u.id,
+        );
+      expect(await ids(`permissionSetId=${sales.id}`)).toEqual([a, c]);
+      expect(await ids(`teamId=${north.id}`)).toEqual([a, b]);
+      expect(await ids(`teamId=${north.id}&permissionSetId=${sales.id}`)).toEqual([a]);
+      expect(await ids('teamId=no-such-team')).toEqual([]);
+      const first = await t.call('GET', `${base}?teamId=${north.id}&limit=1`, { key });
+      expect(first.body.total).toBe(2);
+      const second = await t.call(
+        'GET',
+        `${base}?teamId=${north.id}&limit=1&cursor=${first.body.nextCursor}`,
+        { key },
+      );
+      expect(second.body.items.map((u: { id: string }) => u.id)).toEqual([b]);
+      // The cursor is bound to the team it was issued for.
+      const crossed = await t.call(
+        'GET',
+        `${base}?teamId=${south.id}&limit=1&cursor=${first.body.nextCursor}`,
+        { key },
+      );
+      expect(crossed.body.code).toBe('request.invalid_cursor');
+    });
     it("never reaches another account's users", async (ctx) => {
       if (!t) return ctx.skip();
       const a = await newAccount(t);

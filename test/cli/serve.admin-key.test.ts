@@ -24,6 +24,11 @@ describe('roster serve: operator key', () => {
       key = /Operator key \(shown once[^)]*\): (\S+)/.exec(first.output())?.[1] ?? '';
       expect(key).toMatch(/^roster_operator_[A-Za-z0-9_-]{40,}$/);
       expect(first.output()).toContain(`Admin API: ${first.origin}/api/v1`);
+      expect(first.output()).toContain(
+        `Console: ${first.origin}/ (sign in with the operator key or an account admin key)`,
+      );
+      const home = await fetch(`${first.origin}/`, { redirect: 'manual' });
+      expect(home.headers.get('location')).toBe('/sign-in?next=%2F');
       expect((await accounts(first.origin, key)).status).toBe(200);
       expect((await accounts(first.origin, `${key}x`)).status).toBe(401);
     } finally {

@@ -5,6 +5,7 @@
  */
 import pino from 'pino';
 import {
+  consoleSessionPolicy,
   costlyReadOptions,
   deprovisionBrakePolicy,
   loadConfig,
@@ -89,6 +90,7 @@ export async function createTestApp(
     store: opened.store,
     deprovisionBrake: deprovisionBrakePolicy(config),
     retention: retentionPolicy(config),
+    consoleSessions: consoleSessionPolicy(config),
     // ROSTER_DNS_RESOLVER in options.env points domain verification at a test DNS server.
     dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
   });

@@ -319,6 +319,63 @@ export function recordsContract(store: () => Store): void {
       expect(await store().log.prune(cut)).toBe(0);
     });
 
+    it('idpActivity: per IdP its last request, counts since a time and its last failure', async () => {
+      const account = makeAccount();
+      const other = makeAccount();
+      await store().accounts.insert(account);
+      await store().accounts.insert(other);
+      const event = (
+        accountId: string,
+        idp: string,
+        at: string,
+        outcome: 'success' | 'failure' | 'warning',
+      ): ProvisioningEvent => ({
+        id: newId('evt'),
+        accountId,
+        at,
+        idp,
+        method: 'POST',
+        path: '/scim/v2/Users',
+        operation: 'create user',
+        userId: null,
+        groupId: null,
+        status: outcome === 'failure' ? 400 : 201,
+        outcome,
+        scimType: outcome === 'failure' ? 'invalidValue' : null,
+        explanation: outcome === 'failure' ? `failed at ${at}` : null,
+        requestBody: null,
+        responseBody: null,
+        durationMs: 1,
+        sandbox: false,
+      });
+      const oldFailure = tick();
+      const since = tick();
+      const t1 = tick();
+      const t2 = tick();
+      const t3 = tick();
+      const events = [
+        event(account.id, 'okta', oldFailure, 'failure'),
+        event(account.id, 'okta', t1, 'success'),
+        event(account.id, 'okta', t2, 'warning'),
+        event(account.id, 'entra', oldFailure, 'success'),
+        event(account.id, 'entra', t3, 'failure'),
+        event(account.id, 'entra', t3, 'failure'),
+        // Another account's requests never count.
+        event(other.id, 'okta', t3, 'failure'),
+        event(other.id, 'google', t3, 'success'),
+      ];
+      for (const e of events) store().log.append(e);
+      const activity = await store().log.idpActivity(account.id, since);
+      expect(activity.map((a) => a.idp)).toEqual(['entra', 'okta']);
+      const [entra, okta] = activity;
+      expect(entra).toMatchObject({ lastAt: t3, requests: 2, failures: 2, warnings: 0 });
+      expect(entra?.lastFailure?.id).toBe(events[5]?.id);
+      // okta's failure is older than `since`: not counted, still its last failure.
+      expect(okta).toMatchObject({ lastAt: t2, requests: 2, failures: 0, warnings: 1 });
+      expect(okta?.lastFailure).toEqual(events[0]);
+      expect(await store().log.idpActivity(makeAccount().id, since)).toEqual([]);
+    });
+
     it('counts failed authentications per minute and key, adding up repeated counts', async () => {
       const account = makeAccount();
       await store().accounts.insert(account);

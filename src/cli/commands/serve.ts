@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { serve as listen } from '@hono/node-server';
 import {
   type ConfigFlags,
+  consoleSessionPolicy,
   costlyReadOptions,
   deprovisionBrakePolicy,
   loadConfig,
@@ -32,6 +33,7 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     store,
     deprovisionBrake: deprovisionBrakePolicy(config),
     retention: retentionPolicy(config),
+    consoleSessions: consoleSessionPolicy(config),
     dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
   });
   const demo = await directory.accounts.ensureDemoAccount(config.demoToken);
@@ -81,6 +83,7 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
       ];
       if (config.publicUrl) lines.push(`Public URL: ${origin} (ROSTER_PUBLIC_URL)`);
       lines.push(`Health: ${bound}/healthz (liveness), ${bound}/readyz (readiness)`);
+      lines.push(`Console: ${origin}/ (sign in with the operator key or an account admin key)`);
       if (operator.freshKey) {
         lines.push(`Admin API: ${origin}/api/v1 (OpenAPI document: ${origin}/api/v1/openapi.json)`);
         lines.push(`  Operator key (shown once, store it now): ${operator.freshKey}`);

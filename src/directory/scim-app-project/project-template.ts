@@ -5,7 +5,14 @@
  */
 import { fail, ok, type Result } from '../result.ts';
 import { UID_PATTERN } from './parse-project.ts';
-import { APP_FILE, PROJECT_APP_DIR, SCIM_APP_SCOPES, SCIM_FILE } from './project-files.ts';
+import {
+  APP_FILE,
+  PROJECT_APP_DIR,
+  type ProjectFiles,
+  SCIM_APP_SCOPES,
+  SCIM_FILE,
+  type ScimAppProject,
+} from './project-files.ts';
 
 export interface TemplateFile {
   /** Relative to the project folder, with forward slashes. */
@@ -39,12 +46,32 @@ export function scimAppProjectTemplate({
   }
   if (!features.includes('scim'))
     return fail('a Roster project needs the scim feature: --features scim');
+  const files = projectFiles({
+    app: {
+      uid: name,
+      name: name.replace(/[-_.]+/g, ' ').trim(),
+      description: 'A private app for integrating an IdP with SCIM.',
+    },
+    scim: { uid: 'scim', roleSyncEnabled: false },
+  });
+  return ok([
+    { path: `${PROJECT_APP_DIR}/${APP_FILE}`, contents: files[APP_FILE] as string },
+    { path: `${PROJECT_APP_DIR}/${SCIM_FILE}`, contents: files[SCIM_FILE] as string },
+  ]);
+}
+
+/**
+ * Both files of a project, in the seeds' layout, for what Roster keeps of one: the template's
+ * content, and how the console re-uploads an app to change `roleSyncEnabled` (the same upload,
+ * checked by the same parser, as a project from disk).
+ */
+export function projectFiles(project: ScimAppProject): Required<ProjectFiles> {
   const app = {
-    uid: name,
+    uid: project.app.uid,
     type: 'app',
     config: {
-      description: 'A private app for integrating an IdP with SCIM.',
-      name: name.replace(/[-_.]+/g, ' ').trim(),
+      description: project.app.description,
+      name: project.app.name,
       distribution: 'private',
       auth: {
         type: 'static',
@@ -55,9 +82,10 @@ export function scimAppProjectTemplate({
       permittedUrls: { fetch: [], iframe: [], img: [] },
     },
   };
-  const scim = { uid: 'scim', type: 'scim', config: { roleSyncEnabled: false } };
-  return ok([
-    { path: `${PROJECT_APP_DIR}/${APP_FILE}`, contents: json(app) },
-    { path: `${PROJECT_APP_DIR}/${SCIM_FILE}`, contents: json(scim) },
-  ]);
+  const scim = {
+    uid: project.scim.uid,
+    type: 'scim',
+    config: { roleSyncEnabled: project.scim.roleSyncEnabled },
+  };
+  return { [APP_FILE]: json(app), [SCIM_FILE]: json(scim) };
 }

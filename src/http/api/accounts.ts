@@ -33,7 +33,7 @@ export const accountSchema = named(
   }),
 );
 
-const accountListSchema = named('AccountList', z.object({ items: z.array(accountSchema) }));
+export const accountListSchema = named('AccountList', z.object({ items: z.array(accountSchema) }));
 
 const createAccountBody = z.strictObject({
   name: nameSchema,

@@ -5,7 +5,7 @@ import type { AdminKey } from '../../directory/model.ts';
 import { defineRoute, named } from './api-route.ts';
 import { idParams, nameSchema } from './common-schemas.ts';
 
-const adminKeySchema = named(
+export const adminKeySchema = named(
   'AdminKey',
   z.object({
     id: z.string(),

@@ -6,7 +6,7 @@ import { defineRoute, named } from './api-route.ts';
 import { idParams, idSchema, limitSchema } from './common-schemas.ts';
 import { ApiProblem } from './problem-response.ts';
 
-const auditEntrySchema = named(
+export const auditEntrySchema = named(
   'AuditEntry',
   z.object({
     id: z.string(),
@@ -32,7 +32,7 @@ const auditEntrySchema = named(
   }),
 );
 
-const auditListSchema = named(
+export const auditListSchema = named(
   'AuditList',
   z.object({
     items: z.array(auditEntrySchema),

@@ -22,7 +22,7 @@ const failureCodeSchema = z.enum([
   'claimed',
 ]);
 
-const domainSchema = named(
+export const domainSchema = named(
   'Domain',
   z.object({
     id: z.string(),
@@ -51,7 +51,7 @@ const domainSchema = named(
 
 const listSchema = named('DomainList', z.object({ items: z.array(domainSchema) }));
 
-const checkSchema = named(
+export const domainCheckSchema = named(
   'DomainCheck',
   z.object({
     verified: z.boolean(),
@@ -152,7 +152,7 @@ export function domainRoutes(directory: Directory) {
       tag,
       access: 'account',
       params: domainPath,
-      success: { status: 200, description: 'What the check found', schema: checkSchema },
+      success: { status: 200, description: 'What the check found', schema: domainCheckSchema },
       audit: { action: 'domain.verify', targetType: 'domain', request: 'redacted' },
       async handler({ account, params }) {
         return { body: checkView(await domains.verify(account.id, params.domain)) };

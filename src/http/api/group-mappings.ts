@@ -11,7 +11,7 @@ import type { GroupPermissionSet } from '../../directory/model.ts';
 import { defineRoute, named } from './api-route.ts';
 import { idParams, idSchema } from './common-schemas.ts';
 
-const mappingSchema = named(
+export const groupMappingSchema = named(
   'GroupMapping',
   z.object({
     groupId: z.string(),
@@ -21,7 +21,7 @@ const mappingSchema = named(
   }),
 );
 
-const listSchema = named('GroupMappingList', z.object({ items: z.array(mappingSchema) }));
+const listSchema = named('GroupMappingList', z.object({ items: z.array(groupMappingSchema) }));
 
 const putBody = z.strictObject({
   permissionSetId: idSchema,
@@ -63,7 +63,7 @@ export function groupMappingRoutes(directory: Directory) {
       access: 'account',
       params: idParams('accountId', 'groupId'),
       body: putBody,
-      success: { status: 200, description: 'The mapping', schema: mappingSchema },
+      success: { status: 200, description: 'The mapping', schema: groupMappingSchema },
       audit: { action: 'group_mapping.put', targetType: 'group', request: 'redacted' },
       async handler({ account, params, body }) {
         const mapping = await groups.mapPermissionSet(

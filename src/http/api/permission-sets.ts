@@ -9,7 +9,7 @@ import { ApiProblem } from './problem-response.ts';
 
 export const seatTypeSchema = z.enum(SEAT_TYPES);
 
-const permissionSetSchema = named(
+export const permissionSetSchema = named(
   'PermissionSet',
   z.object({
     id: z.string(),

@@ -33,9 +33,9 @@ const eventFields = {
     ),
 };
 
-const eventSummarySchema = named('ProvisioningEventSummary', z.object(eventFields));
+export const eventSummarySchema = named('ProvisioningEventSummary', z.object(eventFields));
 
-const eventSchema = named(
+export const eventSchema = named(
   'ProvisioningEvent',
   z.object({
     ...eventFields,
@@ -44,7 +44,7 @@ const eventSchema = named(
   }),
 );
 
-const listSchema = named(
+export const eventListSchema = named(
   'ProvisioningEventList',
   z.object({
     items: z.array(eventSummarySchema),
@@ -96,7 +96,7 @@ function parsed(body: string | null): unknown {
   }
 }
 
-const authFailureSchema = named(
+export const authFailureSchema = named(
   'AuthFailureCount',
   z.object({
     minute: z.string().describe('The minute counted (ISO 8601, seconds zero)'),
@@ -121,6 +121,29 @@ const authFailureList = named(
   z.object({ items: z.array(authFailureSchema) }),
 );
 
+export const idpActivitySchema = named(
+  'IdpActivity',
+  z.object({
+    idp: z.string().describe("Detected from the User-Agent: 'okta', 'entra', ... or 'unknown'"),
+    lastAt: z.string().describe('Its last request, however long ago (within retention)'),
+    requests: z.number().int().describe('Its requests since `since`'),
+    failures: z.number().int(),
+    warnings: z.number().int(),
+    lastFailure: eventSummarySchema.nullable().describe('Its newest failed request, if any'),
+  }),
+);
+
+const idpActivityList = named(
+  'IdpActivityList',
+  z.object({ since: z.string(), items: z.array(idpActivitySchema) }),
+);
+
+const idpActivityQuery = z.strictObject({
+  since: bound
+    .optional()
+    .describe('Count requests at or after this time (ISO 8601, UTC); default: 24 hours ago'),
+});
+
 const authFailureQuery = z.strictObject({
   from: bound.optional().describe('Minutes at or after this time (ISO 8601, UTC)'),
   to: bound.optional().describe('Minutes before this time (ISO 8601, UTC)'),
@@ -142,7 +165,7 @@ export function provisioningLogRoutes(directory: Directory) {
       access: 'account',
       params: idParams('accountId'),
       query: listQuery,
-      success: { status: 200, description: 'Events without their bodies', schema: listSchema },
+      success: { status: 200, description: 'Events without their bodies', schema: eventListSchema },
       async handler({ account, query }) {
         if (query.from !== undefined && query.to !== undefined && query.from >= query.to) {
           throw new ApiProblem(400, 'request.invalid', '`from` must be earlier than `to`', {
@@ -172,6 +195,36 @@ export function provisioningLogRoutes(directory: Directory) {
       success: { status: 200, description: 'Counts, newest minute first', schema: authFailureList },
       async handler({ account, query }) {
         return { body: { items: await log.authFailures({ ...query, accountId: account.id }) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: `${base}/idp-activity`,
+      operationId: 'listIdpActivity',
+      summary:
+        'Each identity provider that called: last contact, requests and failures, last error',
+      description:
+        'One entry per IdP (detected from the User-Agent) that has called the account, most ' +
+        'recent first: its last request, its requests, failures and warnings since `since`, and ' +
+        'its newest failed request. Failed authentications are at `/auth-failures`.',
+      tag,
+      access: 'account',
+      params: idParams('accountId'),
+      query: idpActivityQuery,
+      success: { status: 200, description: 'Per IdP', schema: idpActivityList },
+      async handler({ account, query }) {
+        const now = Date.parse(directory.clock.now());
+        const since = query.since ?? new Date(now - 24 * 3600_000).toISOString();
+        const items = await log.idpActivity(account.id, since);
+        return {
+          body: {
+            since,
+            items: items.map((item) => ({
+              ...item,
+              lastFailure: item.lastFailure ? summary(item.lastFailure) : null,
+            })),
+          },
+        };
       },
     }),
     defineRoute({

@@ -58,11 +58,12 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
       `the request body is not valid JSON: ${jsonSyntaxProblem(text)}`,
     );
   }
-  checkShape(body);
+  checkBodyShape(body);
   return body;
 }
 
-function checkShape(body: unknown): void {
+/** Depth and storable text, for any body (the console builds its bodies from forms). */
+export function checkBodyShape(body: unknown): void {
   const stack: [unknown, number][] = [[body, 0]];
   while (stack.length > 0) {
     const [value, depth] = stack.pop() as [unknown, number];

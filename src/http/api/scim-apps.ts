@@ -36,7 +36,7 @@ const uploadBody = z.strictObject({
     .describe(`The text of ${APP_FILE} and ${SCIM_FILE}, named relative to src/app/`),
 });
 
-const appSchema = named(
+export const appSchema = named(
   'ScimApp',
   z.object({
     id: z.string(),
@@ -65,7 +65,7 @@ const appDetailSchema = named(
   }),
 );
 
-const uploadSchema = named(
+export const uploadSchema = named(
   'ScimAppUpload',
   z.object({
     app: appSchema,
@@ -74,7 +74,7 @@ const uploadSchema = named(
   }),
 );
 
-const tokenSchema = named(
+export const tokenSchema = named(
   'AccessToken',
   z.object({
     id: z.string(),
@@ -101,7 +101,7 @@ const issuedFields = {
     .describe('Microsoft Entra ID: the tenant URL with ?aadOptscim062020 (RFC-compliant mode)'),
 };
 
-const installSchema = named(
+export const installSchema = named(
   'ScimAppInstallation',
   z.object({
     app: appSchema,
@@ -110,7 +110,7 @@ const installSchema = named(
   }),
 );
 
-const rotationSchema = named(
+export const rotationSchema = named(
   'TokenRotation',
   z.object({
     ...issuedFields,

@@ -5,7 +5,7 @@ import type { SeatPool } from '../../directory/model.ts';
 import { defineRoute, named } from './api-route.ts';
 import { seatTypeSchema } from './permission-sets.ts';
 
-const seatPoolSchema = named(
+export const seatPoolSchema = named(
   'SeatPool',
   z.object({
     seatType: seatTypeSchema,

@@ -5,7 +5,7 @@ import type { TeamWithMembers } from '../../directory/teams.ts';
 import { defineRoute, named } from './api-route.ts';
 import { idParams, nameSchema } from './common-schemas.ts';
 
-const teamSchema = named(
+export const teamSchema = named(
   'Team',
   z.object({
     id: z.string(),

@@ -6,14 +6,14 @@
 import { z } from 'zod';
 import type { AppUser } from '../../directory/app-users.ts';
 import type { Directory } from '../../directory/directory.ts';
-import type { UserCondition } from '../../directory/user-query.ts';
+import { TEAMS_ATTRIBUTE, type UserCondition } from '../../directory/user-query.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import { defineRoute, named } from './api-route.ts';
 import { idParams, idSchema, limitSchema, nameSchema, queryBoolean } from './common-schemas.ts';
 import { seatTypeSchema } from './permission-sets.ts';
 import { ApiProblem } from './problem-response.ts';
 
-const userSchema = named(
+export const userSchema = named(
   'User',
   z.object({
     id: z.string(),
@@ -40,7 +40,7 @@ const userSchema = named(
   }),
 );
 
-const userListSchema = named(
+export const userListSchema = named(
   'UserList',
   z.object({
     items: z.array(userSchema),
@@ -76,6 +76,8 @@ const listQuery = z.strictObject({
   email: z.string().max(512).optional().describe('Exact email, compared case-insensitively'),
   managedBy: z.enum(['app', 'scim']).optional(),
   active: queryBoolean.optional(),
+  permissionSetId: idSchema.optional().describe('Only users holding this permission set'),
+  teamId: idSchema.optional().describe('Only members of this team (primary or secondary)'),
   search: z
     .string()
     .min(1)
@@ -110,7 +112,14 @@ export function userView({ user, seat, primaryTeamId, secondaryTeamIds }: AppUse
 
 function condition(query: z.output<typeof listQuery>): UserCondition {
   const column = (
-    name: 'email' | 'managedBy' | 'active' | 'displayName' | 'givenName' | 'familyName',
+    name:
+      | 'email'
+      | 'managedBy'
+      | 'active'
+      | 'permissionSetId'
+      | 'displayName'
+      | 'givenName'
+      | 'familyName',
   ) => ({ kind: 'column', column: name }) as const;
   const all: UserCondition[] = [];
   if (query.email !== undefined) {
@@ -140,6 +149,28 @@ function condition(query: z.output<typeof listQuery>): UserCondition {
       caseExact: true,
     });
   }
+  if (query.permissionSetId !== undefined) {
+    all.push({
+      kind: 'compare',
+      field: column('permissionSetId'),
+      op: 'eq',
+      value: query.permissionSetId,
+      caseExact: true,
+    });
+  }
+  if (query.teamId !== undefined) {
+    all.push({
+      kind: 'some',
+      attribute: TEAMS_ATTRIBUTE,
+      condition: {
+        kind: 'compare',
+        field: { kind: 'element', path: ['value'] },
+        op: 'eq',
+        value: query.teamId,
+        caseExact: true,
+      },
+    });
+  }
   if (query.search !== undefined) {
     const search = query.search;
     all.push({
@@ -153,6 +184,9 @@ function condition(query: z.output<typeof listQuery>): UserCondition {
       })),
     });
   }
+  // One filter alone stays itself: the store counts an unfiltered or by-manager listing from
+  // user_counts (O(1)) only when it sees that very condition.
+  if (all.length === 1) return all[0] as UserCondition;
   return all.length === 0 ? { kind: 'all' } : { kind: 'and', conditions: all };
 }
 

@@ -16,6 +16,8 @@ import { domainClaimsMigration } from './0009-domain-claims.ts';
 import { provisioningLogMigration } from './0010-provisioning-log.ts';
 import { userCountsMigration } from './0011-user-counts.ts';
 import { accountSandboxMigration } from './0012-account-sandbox.ts';
+import { consoleSessionsMigration } from './0013-console-sessions.ts';
+import { provisioningLogActivityMigration } from './0014-provisioning-log-activity.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -33,6 +35,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0010-provisioning-log': provisioningLogMigration(dialect),
         '0011-user-counts': userCountsMigration(dialect),
         '0012-account-sandbox': accountSandboxMigration(dialect),
+        '0013-console-sessions': consoleSessionsMigration,
+        '0014-provisioning-log-activity': provisioningLogActivityMigration(dialect),
       };
     },
   };

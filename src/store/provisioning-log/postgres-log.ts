@@ -73,6 +73,10 @@ export function createPostgresLog(
       await queue.flush();
       return failures.list(filter);
     },
+    async idpActivity(accountId, since) {
+      await queue.flush();
+      return events.idpActivity(accountId, since);
+    },
     async prune(before) {
       await queue.flush();
       return events.prune(before);

@@ -46,6 +46,9 @@ const SCHEMA: readonly string[] = [
    create index auth_failures_account_minute on auth_failures (account_id, minute);`,
   // 2: whether the event's account was a sandbox (migration 0012 on PostgreSQL).
   'alter table provisioning_events add column sandbox integer not null default 0;',
+  // 3: the console's connection status: per IdP, its last request, last failure and counts, each
+  // one probe of this index (provisioning-events.ts idpActivity).
+  'create index provisioning_events_account_idp on provisioning_events (account_id, idp, outcome, at);',
 ];
 
 /** Opens the connection the way every user of the log file does. */

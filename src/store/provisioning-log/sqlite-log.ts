@@ -148,6 +148,10 @@ export function createSqliteLog(options: SqliteLogOptions): SqliteLog {
       await queue.flush();
       return failures.list(filter);
     },
+    async idpActivity(accountId, since) {
+      await queue.flush();
+      return events.idpActivity(accountId, since);
+    },
     async prune(before) {
       await queue.flush();
       if (inline) return inline.prune(before);

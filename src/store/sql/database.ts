@@ -207,6 +207,7 @@ export interface Database {
   team_members: TeamMembersTable;
   seat_pools: SeatPoolsTable;
   seat_assignments: SeatAssignmentsTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 export interface SettingsTable {
@@ -280,4 +281,13 @@ export interface SeatAssignmentsTable {
   account_id: string;
   seat_type: string;
   assigned_at: string;
+}
+
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  key_hash: string;
+  account_id: string | null;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
 }

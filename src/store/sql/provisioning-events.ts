@@ -3,9 +3,9 @@
  * `provisioning-log/sqlite-log.ts`), writes on PostgreSQL (SQLite's writer thread writes with
  * prepared statements of its own).
  */
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { ProvisioningEvent, ProvisioningOutcome } from '../../directory/model.ts';
-import type { ProvisioningEventFilter, ProvisioningEventPage } from '../store.ts';
+import type { IdpActivity, ProvisioningEventFilter, ProvisioningEventPage } from '../store.ts';
 import { bulkInserter } from './bulk-insert.ts';
 import { rowLimit, type SqlContext, storable, withTransaction } from './context.ts';
 import type { ProvisioningEventsTable } from './database.ts';
@@ -135,6 +135,67 @@ export function provisioningEventStore(ctx: SqlContext) {
         .where('id', '=', id)
         .executeTakeFirst();
       return row && toEvent(row, ctx.quirks);
+    },
+
+    /**
+     * Per IdP: the newest event, counts by outcome since `since`, and the newest failure. The
+     * IdPs are found by skipping through the (account_id, idp, outcome, at) index, one probe
+     * per distinct IdP; every other figure is one bounded probe of it too.
+     */
+    async idpActivity(accountId: string, since: string): Promise<IdpActivity[]> {
+      const idps = await sql<{ idp: string }>`
+        with recursive idps(idp) as (
+          select min(idp) from provisioning_events where account_id = ${accountId}
+          union all
+          select (select min(e.idp) from provisioning_events as e
+                  where e.account_id = ${accountId} and e.idp > idps.idp)
+          from idps where idps.idp is not null
+        )
+        select idp from idps where idp is not null`.execute(db);
+      const outcomes = ['success', 'failure', 'warning'] as const;
+      const activity = await Promise.all(
+        idps.rows.map(async ({ idp }) => {
+          const figures = await sql<{ outcome: string; last_at: string | null; n: unknown }>`
+            ${sql.join(
+              outcomes.map(
+                (outcome) => sql`
+                  select ${sql.lit(outcome)} as outcome,
+                    (select max(at) from provisioning_events
+                      where account_id = ${accountId} and idp = ${idp} and outcome = ${outcome}) as last_at,
+                    (select count(*) from provisioning_events
+                      where account_id = ${accountId} and idp = ${idp} and outcome = ${outcome}
+                        and at >= ${since}) as n`,
+              ),
+              sql` union all `,
+            )}`.execute(db);
+          const lastFailure = await db
+            .selectFrom('provisioning_events')
+            .selectAll()
+            .where('account_id', '=', accountId)
+            .where('idp', '=', idp)
+            .where('outcome', '=', 'failure')
+            .orderBy('at', 'desc')
+            .orderBy('seq', 'desc')
+            .limit(1)
+            .executeTakeFirst();
+          const by = (outcome: string) => figures.rows.find((row) => row.outcome === outcome);
+          const count = (outcome: string) => Number(by(outcome)?.n ?? 0);
+          const lastAt = figures.rows
+            .map((row) => row.last_at)
+            .filter((at): at is string => at !== null)
+            .sort()
+            .at(-1);
+          return {
+            idp,
+            lastAt: lastAt ?? '',
+            requests: count('success') + count('failure') + count('warning'),
+            failures: count('failure'),
+            warnings: count('warning'),
+            lastFailure: lastFailure ? toEvent(lastFailure, ctx.quirks) : null,
+          };
+        }),
+      );
+      return activity.sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0));
     },
 
     /** PostgreSQL's prune (SQLite's writer thread prunes its own file). */

@@ -3,6 +3,7 @@ import type { StoreSession } from '../store.ts';
 import { accountStore } from './accounts.ts';
 import { adminKeyStore } from './admin-keys.ts';
 import { auditStore } from './audit-entries.ts';
+import { consoleSessionStore } from './console-sessions.ts';
 import type { SqlContext } from './context.ts';
 import { deprovisionBrakeStore } from './deprovision-brake.ts';
 import { domainStore } from './domains.ts';
@@ -34,5 +35,6 @@ export function sessionFor(ctx: SqlContext): StoreSession {
     seatPools: seatPoolStore(ctx),
     adminKeys: adminKeyStore(ctx),
     audit: auditStore(ctx),
+    consoleSessions: consoleSessionStore(ctx),
   };
 }

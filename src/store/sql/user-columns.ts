@@ -18,6 +18,7 @@ export const userColumns: Readonly<Record<UserColumn, ColumnInfo>> = {
   familyName: { column: 'u.family_name', kind: 'text' },
   active: { column: 'u.active', kind: 'boolean' },
   managedBy: { column: 'u.managed_by', kind: 'text' },
+  permissionSetId: { column: 'u.permission_set_id', kind: 'text' },
   deprovisionedAt: { column: 'u.deprovisioned_at', kind: 'text' },
   createdAt: { column: 'u.created_at', kind: 'text' },
   updatedAt: { column: 'u.updated_at', kind: 'text' },

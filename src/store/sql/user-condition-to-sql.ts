@@ -2,7 +2,7 @@
  * Users' fields for the condition compiler: `users as u`, elements in `user_values as v`, and
  * the read-only `groups` (RFC 7643 §4.1.2) in `group_members as gm` with the group as `gg`.
  */
-import type { UserCondition } from '../../directory/user-query.ts';
+import { TEAMS_ATTRIBUTE, type UserCondition } from '../../directory/user-query.ts';
 import { type ConditionCompiler, conditionShapes } from './condition-shapes.ts';
 import { type ConditionTable, conditionToSql, type ElementTable } from './condition-to-sql.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
@@ -30,10 +30,24 @@ const groupElements: ElementTable = {
   constants: { type: 'direct' },
 };
 
+/** A user's teams (the app's own: admin filters only, never SCIM). */
+const teamElements: ElementTable = {
+  columns: {
+    value: { column: 'tm.team_id', kind: 'text' },
+    primary: { column: 'tm.is_primary', kind: 'boolean' },
+  },
+  data: undefined,
+};
+
 export const userTable: ConditionTable = {
   columns: userColumns,
   profile: 'u.profile',
-  elements: (attribute) => (attribute === 'groups' ? groupElements : valueElements),
+  elements: (attribute) =>
+    attribute === 'groups'
+      ? groupElements
+      : attribute === TEAMS_ATTRIBUTE
+        ? teamElements
+        : valueElements,
   // Positive: IN, so the account's (account_id, attribute, value_lower) index can drive the
   // query. Negated: NOT EXISTS, which PostgreSQL runs as an anti-join (NOT IN over a large
   // subquery can degrade to a rescan per user). The correlated form names no account: the user
@@ -41,6 +55,12 @@ export const userTable: ConditionTable = {
   // search the account-wide index once per user instead of the user's own rows (13 s against
   // 0.1 s at 12,000 users).
   some(attribute, inner, negated, accountId) {
+    if (attribute === TEAMS_ATTRIBUTE) {
+      // The team_members primary key (team_id, user_id) drives a team's members.
+      return negated
+        ? sql`(not exists (select 1 from team_members as tm where tm.user_id = u.id and ${inner}))`
+        : sql`(u.id in (select tm.user_id from team_members as tm where tm.account_id = ${accountId} and ${inner}))`;
+    }
     if (attribute === 'groups') {
       const from = sql`group_members as gm join groups as gg on gg.id = gm.group_id`;
       return negated
