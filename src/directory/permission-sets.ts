@@ -111,6 +111,15 @@ export function createPermissionSets({
           `${holders} user(s) hold the permission set '${current.name}'; give them another ` +
             'permission set first',
         );
+        const mappings = (await session.groupPermissionSets.list(accountId)).filter(
+          (mapping) => mapping.permissionSetId === id,
+        );
+        assertThat(
+          mappings.length === 0,
+          'permission_set.in_use',
+          `${mappings.length} SCIM group mapping(s) give the permission set '${current.name}'; ` +
+            'unmap those groups first (roster groups unmap)',
+        );
         await session.permissionSets.delete(accountId, id);
       });
       onChange(accountId);

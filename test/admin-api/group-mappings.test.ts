@@ -23,6 +23,25 @@ for (const kind of STORE_KINDS) {
     });
     afterAll(() => t?.cleanup());
 
+    it('refuses to delete a permission set a group mapping gives (found by fuzzing: a 500)', async (ctx) => {
+      if (!t) return ctx.skip();
+      const base = `${API}/accounts/${t.app.accountId}`;
+      const set = await t.call('POST', `${base}/permission-sets`, {
+        body: { name: unique('Mapped only') },
+      });
+      const group = await createGroup(t.app, unique('Mapped group'), []);
+      const mapped = await t.call('PUT', `${base}/group-mappings/${group.id}`, {
+        body: { permissionSetId: set.body.id },
+      });
+      expect(mapped.status, mapped.text).toBe(200);
+      const refused = await t.call('DELETE', `${base}/permission-sets/${set.body.id}`);
+      expect(refused.status, refused.text).toBe(409);
+      expect(refused.body.code).toBe('permission_set.in_use');
+      expect(refused.body.detail).toMatch(/group mapping/);
+      await t.call('DELETE', `${base}/group-mappings/${group.id}`);
+      expect((await t.call('DELETE', `${base}/permission-sets/${set.body.id}`)).status).toBe(204);
+    });
+
     it('maps, lists, applies to members, unmaps; errors are precise', async (ctx) => {
       if (!t) return ctx.skip();
       const base = `${API}/accounts/${t.app.accountId}`;
