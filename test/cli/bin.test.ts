@@ -8,7 +8,15 @@
  * other tests never run a half-written dist/.
  */
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -53,6 +61,10 @@ describe('bin/roster.js', { timeout: 180_000 }, () => {
       ],
       { cwd: ROOT },
     );
+    // …and its copy of the files tsc does not emit (the console's stylesheet and script).
+    cpSync(join(ROOT, 'src/http/console/assets'), join(scratch, 'dist/http/console/assets'), {
+      recursive: true,
+    });
     const compiled = await roster('--version');
     expect(compiled.stdout).toMatch(/^roster 0\.1\.0 \(compiled, node /);
     expect(compiled.stderr).toBe('');

@@ -48,7 +48,7 @@ const SCHEMA: readonly string[] = [
   'alter table provisioning_events add column sandbox integer not null default 0;',
   // 3: the console's connection status: per IdP, its last request, last failure and counts, each
   // one probe of this index (provisioning-events.ts idpActivity).
-  'create index provisioning_events_account_idp on provisioning_events (account_id, idp, outcome, at);',
+  'create index if not exists provisioning_events_account_idp on provisioning_events (account_id, idp, outcome, at);',
 ];
 
 /** Opens the connection the way every user of the log file does. */
