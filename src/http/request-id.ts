@@ -26,6 +26,8 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 const POOL_SIZE = 4096;
 let pool = new Uint8Array(0);
 let offset = POOL_SIZE;
+let lastMs = -1;
+let lastTime = '';
 
 /**
  * A new id of 20 characters: the millisecond time in 10 (so ids sort by when requests arrived)
@@ -37,12 +39,17 @@ export function newRequestId(now: number = Date.now()): string {
     pool = getRandomValues(new Uint8Array(POOL_SIZE));
     offset = 0;
   }
-  let time = '';
-  let ms = now;
-  for (let i = 0; i < 10; i++) {
-    time = ALPHABET[ms % 32] + time;
-    ms = Math.floor(ms / 32);
+  // Requests of one millisecond share the time part: it is written once.
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTime = '';
+    let ms = now;
+    for (let i = 0; i < 10; i++) {
+      lastTime = ALPHABET[ms % 32] + lastTime;
+      ms = Math.floor(ms / 32);
+    }
   }
+  const time = lastTime;
   let random = '';
   for (let i = 0; i < 10; i++) random += ALPHABET[(pool[offset++] as number) & 31];
   return time + random;

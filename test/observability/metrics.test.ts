@@ -142,7 +142,12 @@ describe.each(STORE_KINDS)('GET /metrics (%s)', (kind) => {
 
   it('counts refused credentials by surface and reason', async () => {
     const app = getApp();
+    const scimApp = await app.directory.store.scimApps.findByAccount(app.accountId);
+    if (!scimApp) throw new Error('the demo account has no SCIM app');
+    const { token, record } = await app.directory.tokens.issue(app.accountId, scimApp.id);
+    await app.directory.tokens.revoke(record.id);
     const before = await scrape(app);
+    await app.request('GET', `${SCIM}/Users`, { token });
     await app.request('GET', `${SCIM}/Users`, { token: 'wrong-token-0123456789abcdefghij' });
     await app.request('GET', `${SCIM}/Users`, { token: 'wrong-token-0123456789abcdefghij' });
     await app.request('GET', `${SCIM}/Users`, { token: null });
@@ -155,6 +160,7 @@ describe.each(STORE_KINDS)('GET /metrics (%s)', (kind) => {
       sample(after, 'roster_auth_failures_total', { surface, reason }) -
       sample(before, 'roster_auth_failures_total', { surface, reason });
     expect(moved('scim', 'unknown')).toBe(2);
+    expect(moved('scim', 'revoked')).toBe(1);
     expect(moved('scim', 'missing')).toBe(1);
     expect(moved('admin', 'unknown')).toBe(1);
     expect(moved('metrics', 'unknown')).toBe(1);
@@ -165,7 +171,7 @@ describe.each(STORE_KINDS)('GET /metrics (%s)', (kind) => {
       operation: 'users.list',
       status: '401',
     });
-    expect(refused).toBeGreaterThanOrEqual(3);
+    expect(refused).toBeGreaterThanOrEqual(4);
   });
 
   it('keeps labels bounded: 100 user ids make one series, and no id or path appears', async () => {

@@ -243,7 +243,7 @@ export function recordsContract(store: () => Store): void {
       expect(await list({ accountId: account.id, groupId: 'grp', limit: 10 })).toEqual([e3]);
       expect(await list({ accountId: account.id, userId: 'usr', limit: 10 })).toEqual([e2]);
       expect(await list({ accountId: account.id, requestId: 'req-3', limit: 10 })).toEqual([e3]);
-      // Another account's request id finds nothing.
+      // The id of an event of no account is not found among the account's.
       expect(await list({ accountId: account.id, requestId: 'req-4', limit: 10 })).toEqual([]);
       expect(await store().log.findById(account.id, e2!.id)).toEqual(e2);
       expect(await store().log.findById('other-account', e2!.id)).toBeUndefined();
