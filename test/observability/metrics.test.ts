@@ -5,6 +5,7 @@
  * provisioning-log backlog; one registry per app.
  */
 import { describe, expect, it } from 'vitest';
+import { createMetrics } from '../../src/http/metrics.ts';
 import { ADMIN_KEY, createTestApp, STORE_KINDS, type TestApp } from '../helpers/create-test-app.ts';
 import { newUser, patchOp, SCIM, unique, useTestApp } from '../scim-http/scim-test-kit.ts';
 
@@ -245,5 +246,47 @@ describe('GET /metrics without a metrics token configured', () => {
     const app = getApp();
     expect((await app.request('GET', '/metrics', { token: ADMIN_KEY })).status).toBe(200);
     expect((await app.request('GET', '/metrics', { token: METRICS_TOKEN })).status).toBe(401);
+  });
+});
+
+describe('createMetrics', () => {
+  it('reads scrapeGauge values only at scrape time, plain or labelled', async () => {
+    const metrics = createMetrics({ provisioningLogBacklog: () => 7 });
+    let reads = 0;
+    let depth = 3;
+    metrics.scrapeGauge({
+      name: 'roster_test_outbox_depth',
+      help: 'events not yet delivered',
+      read: () => {
+        reads++;
+        return depth;
+      },
+    });
+    metrics.scrapeGauge({
+      name: 'roster_test_deliveries',
+      help: 'deliveries by outcome',
+      labelNames: ['outcome'],
+      read: async () => [
+        { labels: { outcome: 'delivered' }, value: 5 },
+        { labels: { outcome: 'failed' }, value: 1 },
+      ],
+    });
+    expect(reads).toBe(0);
+    let text = await metrics.registry.metrics();
+    expect(reads).toBe(1);
+    expect(sample(text, 'roster_test_outbox_depth')).toBe(3);
+    expect(sample(text, 'roster_test_deliveries', { outcome: 'delivered' })).toBe(5);
+    expect(sample(text, 'roster_test_deliveries', { outcome: 'failed' })).toBe(1);
+    expect(sample(text, 'roster_provisioning_log_backlog')).toBe(7);
+    depth = 9;
+    text = await metrics.registry.metrics();
+    expect(sample(text, 'roster_test_outbox_depth')).toBe(9);
+  });
+
+  it("adds Node's process metrics when asked (roster serve), not otherwise", async () => {
+    const plain = await createMetrics({ provisioningLogBacklog: () => 0 }).registry.metrics();
+    expect(plain).not.toContain('process_cpu_user_seconds_total');
+    const server = createMetrics({ provisioningLogBacklog: () => 0, processMetrics: true });
+    expect(await server.registry.metrics()).toContain('process_cpu_user_seconds_total');
   });
 });
