@@ -42,6 +42,15 @@ const configSchema = z
      */
     adminKey: z.string().min(24, 'the admin key must be at least 24 characters').optional(),
     /**
+     * A bearer token that may read `GET /metrics` (besides the operator key), for a Prometheus
+     * scraper that should hold no admin key. Kept only in memory; unset, only the operator key.
+     */
+    metricsToken: z
+      .string()
+      .min(24, 'the metrics token must be at least 24 characters')
+      .regex(/^\S+$/, 'the metrics token must not contain spaces')
+      .optional(),
+    /**
      * Public base URL used in `meta.location`, `Location` and tenant URLs. Unset: the Host header
      * when listed in `allowedHosts`, else the address the connection arrived on (public-base.ts).
      */
@@ -221,6 +230,7 @@ export function loadConfig(
     databasePoolSize: env.ROSTER_DATABASE_POOL_SIZE,
     demoToken: flags.demoToken ?? env.ROSTER_DEMO_TOKEN,
     adminKey: env.ROSTER_ADMIN_KEY,
+    metricsToken: env.ROSTER_METRICS_TOKEN,
     publicUrl: env.ROSTER_PUBLIC_URL,
     allowedHosts: env.ROSTER_ALLOWED_HOSTS,
     permissions: env.ROSTER_PERMISSIONS,

@@ -51,6 +51,7 @@ describe.each(STORE_KINDS)('journal retention (%s)', (kind) => {
       responseBody: null,
       durationMs: 1,
       sandbox: false,
+      requestId: null,
     });
     const audit = () =>
       directory.audit.record({

@@ -13,6 +13,7 @@ import { createDirectory } from '../../directory/directory.ts';
 import { startDomainRechecks } from '../../directory/domain-rechecks.ts';
 import { startRetention } from '../../directory/retention.ts';
 import { createApp } from '../../http/app.ts';
+import { createMetrics } from '../../http/metrics.ts';
 import { createLogger } from '../../logger.ts';
 import { createStore } from '../../store/create-store.ts';
 
@@ -43,7 +44,13 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
   const cursorSecret =
     config.cursorSecret ??
     (await store.settings.getOrInsert('cursor-secret', randomBytes(32).toString('base64url')));
-  const app = createApp({ directory, config, logger, cursorSecret });
+  // The server's registry also carries Node's process metrics; modules with metrics of their
+  // own register them on it (http/metrics.ts).
+  const metrics = createMetrics({
+    provisioningLogBacklog: () => directory.provisioningLog.backlog(),
+    processMetrics: true,
+  });
+  const app = createApp({ directory, config, logger, cursorSecret, metrics });
   // Pending domains are looked up again until verified or 48 hours old (domains.ts).
   const rechecks =
     config.domainRecheckSeconds > 0

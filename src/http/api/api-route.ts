@@ -8,6 +8,7 @@ import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { AdminCaller } from '../../directory/admin-keys.ts';
 import type { Account } from '../../directory/model.ts';
+import '../request-context.ts';
 
 /**
  * - public: no key (the OpenAPI document);
@@ -93,7 +94,11 @@ export type RouteRunner = (route: ApiRoute, c: Context) => Promise<Response>;
 
 export function mountRoutes(app: Hono, routes: readonly ApiRoute[], run: RouteRunner): void {
   for (const route of routes) {
-    app.on(route.method.toUpperCase(), honoPath(route.path), (c) => run(route, c));
+    app.on(route.method.toUpperCase(), honoPath(route.path), (c) => {
+      // The metrics' operation label: the route, never the path with its ids.
+      c.set('apiOperation', route.operationId);
+      return run(route, c);
+    });
   }
 }
 

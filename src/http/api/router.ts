@@ -3,7 +3,7 @@
  * through `run-route.ts` (auth → access → validation → handler → audit) and is described in the
  * OpenAPI document served at `/api/v1/openapi.json`.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import type { AuthThrottle } from '../auth-throttle.ts';
@@ -41,7 +41,8 @@ export interface ApiRouterOptions {
   readonly authThrottle: AuthThrottle;
   /** Proxies whose X-Forwarded-For names the client (ROSTER_TRUSTED_PROXIES). */
   readonly trustedProxies: ReadonlySet<string>;
-  readonly onInternalError: (error: unknown) => void;
+  /** Logs a 5xx; the request (when known) names its id in the line. */
+  readonly onInternalError: (error: unknown, c?: Context) => void;
   /** ROSTER_PERMISSIONS: the permissions permission sets may name (empty: any). */
   readonly permissionCatalog?: readonly string[] | undefined;
 }
@@ -123,7 +124,7 @@ export function apiRouter(options: ApiRouterOptions) {
   });
   api.onError((error, c) => {
     const problem = toApiProblem(error);
-    if (problem.status >= 500) options.onInternalError(error);
+    if (problem.status >= 500) options.onInternalError(error, c);
     return renderProblem(c, problem);
   });
   return api;

@@ -29,7 +29,8 @@ export interface RunDeps {
   readonly adminRateLimitPerSecond: number;
   readonly authThrottle: AuthThrottle;
   readonly trustedProxies: ReadonlySet<string>;
-  readonly onInternalError: (error: unknown) => void;
+  /** Logs a 5xx; the request (when known) names its id in the line. */
+  readonly onInternalError: (error: unknown, c?: Context) => void;
 }
 
 const retryAfter = (seconds: number) => ({ headers: { 'Retry-After': String(seconds) } });
@@ -230,7 +231,7 @@ async function perform(
     };
   } catch (error) {
     const problem = toApiProblem(error);
-    if (problem.status >= 500) onInternalError(error);
+    if (problem.status >= 500) onInternalError(error, c);
     outcome = { ok: false, problem };
   }
   if (route.audit && caller) {

@@ -37,7 +37,8 @@ export interface BulkRouteDeps {
   readonly bulkMaxPayloadBytes: number;
   /** The account's rate limit (router.ts): a Bulk request costs its number of operations. */
   readonly charge: ChargeRequests;
-  readonly onInternalError: (error: unknown) => void;
+  /** Logs a 5xx; the request (when known) names its id in the line. */
+  readonly onInternalError: (error: unknown, c?: Context) => void;
 }
 
 /** What one operation runs with: the outer request's account and base URL. */
@@ -75,7 +76,7 @@ export function bulkRoutes(deps: BulkRouteDeps) {
   });
   operations.onError((error, c) => {
     const scimError = toScimError(error);
-    if (scimError.status >= 500 && !isContention(error)) deps.onInternalError(error);
+    if (scimError.status >= 500 && !isContention(error)) deps.onInternalError(error, c);
     return renderScimError(c as unknown as Context<ScimEnv>, scimError);
   });
 
