@@ -81,11 +81,12 @@ export interface EventDataByType {
   };
   'scim_app.installed': { readonly appId: string; readonly name: string };
   'scim_app.uninstalled': { readonly appId: string; readonly name: string };
+  /** A new token; the replaced ones keep working until `replacedUntil` (the overlap). */
   'token.rotated': {
     readonly appId: string;
     readonly tokenId: string;
-    readonly previousTokenId: string | null;
-    readonly previousExpiresAt: string | null;
+    readonly replacedTokenIds: readonly string[];
+    readonly replacedUntil: string;
   };
   'token.revoked': { readonly appId: string; readonly tokenId: string };
   'domain.verified': { readonly domain: string };
@@ -205,6 +206,20 @@ function canonical(value: unknown): string {
   );
 }
 
+/**
+ * The profile without what the user's own fields already report (`displayName`, the given and
+ * family name), so one change is not listed twice.
+ */
+function mirrorless(profile: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { displayName: _shown, name, ...others } = profile;
+  const rest: Record<string, unknown> = { ...others };
+  if (name && typeof name === 'object' && !Array.isArray(name)) {
+    const { givenName: _given, familyName: _family, ...more } = name as Record<string, unknown>;
+    if (Object.keys(more).length > 0) rest.name = more;
+  }
+  return rest;
+}
+
 /** What changed between two versions of a user, field by field. */
 export function userChanges(before: User, after: User): Record<string, FieldChange> {
   const changes: Record<string, FieldChange> = {};
@@ -213,10 +228,12 @@ export function userChanges(before: User, after: User): Record<string, FieldChan
       changes[field] = { before: before[field], after: after[field] };
     }
   }
-  const profileKeys = new Set([...Object.keys(before.profile), ...Object.keys(after.profile)]);
+  const before_ = mirrorless(before.profile);
+  const after_ = mirrorless(after.profile);
+  const profileKeys = new Set([...Object.keys(before_), ...Object.keys(after_)]);
   for (const key of [...profileKeys].sort()) {
-    const a = before.profile[key];
-    const b = after.profile[key];
+    const a = before_[key];
+    const b = after_[key];
     if (canonical(a) !== canonical(b)) {
       changes[`profile.${key}`] = { before: a ?? null, after: b ?? null };
     }
@@ -239,8 +256,14 @@ export function userChanges(before: User, after: User): Record<string, FieldChan
  * The events of a change to a user: `user.updated` with the fields that changed, then
  * `user.deactivated` / `user.reactivated` when `active` flipped. None when nothing changed.
  */
-export function userUpdateEvents(before: User, after: User, at: string): NewDirectoryEvent[] {
-  const changes = userChanges(before, after);
+export function userUpdateEvents(
+  before: User,
+  after: User,
+  at: string,
+  /** Changes kept outside the user's row: `seat`, `teams`. */
+  more: Readonly<Record<string, FieldChange>> = {},
+): NewDirectoryEvent[] {
+  const changes = { ...userChanges(before, after), ...more };
   if (Object.keys(changes).length === 0) return [];
   const subject = `user:${after.id}`;
   const events = [
