@@ -179,6 +179,7 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     expect(await directory.tokens.authenticate(result.issued.token)).toEqual({
       accountId,
       tokenId: result.issued.record.id,
+      appId: app.id,
     });
     const [stored] = await directory.store.tokens.list(accountId);
     expect(stored).toMatchObject({ appId: app.id });
