@@ -148,7 +148,24 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
     const now = clock.now();
     for (const id of ids) {
       const setId = decided.get(id)?.permissionSetId ?? minimal.id;
-      await session.users.assignPermissionSet(accountId, id, setId, now);
+      // Read first, for the event's before; this runs only while a mapping applies.
+      const before = await session.users.findById(accountId, id);
+      if (!(await session.users.assignPermissionSet(accountId, id, setId, now))) continue;
+      await session.events.append([
+        newEvent(
+          accountId,
+          'user.updated',
+          `user:${id}`,
+          {
+            userId: id,
+            userName: before?.userName ?? '',
+            changes: {
+              permissionSetId: { before: before?.permissionSetId ?? null, after: setId },
+            },
+          },
+          now,
+        ),
+      ]);
     }
   }
 
