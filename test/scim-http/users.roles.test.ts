@@ -139,7 +139,9 @@ describe.each(STORE_KINDS)('roles and permission sets (%s)', (kind) => {
       ]);
       const [fallback] = of(unmatched.id);
       expect(fallback?.data).toMatchObject({ userId: unmatched.id, fallback: true });
-      expect((fallback?.data as { warning: string }).warning).toContain("'Astronaut'");
+      expect((fallback?.data as { warning?: string } | undefined)?.warning).toContain(
+        "'Astronaut'",
+      );
     });
 
     it.each([
