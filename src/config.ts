@@ -185,6 +185,11 @@ const configSchema = z
     /** Days the audit trail keeps entries; 0: forever. */
     auditRetentionDays: z.coerce.number().int().min(0).max(36_500).default(365),
     /**
+     * Days the event feed keeps events; 0: forever. A reader whose cursor is older gets 410
+     * `event.cursor_expired` and must resynchronise (docs/events.md).
+     */
+    eventRetentionDays: z.coerce.number().int().min(0).max(36_500).default(30),
+    /**
      * The SQLite provisioning log's own file; by default `<name>-log.db` beside the database
      * (`data/roster-log.db`). PostgreSQL keeps the log in its one database.
      */
@@ -260,6 +265,7 @@ export function loadConfig(
     costlyReadsPerAccount: env.ROSTER_COSTLY_READS_PER_ACCOUNT,
     provisioningLogRetentionDays: env.ROSTER_PROVISIONING_LOG_RETENTION_DAYS,
     auditRetentionDays: env.ROSTER_AUDIT_RETENTION_DAYS,
+    eventRetentionDays: env.ROSTER_EVENT_RETENTION_DAYS,
     logDatabaseFile: env.ROSTER_LOG_DATABASE_FILE,
     consoleSessionIdleMinutes: env.ROSTER_CONSOLE_SESSION_IDLE_MINUTES,
     consoleSessionHours: env.ROSTER_CONSOLE_SESSION_HOURS,
@@ -299,6 +305,7 @@ export function retentionPolicy(config: Config) {
   return {
     provisioningLogDays: config.provisioningLogRetentionDays,
     auditDays: config.auditRetentionDays,
+    eventDays: config.eventRetentionDays,
   };
 }
 

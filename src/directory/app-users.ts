@@ -8,6 +8,7 @@ import { ConflictError } from '../store/errors.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { assertThat, DirectoryError } from './errors.ts';
+import { eventUser, newEvent, userUpdateEvents } from './events.ts';
 import { newId } from './ids.ts';
 import type { Account, AttributeElement, SeatType, TeamMembership, User } from './model.ts';
 import { assertSeatsModel } from './seat-pools.ts';
@@ -312,6 +313,24 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
           if (seatChanges) {
             await moveSeat(session, accountId, id, current.seat, fields.seat ?? null);
           }
+          await session.events.append(
+            userUpdateEvents(user, next, now, {
+              ...(seatChanges
+                ? { seat: { before: current.seat, after: fields.seat ?? null } }
+                : {}),
+              ...(teamsChange
+                ? {
+                    teams: {
+                      before: {
+                        primaryTeamId: current.primaryTeamId,
+                        secondaryTeamIds: [...current.secondaryTeamIds].sort(),
+                      },
+                      after: { primaryTeamId: primary, secondaryTeamIds: [...secondary].sort() },
+                    },
+                  }
+                : {}),
+            }),
+          );
           return true;
         });
         // Read back whole: the seat shown depends on the pricing model and permission set.
@@ -375,7 +394,11 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
             updatedAt: now,
             version: 1,
           };
-          await session.users.insert(withIdentity(blank, input));
+          const created = withIdentity(blank, input);
+          await session.users.insert(created);
+          await session.events.append([
+            newEvent(accountId, 'user.created', `user:${id}`, { user: eventUser(created) }, now),
+          ]);
           const rows = await memberships(
             session,
             accountId,
@@ -404,6 +427,15 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
         const seat = (await session.seatPools.seatsOf(accountId, [id])).get(id);
         if (seat !== undefined) await session.seatPools.release(accountId, seat);
         await session.users.delete(accountId, id);
+        await session.events.append([
+          newEvent(
+            accountId,
+            'user.deleted',
+            `user:${id}`,
+            { userId: id, userName: user.userName },
+            clock.now(),
+          ),
+        ]);
       });
     },
   };

@@ -8,6 +8,8 @@ import { type Clock, systemClock } from './clock.ts';
 import { type ConsoleSessionPolicy, createConsoleSessions } from './console-sessions.ts';
 import { createDeprovisionBrake, type DeprovisionBrakePolicy } from './deprovision-brake.ts';
 import { createDomains } from './domains.ts';
+import { createEventFeed } from './event-feed.ts';
+import { createEventSequencer } from './event-sequencer.ts';
 import { createGroups } from './groups.ts';
 import { createNodeTxtLookup } from './node-txt-lookup.ts';
 import { createPermissionSets } from './permission-sets.ts';
@@ -22,10 +24,12 @@ import { createUsers } from './users.ts';
 
 /** Everything every surface (SCIM, admin API, CLI) calls, wired over one store. */
 export function createDirectory({
-  store,
+  store: rawStore,
   clock = systemClock,
   deprovisionBrake,
-  retention = { provisioningLogDays: 90, auditDays: 365 },
+  retention = { provisioningLogDays: 90, auditDays: 365, eventDays: 30 },
+  eventTickMs = 250,
+  onEventError,
   dns = {},
   consoleSessions,
   txtLookup = createNodeTxtLookup({ server: dns.resolver, timeoutMs: dns.timeoutMs ?? 5000 }),
@@ -40,7 +44,26 @@ export function createDirectory({
   dns?: { readonly resolver?: string | undefined; readonly timeoutMs?: number | undefined };
   /** Replaces the node:dns lookup entirely. */
   txtLookup?: TxtLookup;
+  /** How often the sequencer looks for events other instances committed. */
+  eventTickMs?: number;
+  /** A background sequencer run failed (it is retried on the next tick). */
+  onEventError?: (error: unknown) => void;
 }) {
+  const sequencer = createEventSequencer({
+    store: rawStore,
+    intervalMs: eventTickMs,
+    onError: onEventError,
+  });
+  // Every write goes through this store: once a transaction commits, the events it appended
+  // are sequenced at once (coalesced with other commits), not a tick later.
+  const store: Store = {
+    ...rawStore,
+    transaction: (work) =>
+      rawStore.transaction(work).then((value) => {
+        sequencer.nudge();
+        return value;
+      }),
+  };
   const tokens = createTokens({ store, clock });
   const accountRoles = createAccountRoles({ store });
   const forgetRoles = (accountId: string) => accountRoles.forget(accountId);
@@ -67,6 +90,9 @@ export function createDirectory({
     scimApps: createScimApps({ store, clock, tokens, onChange: forgetRoles }),
     provisioningLog,
     retention: createRetention({ store, log: provisioningLog, clock, policy: retention }),
+    /** The events outbox's sequencer (started by `serve`) and the feed it makes readable. */
+    eventSequencer: sequencer,
+    events: createEventFeed({ store, sequencer }),
     // Administration (admin API, CLI).
     adminKeys,
     consoleSessions: createConsoleSessions({
@@ -81,6 +107,7 @@ export function createDirectory({
     teams: createTeams({ store, clock }),
     seatPools: createSeatPools({ store }),
     async close(): Promise<void> {
+      await sequencer.stop();
       await this.provisioningLog.close();
       await store.close();
     },

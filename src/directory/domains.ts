@@ -25,6 +25,7 @@ import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { parseDomainName } from './domain-name.ts';
 import { assertThat, DirectoryError } from './errors.ts';
+import { newEvent } from './events.ts';
 import { newId } from './ids.ts';
 import type { Domain, DomainFailureCode } from './model.ts';
 import type { TxtLookup, TxtLookupResult } from './txt-lookup.ts';
@@ -241,10 +242,23 @@ export function createDomains({
         };
       }
     }
-    const written = await store.domains.update(next, {
-      state: before.state,
-      lastCheckedAt: before.lastCheckedAt,
-    });
+    const expected = { state: before.state, lastCheckedAt: before.lastCheckedAt };
+    const written =
+      next.state === 'verified' && before.state !== 'verified'
+        ? await store.transaction(async (session) => {
+            if (!(await session.domains.update(next, expected))) return false;
+            await session.events.append([
+              newEvent(
+                before.accountId,
+                'domain.verified',
+                `domain:${before.domain}`,
+                { domain: before.domain },
+                now,
+              ),
+            ]);
+            return true;
+          })
+        : await store.domains.update(next, expected);
     if (written) return { domain: next, outcome };
     const current = await store.domains.find(before.accountId, before.domain);
     assertThat(current, 'domain.not_found', `the domain '${before.domain}' was removed meanwhile`);

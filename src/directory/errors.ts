@@ -52,7 +52,10 @@ export type DirectoryErrorCode =
   | 'user.permission_set_unknown'
   | 'user.team_unknown'
   | 'provisioning_event.not_found'
-  | 'provisioning_event.unknown_anchor';
+  | 'provisioning_event.unknown_anchor'
+  // The event feed (issue 11).
+  | 'event.cursor_unknown'
+  | 'event.cursor_expired';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';

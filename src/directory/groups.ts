@@ -18,6 +18,7 @@ import { ConflictError } from '../store/errors.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { assertThat, DirectoryError } from './errors.ts';
+import { eventGroup, newEvent } from './events.ts';
 import type { GroupPage, GroupQuery } from './group-query.ts';
 import { newId } from './ids.ts';
 import type { Group, GroupMember, GroupPermissionSet, Membership } from './model.ts';
@@ -147,7 +148,24 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
     const now = clock.now();
     for (const id of ids) {
       const setId = decided.get(id)?.permissionSetId ?? minimal.id;
-      await session.users.assignPermissionSet(accountId, id, setId, now);
+      // Read first, for the event's before; this runs only while a mapping applies.
+      const before = await session.users.findById(accountId, id);
+      if (!(await session.users.assignPermissionSet(accountId, id, setId, now))) continue;
+      await session.events.append([
+        newEvent(
+          accountId,
+          'user.updated',
+          `user:${id}`,
+          {
+            userId: id,
+            userName: before?.userName ?? '',
+            changes: {
+              permissionSetId: { before: before?.permissionSetId ?? null, after: setId },
+            },
+          },
+          now,
+        ),
+      ]);
     }
   }
 
@@ -179,28 +197,41 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
     let affected = 0;
     const unknown = new Set<string>();
     const touched = new Set<string>();
+    // Who joined and who left, for the group's events (a member removed then added again in
+    // one write is in neither: the change cancels out).
+    const joined = new Set<string>();
+    const left = new Set<string>();
     const note = (ids: Iterable<string>) => {
       if (track) for (const id of ids) touched.add(id);
     };
     const removeIds = async (ids: readonly string[]) => {
       if (ids.length === 0) return;
-      const present = track ? await session.groupMembers.membersAmong(accountId, groupId, ids) : [];
+      const present = await session.groupMembers.membersAmong(accountId, groupId, ids);
       const removed = await session.groupMembers.remove(accountId, groupId, ids);
       delta -= removed;
       affected += removed;
       note(present);
+      for (const id of present) {
+        if (joined.has(id)) joined.delete(id);
+        else left.add(id);
+      }
     };
     const addIds = async (ids: readonly string[]) => {
       const { known, unknown: missing } = await resolve(session, accountId, ids);
       for (const id of missing) unknown.add(id);
       const knownIds = known.map((m) => m.userId);
-      const already = track
-        ? new Set(await session.groupMembers.membersAmong(accountId, groupId, knownIds))
-        : new Set<string>();
+      const already = new Set(
+        await session.groupMembers.membersAmong(accountId, groupId, knownIds),
+      );
       const added = await session.groupMembers.add(accountId, groupId, knownIds);
       delta += added;
       affected += added;
-      note(knownIds.filter((id) => !already.has(id)));
+      const fresh = knownIds.filter((id) => !already.has(id));
+      note(fresh);
+      for (const id of fresh) {
+        if (left.has(id)) left.delete(id);
+        else joined.add(id);
+      }
     };
 
     for (const step of steps) {
@@ -212,9 +243,12 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
           await removeIds(unique(step.userIds).filter(isPlausibleId));
           break;
         case 'removeAll': {
-          if (track) {
-            for await (const page of walk(session, accountId, groupId)) {
-              note(page.map((m) => m.userId));
+          for await (const page of walk(session, accountId, groupId)) {
+            const ids = page.map((m) => m.userId);
+            note(ids);
+            for (const id of ids) {
+              if (joined.has(id)) joined.delete(id);
+              else left.add(id);
             }
           }
           const removed = await session.groupMembers.removeAll(accountId, groupId);
@@ -239,7 +273,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
         }
       }
     }
-    return { delta, affected, unknown: [...unknown], touched };
+    return { delta, affected, unknown: [...unknown], touched, joined, left };
   }
 
   return {
@@ -284,11 +318,17 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
             version: 1,
           };
           await session.groups.insert(group);
-          await session.groupMembers.add(
-            accountId,
-            group.id,
-            known.map((m) => m.userId),
-          );
+          const joined = known.map((m) => m.userId);
+          await session.groupMembers.add(accountId, group.id, joined);
+          await session.events.append([
+            newEvent(
+              accountId,
+              'group.created',
+              `group:${group.id}`,
+              { group: eventGroup(group), memberIds: joined },
+              now,
+            ),
+          ]);
           return { group, changed: true, unknownMemberIds: missing, members: known };
         });
       } catch (error) {
@@ -315,7 +355,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
           draft = planned.draft;
           assertDraft(draft);
           const track = await mappingApplies(session, accountId, id);
-          const { delta, affected, unknown, touched } = await applyMembership(
+          const { delta, affected, unknown, touched, joined, left } = await applyMembership(
             session,
             accountId,
             id,
@@ -340,6 +380,43 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
             `group '${id}' is being changed by other requests at the same time; retry`,
           );
           if (track) await applyMappings(session, accountId, touched);
+          const subject = `group:${id}`;
+          const at = next.updatedAt;
+          await session.events.append([
+            ...(renamed
+              ? [
+                  newEvent(
+                    accountId,
+                    'group.renamed',
+                    subject,
+                    { before: eventGroup(current), after: eventGroup(next) },
+                    at,
+                  ),
+                ]
+              : []),
+            ...(joined.size > 0
+              ? [
+                  newEvent(
+                    accountId,
+                    'group.members_added',
+                    subject,
+                    { groupId: id, userIds: [...joined].sort() },
+                    at,
+                  ),
+                ]
+              : []),
+            ...(left.size > 0
+              ? [
+                  newEvent(
+                    accountId,
+                    'group.members_removed',
+                    subject,
+                    { groupId: id, userIds: [...left].sort() },
+                    at,
+                  ),
+                ]
+              : []),
+          ]);
           return { group: next, changed: true, unknownMemberIds: unknown };
         });
       } catch (error) {
@@ -353,7 +430,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
       options: { ifMatch?: readonly number[] | undefined } = {},
     ): Promise<void> {
       await store.transaction(async (session) => {
-        await locked(session, accountId, id, options.ifMatch);
+        const group = await locked(session, accountId, id, options.ifMatch);
         const members = new Set<string>();
         if (await mappingApplies(session, accountId, id)) {
           for await (const page of walk(session, accountId, id)) {
@@ -362,6 +439,15 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
         }
         await session.groups.delete(accountId, id);
         await applyMappings(session, accountId, members);
+        await session.events.append([
+          newEvent(
+            accountId,
+            'group.deleted',
+            `group:${id}`,
+            { group: eventGroup(group), memberCount: group.memberCount },
+            clock.now(),
+          ),
+        ]);
       });
     },
 
@@ -393,6 +479,17 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
         `user '${userId}' joined a group while being deleted; retry`,
       );
       const now = clock.now();
+      await session.events.append(
+        left.map((groupId) =>
+          newEvent(
+            accountId,
+            'group.members_removed',
+            `group:${groupId}`,
+            { groupId, userIds: [userId] },
+            now,
+          ),
+        ),
+      );
       for (const groupId of left) {
         const group = held.get(groupId) as Group;
         await session.groups.update(

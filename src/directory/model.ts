@@ -311,3 +311,42 @@ export interface ConsoleSession {
   /** The session ends then, however active (idle sessions end sooner: `console-sessions.ts`). */
   readonly expiresAt: string;
 }
+
+/**
+ * Who made a change an event reports (issue 11): the IdP through the SCIM app's token, an
+ * account's admin key (admin API and CLI), the console (signed in with an admin key, or with
+ * the operator key: `keyId` null), the operator key, or Roster itself.
+ */
+export type EventActor =
+  | {
+      readonly kind: 'idp';
+      readonly appId: string;
+      readonly tokenId: string;
+      /** The IdP as detected from its requests (`okta`, `entra`…; `unknown`). */
+      readonly idp: string;
+    }
+  | { readonly kind: 'admin_key'; readonly keyId: string }
+  | { readonly kind: 'console'; readonly keyId: string | null }
+  | { readonly kind: 'operator' }
+  | { readonly kind: 'system' };
+
+/**
+ * One event of an account's feed as stored. `type` and `data` are checked by the directory
+ * (`directory/events.ts` holds the closed set); the store keeps them as given.
+ */
+export interface DirectoryEvent {
+  /** Stable public id (`evt_…`). */
+  readonly id: string;
+  readonly accountId: string;
+  /** Per account, from 1, gap-free, in commit order. */
+  readonly sequence: number;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly actor: EventActor;
+  /** What the event is about: `user:<id>`, `group:<id>`, `account:<id>`. */
+  readonly subject: string;
+  readonly data: unknown;
+}
+
+/** An event as a change appends it: not sequenced yet. */
+export type NewDirectoryEvent = Omit<DirectoryEvent, 'sequence'>;

@@ -1,6 +1,8 @@
 /**
  * How long the journals keep their entries: the provisioning log (and its failed-authentication
- * counts) and the audit trail each have a retention in days, 0 meaning forever. `serve` prunes
+ * counts), the audit trail and the event feed each have a retention in days, 0 meaning forever.
+ * The feed always keeps each account's newest event, so cursors stay valid and sequences never
+ * restart (`EventStore.prune`). `serve` prunes
  * once at start and then every hour; several instances pruning one database is harmless (a
  * delete of what is already gone deletes nothing).
  */
@@ -16,11 +18,14 @@ export interface RetentionPolicy {
   readonly provisioningLogDays: number;
   /** Days the audit trail keeps entries; 0 keeps them forever. */
   readonly auditDays: number;
+  /** Days the event feed keeps events; 0 keeps them forever. Optional for older callers: 30. */
+  readonly eventDays?: number;
 }
 
 export interface PruneSummary {
   readonly events: number;
   readonly auditEntries: number;
+  readonly feedEvents: number;
 }
 
 export function createRetention({
@@ -38,18 +43,21 @@ export function createRetention({
   return {
     policy,
     /** The oldest time each journal still keeps, or null for forever. */
-    keepsFrom(): { provisioningLog: string | null; audit: string | null } {
+    keepsFrom(): { provisioningLog: string | null; audit: string | null; events: string | null } {
+      const eventDays = policy.eventDays ?? 30;
       return {
         provisioningLog: policy.provisioningLogDays > 0 ? cutoff(policy.provisioningLogDays) : null,
         audit: policy.auditDays > 0 ? cutoff(policy.auditDays) : null,
+        events: eventDays > 0 ? cutoff(eventDays) : null,
       };
     },
     /** Deletes what is past its retention now. */
     async prune(): Promise<PruneSummary> {
-      const { provisioningLog, audit } = this.keepsFrom();
+      const { provisioningLog, audit, events: feed } = this.keepsFrom();
       const events = provisioningLog === null ? 0 : await log.prune(provisioningLog);
       const auditEntries = audit === null ? 0 : await store.audit.prune(audit);
-      return { events, auditEntries };
+      const feedEvents = feed === null ? 0 : await store.events.prune(feed);
+      return { events, auditEntries, feedEvents };
     },
   };
 }

@@ -14,6 +14,7 @@ import { ConflictError } from '../store/errors.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { assertThat, DirectoryError } from './errors.ts';
+import { newEvent } from './events.ts';
 import { newId } from './ids.ts';
 import type { AccessToken, Account, ScimApp } from './model.ts';
 import { parseScimAppProject } from './scim-app-project/parse-project.ts';
@@ -256,6 +257,15 @@ export function createScimApps({
         const installed = await write(session, app, { ...app, installedAt: clock.now() });
         const minted = mintToken(clock, accountId, app.id);
         await session.tokens.insert(minted.record);
+        await session.events.append([
+          newEvent(
+            accountId,
+            'scim_app.installed',
+            `scim_app:${app.id}`,
+            { appId: app.id, name: app.name },
+            installed.installedAt ?? clock.now(),
+          ),
+        ]);
         const domains = await session.domains.list(accountId);
         const warnings = acct.sandbox
           ? [
@@ -298,7 +308,17 @@ export function createScimApps({
       const result = await retrying(async (session) => {
         const app = await installedApp(session, accountId);
         const uninstalled = await write(session, app, { ...app, installedAt: null });
-        const revokedTokens = await session.tokens.revokeAllForApp(accountId, app.id, clock.now());
+        const now = clock.now();
+        const revokedTokens = await session.tokens.revokeAllForApp(accountId, app.id, now);
+        await session.events.append([
+          newEvent(
+            accountId,
+            'scim_app.uninstalled',
+            `scim_app:${app.id}`,
+            { appId: app.id, name: app.name },
+            now,
+          ),
+        ]);
         return { app: uninstalled, revokedTokens };
       });
       tokens.forgetCached();
@@ -385,6 +405,20 @@ export function createScimApps({
         }
         const minted = mintToken(clock, accountId, app.id);
         await session.tokens.insert(minted.record);
+        await session.events.append([
+          newEvent(
+            accountId,
+            'token.rotated',
+            `scim_app:${app.id}`,
+            {
+              appId: app.id,
+              tokenId: minted.record.id,
+              replacedTokenIds: replaced.map((t) => t.id),
+              replacedUntil: until,
+            },
+            now,
+          ),
+        ]);
         return { minted, replaced };
       });
       tokens.forgetCached();
@@ -404,7 +438,21 @@ export function createScimApps({
       await account(store, accountId);
       const token = await store.tokens.findById(accountId, tokenId);
       assertThat(token, 'token.not_found', `no token with id '${tokenId}'`);
-      await store.tokens.revoke(token.id, clock.now());
+      await store.transaction(async (session) => {
+        const now = clock.now();
+        await session.tokens.revoke(token.id, now);
+        // Revoking a revoked token keeps its first time and changes nothing: no event.
+        if (token.revokedAt !== null) return;
+        await session.events.append([
+          newEvent(
+            accountId,
+            'token.revoked',
+            `scim_app:${token.appId}`,
+            { appId: token.appId, tokenId: token.id },
+            now,
+          ),
+        ]);
+      });
       tokens.forgetCached();
       const stored = await store.tokens.findById(accountId, tokenId);
       return view(stored ?? token);

@@ -4,6 +4,7 @@ import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import type { DeprovisionBrake } from './deprovision-brake.ts';
 import { assertThat, DirectoryError } from './errors.ts';
+import { eventUser, newEvent, userUpdateEvents } from './events.ts';
 import { newId } from './ids.ts';
 import type { PermissionSet, User } from './model.ts';
 import { decidePermissionSet, type RoleClaim, type RoleDecision } from './role-sync.ts';
@@ -33,11 +34,13 @@ type ProvisionPlan =
       readonly permissionSetId: string;
       readonly warning?: string | undefined;
       readonly appId?: string | undefined;
+      readonly decision?: RoleDecision | undefined;
     }
   | {
       readonly kind: 'create';
       readonly permissionSetId: string;
       readonly warning?: string | undefined;
+      readonly decision?: RoleDecision | undefined;
     };
 
 /** What a SCIM create of one user would do (the adoption preview). */
@@ -390,12 +393,18 @@ export function createUsers({
         permissionSetId,
         warning: roles.decision?.warning,
         appId: roles.appId,
+        decision: roles.decision,
       };
     }
     const roles = await roleSync(session, accountId, roleClaim, undefined);
     const permissionSetId =
       roles.decision?.permissionSet.id ?? (await minimalPermissionSetId(session, accountId));
-    return { kind: 'create', permissionSetId, warning: roles.decision?.warning };
+    return {
+      kind: 'create',
+      permissionSetId,
+      warning: roles.decision?.warning,
+      decision: roles.decision,
+    };
   }
 
   /**
@@ -446,6 +455,20 @@ export function createUsers({
           permissionSetAfter: plan.permissionSetId,
         }),
       });
+      await session.events.append([
+        newEvent(
+          accountId,
+          'user.adopted',
+          `user:${match.id}`,
+          {
+            user: eventUser(adopted),
+            permissionSetBefore: match.permissionSetId,
+            permissionSetAfter: adopted.permissionSetId,
+          },
+          now,
+        ),
+        ...roleDecisionEvent(accountId, match.id, plan.decision, change.roleClaim, now),
+      ]);
       return { user: adopted, adopted: true, warning: plan.warning };
     }
     const user: User = {
@@ -461,7 +484,39 @@ export function createUsers({
       version: 1,
     };
     await session.users.insert(user);
+    await session.events.append([
+      newEvent(accountId, 'user.created', `user:${user.id}`, { user: eventUser(user) }, now),
+      ...roleDecisionEvent(accountId, user.id, plan.decision, change.roleClaim, now),
+    ]);
     return { user, adopted: false, warning: plan.warning };
+  }
+
+  /** `role_sync.decided` for a decision the IdP's role led to (not a group mapping's). */
+  function roleDecisionEvent(
+    accountId: string,
+    userId: string,
+    decision: RoleDecision | undefined,
+    claim: RoleClaim | undefined,
+    at: string,
+  ) {
+    if (decision === undefined || claim === undefined || claim.kind === 'unchanged') return [];
+    return [
+      newEvent(
+        accountId,
+        'role_sync.decided',
+        `user:${userId}`,
+        {
+          userId,
+          permissionSetId: decision.permissionSet.id,
+          fallback:
+            claim.kind === 'roles' &&
+            decision.permissionSet.isMinimal &&
+            decision.warning !== undefined,
+          warning: decision.warning ?? null,
+        },
+        at,
+      ),
+    ];
   }
 
   function applyDraft(user: User, draft: UserDraft, now: string): User {
@@ -616,6 +671,14 @@ export function createUsers({
             const done = await session.users.update(next, current.version, current);
             // After the write, in its transaction: a held deactivation rolls it back.
             if (done && current.active && !next.active) await brake.admit(session, accountId, id);
+            if (done) {
+              await session.events.append([
+                ...userUpdateEvents(current, next, next.updatedAt),
+                ...(next.permissionSetId !== current.permissionSetId
+                  ? roleDecisionEvent(accountId, id, decision, roleClaim, next.updatedAt)
+                  : []),
+              ]);
+            }
             return done;
           });
           if (written) return { user: next, changed: true, warning };
@@ -663,6 +726,23 @@ export function createUsers({
               : writeUser());
             // After the write, in its transaction: a held deactivation rolls it all back.
             if (done && current.active) await brake.admit(session, accountId, id);
+            if (done) {
+              const subject = `user:${id}`;
+              await session.events.append([
+                ...(current.active
+                  ? [
+                      newEvent(
+                        accountId,
+                        'user.deactivated',
+                        subject,
+                        { user: eventUser(next) },
+                        now,
+                      ),
+                    ]
+                  : []),
+                newEvent(accountId, 'user.unlinked', subject, { user: eventUser(next) }, now),
+              ]);
+            }
             return done;
           });
         } catch (error) {

@@ -18,12 +18,14 @@ import type {
   AdminKey,
   AuditEntry,
   ConsoleSession,
+  DirectoryEvent,
   Domain,
   DomainState,
   Group,
   GroupMember,
   GroupPermissionSet,
   Membership,
+  NewDirectoryEvent,
   PermissionSet,
   ProvisioningEvent,
   ProvisioningOutcome,
@@ -436,6 +438,50 @@ export interface ConsoleSessionStore {
   prune(expiredBefore: string, idleBefore: string): Promise<number>;
 }
 
+/** What one run of the sequencer did. */
+export interface SequencedBatch {
+  /** Events that got their sequence in this run. */
+  readonly count: number;
+  /** The accounts they belong to (so waiting readers of those accounts wake up). */
+  readonly accountIds: readonly string[];
+  /** PostgreSQL, without `wait`: another caller held the sequencer's lock, so nothing was tried. */
+  readonly busy: boolean;
+}
+
+/**
+ * The events outbox and feed (issue 11; migration 0015). Events are appended unsequenced inside
+ * the change's transaction, then sequenced once committed; readers see sequenced events only.
+ */
+export interface EventStore {
+  /** Inserts events without a sequence; inside a transaction they commit with it. */
+  append(events: readonly NewDirectoryEvent[]): Promise<void>;
+  /**
+   * Gives committed, unsequenced events (at most `limit`, oldest insertion first) the next
+   * sequences of their accounts, in one transaction. Only one caller sequences at a time across
+   * every instance: PostgreSQL takes a transaction-level advisory lock, and with `wait` false a
+   * caller that does not get it at once returns an empty batch instead of waiting (another
+   * instance is sequencing). SQLite serializes writers anyway.
+   */
+  sequencePending(limit: number, options?: { readonly wait?: boolean }): Promise<SequencedBatch>;
+  /** Sequenced events of the account after `afterSequence`, in sequence order. */
+  listAfter(
+    accountId: string,
+    afterSequence: number,
+    options: { readonly types?: readonly string[] | undefined; readonly limit: number },
+  ): Promise<DirectoryEvent[]>;
+  /** The account's last given sequence; 0 before its first event. */
+  latestSequence(accountId: string): Promise<number>;
+  /** The lowest sequence the account still keeps, or undefined when it keeps none. */
+  oldestRetained(accountId: string): Promise<number | undefined>;
+  /** Committed events waiting for a sequence, and when the oldest of them occurred. */
+  pending(): Promise<{ readonly count: number; readonly oldestOccurredAt: string | null }>;
+  /**
+   * Deletes sequenced events that occurred before `before` (ISO), except each account's newest
+   * event, so a cursor at the end stays valid; returns how many.
+   */
+  prune(before: string): Promise<number>;
+}
+
 export interface StoreSession {
   readonly accounts: AccountStore;
   readonly users: UserStore;
@@ -453,6 +499,7 @@ export interface StoreSession {
   readonly adminKeys: AdminKeyStore;
   readonly audit: AuditStore;
   readonly consoleSessions: ConsoleSessionStore;
+  readonly events: EventStore;
 }
 
 export interface Store extends StoreSession {

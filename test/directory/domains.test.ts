@@ -118,6 +118,14 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
       checkUntil: null,
     });
     expect(await directory.domains.get(accountId, name)).toEqual(check.domain);
+    // One domain.verified event, committed with the state; checking again emits no other.
+    const verifiedEvents = async () =>
+      (await directory.events.read(accountId, { types: ['domain.verified'], limit: 1000 })).items;
+    const events = (await verifiedEvents()).filter((e) => e.subject === `domain:${name}`);
+    expect(events.map((e) => [e.data, e.occurredAt])).toEqual([[{ domain: name }, clock.now()]]);
+    clock.advance(1000);
+    expect((await directory.domains.verify(accountId, name)).outcome).toBe('verified');
+    expect((await verifiedEvents()).filter((e) => e.subject === `domain:${name}`)).toHaveLength(1);
   });
 
   it('accepts the value with the quotes some DNS consoles store around it', async (context) => {

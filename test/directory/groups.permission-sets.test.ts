@@ -102,6 +102,28 @@ describe.each(STORE_KINDS)('group permission set mappings (%s)', (kind) => {
       );
       expect(mapped).toContain(adminGroup.id);
       expect(mapped).not.toContain(salesGroup.id);
+      // Every permission set the mappings changed is a user.updated of that user, in order.
+      const { items } = await app.directory.events.read(app.accountId, {
+        types: ['user.updated'],
+        limit: 1000,
+      });
+      const setsOf = (id: string) =>
+        items
+          .filter((e) => e.subject === `user:${id}`)
+          .map(
+            (e) => (e.data as { changes: { permissionSetId?: unknown } }).changes.permissionSetId,
+          );
+      expect(setsOf(v)).toEqual([
+        { before: minimal?.id, after: sales.id },
+        { before: sales.id, after: admins.id },
+        { before: admins.id, after: sales.id },
+        { before: sales.id, after: minimal?.id },
+      ]);
+      expect(setsOf(u)).toEqual([
+        { before: minimal?.id, after: sales.id },
+        { before: sales.id, after: minimal?.id },
+      ]);
+      expect(setsOf(w)).toEqual([]);
     } finally {
       await setRoleSync(app, false);
     }

@@ -89,8 +89,14 @@ describe.each(STORE_KINDS)('journal retention (%s)', (kind) => {
     expect(directory.retention.keepsFrom()).toEqual({
       provisioningLog: '2026-03-25T09:00:00.000Z',
       audit: '2026-03-02T09:00:00.000Z',
+      // The event feed's default: 30 days.
+      events: '2026-03-02T09:00:00.000Z',
     });
-    expect(await directory.retention.prune()).toEqual({ events: 1, auditEntries: 1 });
+    expect(await directory.retention.prune()).toEqual({
+      events: 1,
+      auditEntries: 1,
+      feedEvents: 0,
+    });
     expect(await directory.provisioningLog.list({ accountId, limit: 10 })).toEqual([recent]);
     const failures = await directory.provisioningLog.authFailures({ accountId, limit: 10 });
     expect(failures.map((f) => [f.minute, f.count])).toEqual([['2026-03-29T09:00:00.000Z', 1]]);
@@ -98,7 +104,11 @@ describe.each(STORE_KINDS)('journal retention (%s)', (kind) => {
     expect(entries.map((e) => e.id)).toContain(recentAudit.id);
     expect(entries.map((e) => e.id)).not.toContain(oldAudit.id);
     // A second pass finds nothing more to remove.
-    expect(await directory.retention.prune()).toEqual({ events: 0, auditEntries: 0 });
+    expect(await directory.retention.prune()).toEqual({
+      events: 0,
+      auditEntries: 0,
+      feedEvents: 0,
+    });
   });
 
   it('keeps everything when the retention is 0 days', async (ctx) => {
@@ -108,7 +118,7 @@ describe.each(STORE_KINDS)('journal retention (%s)', (kind) => {
     const directory = createDirectory({
       store: opened.store,
       clock,
-      retention: { provisioningLogDays: 0, auditDays: 0 },
+      retention: { provisioningLogDays: 0, auditDays: 0, eventDays: 0 },
     });
     await directory.audit.record({
       accountId: null,
@@ -122,8 +132,16 @@ describe.each(STORE_KINDS)('journal retention (%s)', (kind) => {
       request: null,
     });
     clock.advance(10_000 * DAY_MS);
-    expect(directory.retention.keepsFrom()).toEqual({ provisioningLog: null, audit: null });
-    expect(await directory.retention.prune()).toEqual({ events: 0, auditEntries: 0 });
+    expect(directory.retention.keepsFrom()).toEqual({
+      provisioningLog: null,
+      audit: null,
+      events: null,
+    });
+    expect(await directory.retention.prune()).toEqual({
+      events: 0,
+      auditEntries: 0,
+      feedEvents: 0,
+    });
     expect(await directory.audit.list({ limit: 10 })).toHaveLength(1);
   });
 });

@@ -179,6 +179,7 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     expect(await directory.tokens.authenticate(result.issued.token)).toEqual({
       accountId,
       tokenId: result.issued.record.id,
+      appId: app.id,
     });
     const [stored] = await directory.store.tokens.list(accountId);
     expect(stored).toMatchObject({ appId: app.id });
@@ -375,5 +376,34 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     } finally {
       await empty.cleanup();
     }
+  });
+
+  it('emits scim_app.installed, token.rotated, token.revoked and scim_app.uninstalled, in order', async (context) => {
+    if (!opened) return context.skip('PostgreSQL is not reachable here');
+    const { accountId, tokenId } = await installed();
+    const { issued } = await directory.scimApps.rotateToken(accountId, {
+      publicBase: BASE,
+      overlapSeconds: 60,
+    });
+    await directory.scimApps.revokeToken(accountId, issued.record.id);
+    // Revoking again changes nothing: no second event.
+    await directory.scimApps.revokeToken(accountId, issued.record.id);
+    await directory.scimApps.uninstall(accountId);
+    const { items } = await directory.events.read(accountId, { limit: 100 });
+    const app = await directory.store.scimApps.findByAccount(accountId);
+    expect(items.map((e) => [e.sequence, e.type, e.subject])).toEqual([
+      [1, 'scim_app.installed', `scim_app:${app?.id}`],
+      [2, 'token.rotated', `scim_app:${app?.id}`],
+      [3, 'token.revoked', `scim_app:${app?.id}`],
+      [4, 'scim_app.uninstalled', `scim_app:${app?.id}`],
+    ]);
+    expect(items[1]?.data).toEqual({
+      appId: app?.id,
+      tokenId: issued.record.id,
+      replacedTokenIds: [tokenId],
+      replacedUntil: new Date(Date.parse(clock.now()) + 60_000).toISOString(),
+    });
+    expect(items[2]?.data).toEqual({ appId: app?.id, tokenId: issued.record.id });
+    expect(items.every((e) => e.actor.kind === 'system')).toBe(true);
   });
 });

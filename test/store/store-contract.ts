@@ -7,6 +7,7 @@ import type { Store } from '../../src/store/store.ts';
 import { administrationContract } from './contract-administration.ts';
 import { deprovisionBrakeContract } from './contract-deprovision-brake.ts';
 import { domainsAndAppsContract } from './contract-domains-and-apps.ts';
+import { eventsContract } from './contract-events.ts';
 import { groupsContract } from './contract-groups.ts';
 import { recordsContract } from './contract-records.ts';
 import { userCountsContract } from './contract-user-counts.ts';
@@ -47,6 +48,7 @@ export function storeContract(name: string, openStore: () => Promise<OpenedStore
     userCountsContract(store);
     deprovisionBrakeContract(store);
     groupsContract(store);
+    eventsContract(store);
 
     it('settings: the first stored value wins, also when instances race on an empty database', async () => {
       const key = `race-${Math.random()}`;

@@ -36,7 +36,11 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     retention: retentionPolicy(config),
     consoleSessions: consoleSessionPolicy(config),
     dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
+    onEventError: (error) => logger.warn({ err: error }, 'sequencing events failed; retrying'),
   });
+  // Events committed by this instance are sequenced right after their commit; the tick picks
+  // up those of other instances (and any a failed run left).
+  directory.eventSequencer.start();
   const demo = await directory.accounts.ensureDemoAccount(config.demoToken);
   const operator = await directory.adminKeys.ensureOperatorKey(config.adminKey);
   // One secret per deployment, kept in the database, so every instance accepts the cursors of
@@ -67,7 +71,9 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
   const retention = startRetention(directory.retention, {
     onError: (error) => logger.warn({ err: error }, 'pruning the journals failed'),
     onPass: (summary) => {
-      if (summary.events + summary.auditEntries > 0) logger.info(summary, 'journals pruned');
+      if (summary.events + summary.auditEntries + summary.feedEvents > 0) {
+        logger.info(summary, 'journals pruned');
+      }
     },
   });
 
@@ -123,6 +129,8 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     logger.info({ signal }, 'shutting down: draining in-flight requests');
     const force = setTimeout(() => process.exit(1), DRAIN_MS);
     force.unref();
+    // Long-polling feed reads answer now (with what they have) instead of holding the drain.
+    directory.events.close();
     server.close(() => {
       Promise.all([rechecks?.stop(), retention.stop()])
         .then(() => directory.close())

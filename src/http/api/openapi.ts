@@ -15,6 +15,7 @@ const COMMON_ERRORS: Readonly<Record<number, string>> = {
   403: 'An account admin key on an operator-only operation',
   404: 'No such resource, or one of another account',
   409: 'The change breaks a rule; `code` says which',
+  410: 'Gone: what the request needs was deleted by retention; `code` says what to do',
   413: 'The request body is too large',
   415: 'The request body is not JSON',
   429: 'Too many requests: this key passed its rate, or this address too many failed authentications; retry after `Retry-After` seconds',

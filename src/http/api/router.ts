@@ -15,6 +15,7 @@ import { type ApiRoute, defineRoute, mountRoutes } from './api-route.ts';
 import { auditRoutes } from './audit.ts';
 import { deprovisionBrakeRoutes } from './deprovision-brake.ts';
 import { domainRoutes } from './domains.ts';
+import { eventRoutes } from './events.ts';
 import { groupMappingRoutes } from './group-mappings.ts';
 import { groupRoutes } from './groups.ts';
 import { openApiDocument } from './openapi.ts';
@@ -68,6 +69,7 @@ export function apiRoutes(
     ...scimPreviewRoutes(directory),
     ...deprovisionBrakeRoutes(directory),
     ...provisioningLogRoutes(directory),
+    ...eventRoutes(directory),
     ...auditRoutes(directory),
   ];
   let document: unknown;

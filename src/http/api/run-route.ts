@@ -3,7 +3,8 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { AdminCaller } from '../../directory/admin-keys.ts';
 import type { Directory } from '../../directory/directory.ts';
-import type { Account } from '../../directory/model.ts';
+import { withActor } from '../../directory/events.ts';
+import type { Account, EventActor } from '../../directory/model.ts';
 import type { AuthThrottle } from '../auth-throttle.ts';
 import { createRateLimiter } from '../rate-limit.ts';
 import { redactSecrets } from '../scim/redact-secrets.ts';
@@ -176,12 +177,22 @@ export type RouteOutcome =
  * routes through this: HTTP with the caller its key authenticates (`routeRunner`), the console
  * with the caller its session stands for (`routeCaller`), so neither has rules of its own.
  */
+/** The author of the events a route's changes emit (directory/events.ts). */
+function eventActor(caller: AdminCaller | undefined, surface: 'api' | 'console'): EventActor {
+  if (surface === 'console') {
+    return { kind: 'console', keyId: caller?.kind === 'account' ? caller.keyId : null };
+  }
+  if (caller?.kind === 'account') return { kind: 'admin_key', keyId: caller.keyId };
+  return caller?.kind === 'operator' ? { kind: 'operator' } : { kind: 'system' };
+}
+
 async function perform(
   deps: RunDeps,
   route: ApiRoute,
   c: Context,
   identify: () => Promise<AdminCaller | undefined>,
   inputs: RouteInputs,
+  surface: 'api' | 'console',
 ): Promise<RouteOutcome> {
   const { directory, onInternalError } = deps;
   let caller: AdminCaller | undefined;
@@ -212,14 +223,16 @@ async function perform(
       if (!parsed.success) throw invalid('body', parsed.error);
       body = parsed.data;
     }
-    const result = await route.handler({
-      c,
-      params,
-      query,
-      body,
-      caller: caller ?? { kind: 'anonymous' },
-      account: account as Account,
-    });
+    const result = await withActor(eventActor(caller, surface), () =>
+      route.handler({
+        c,
+        params,
+        query,
+        body,
+        caller: caller ?? { kind: 'anonymous' },
+        account: account as Account,
+      }),
+    );
     if (result.targetId !== undefined) targetId = result.targetId;
     if (result.accountId !== undefined) auditAccountId = result.accountId;
     const status = result.status ?? route.success.status;
@@ -274,11 +287,18 @@ export function routeRunner(deps: RunDeps): RouteRunner {
     return caller;
   };
   return async (route, c) => {
-    const outcome = await perform(deps, route, c, () => identify(route, c), {
-      params: c.req.param() as Record<string, string>,
-      query: () => singleQuery(c),
-      body: () => readJsonBody(c, maxBodyBytes),
-    });
+    const outcome = await perform(
+      deps,
+      route,
+      c,
+      () => identify(route, c),
+      {
+        params: c.req.param() as Record<string, string>,
+        query: () => singleQuery(c),
+        body: () => readJsonBody(c, maxBodyBytes),
+      },
+      'api',
+    );
     if (!outcome.ok) return renderProblem(c, outcome.problem);
     return outcome.status === 204
       ? c.body(null, 204, outcome.headers)
@@ -303,17 +323,24 @@ export type RouteCaller = (route: ApiRoute, c: Context, call: RouteCall) => Prom
  */
 export function routeCaller(deps: RunDeps): RouteCaller {
   return (route, c, call) =>
-    perform(deps, route, c, async () => call.caller, {
-      params: call.params ?? {},
-      query: () =>
-        Object.fromEntries(
-          Object.entries(call.query ?? {}).filter(
-            (entry): entry is [string, string] => entry[1] !== undefined,
+    perform(
+      deps,
+      route,
+      c,
+      async () => call.caller,
+      {
+        params: call.params ?? {},
+        query: () =>
+          Object.fromEntries(
+            Object.entries(call.query ?? {}).filter(
+              (entry): entry is [string, string] => entry[1] !== undefined,
+            ),
           ),
-        ),
-      body: async () => {
-        checkBodyShape(call.body);
-        return call.body;
+        body: async () => {
+          checkBodyShape(call.body);
+          return call.body;
+        },
       },
-    });
+      'console',
+    );
 }

@@ -1,9 +1,12 @@
 /** Per-request values the SCIM middleware and routes share. */
+import type { EventActor } from '../../directory/model.ts';
 import type { AuthFailure } from '../../directory/provisioning-log.ts';
 
 export interface ScimEnv {
   Variables: {
     accountId: string | undefined;
+    /** The author of the events this request's changes emit: the IdP, through its token. */
+    eventActor: EventActor | undefined;
     /** The account is a sandbox (any email domain is accepted): logged with every request. */
     sandbox: boolean | undefined;
     /** Base URL of this SCIM service as the client sees it, for `meta.location`. */

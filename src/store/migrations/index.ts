@@ -18,6 +18,7 @@ import { userCountsMigration } from './0011-user-counts.ts';
 import { accountSandboxMigration } from './0012-account-sandbox.ts';
 import { consoleSessionsMigration } from './0013-console-sessions.ts';
 import { provisioningLogActivityMigration } from './0014-provisioning-log-activity.ts';
+import { eventsMigration } from './0015-events.ts';
 import { provisioningLogRequestIdMigration } from './0016-provisioning-log-request-id.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -38,7 +39,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0012-account-sandbox': accountSandboxMigration(dialect),
         '0013-console-sessions': consoleSessionsMigration,
         '0014-provisioning-log-activity': provisioningLogActivityMigration(dialect),
-        // 0015 is the events outbox (branch events).
+        '0015-events': eventsMigration(dialect),
         '0016-provisioning-log-request-id': provisioningLogRequestIdMigration(dialect),
       };
     },

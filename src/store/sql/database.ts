@@ -210,6 +210,8 @@ export interface Database {
   seat_pools: SeatPoolsTable;
   seat_assignments: SeatAssignmentsTable;
   console_sessions: ConsoleSessionsTable;
+  events: EventsTable;
+  event_counters: EventCountersTable;
 }
 
 export interface SettingsTable {
@@ -292,4 +294,24 @@ export interface ConsoleSessionsTable {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+}
+
+/** The events outbox (migration 0015). */
+export interface EventsTable {
+  /** Insertion order, global; the sequencer's order. */
+  position: Generated<number | string>;
+  id: string;
+  account_id: string;
+  /** Per account; NULL until the sequencer gives it one. */
+  sequence: number | string | null;
+  type: string;
+  occurred_at: string;
+  actor: DbJson;
+  subject: string;
+  data: DbJson;
+}
+
+export interface EventCountersTable {
+  account_id: string;
+  last_sequence: number | string;
 }

@@ -7,6 +7,7 @@ import { consoleSessionStore } from './console-sessions.ts';
 import type { SqlContext } from './context.ts';
 import { deprovisionBrakeStore } from './deprovision-brake.ts';
 import { domainStore } from './domains.ts';
+import { eventStore } from './events.ts';
 import { groupMemberStore } from './group-members.ts';
 import { groupPermissionSetStore } from './group-permission-sets.ts';
 import { groupStore } from './groups.ts';
@@ -36,5 +37,6 @@ export function sessionFor(ctx: SqlContext): StoreSession {
     adminKeys: adminKeyStore(ctx),
     audit: auditStore(ctx),
     consoleSessions: consoleSessionStore(ctx),
+    events: eventStore(ctx),
   };
 }

@@ -1,0 +1,172 @@
+/**
+ * The events outbox and feed (migration 0015). `append` runs in every change's transaction, so
+ * it is one statement written as SQL text (sql-fragment.ts). `sequencePending` is the only
+ * writer of `sequence` and `event_counters`, one run at a time across instances.
+ */
+import type { DirectoryEvent, EventActor } from '../../directory/model.ts';
+import type { EventStore, SequencedBatch } from '../store.ts';
+import { rowLimit, type SqlContext, storable, withTransaction } from './context.ts';
+import { compile, type SqlFragment, sql } from './sql-fragment.ts';
+
+/**
+ * The advisory lock class of the sequencer (two-key form, apart from the migrator's and the
+ * brake's locks); the second key is constant: one sequencer for the whole database.
+ */
+const SEQUENCER_LOCK_CLASS = 0x657674; // "evt"
+
+/** Rows per UPDATE when sequences are written. */
+const UPDATE_CHUNK = 500;
+
+interface EventRow {
+  id: string;
+  account_id: string;
+  sequence: number | string;
+  type: string;
+  occurred_at: string;
+  actor: unknown;
+  subject: string;
+  data: unknown;
+}
+
+/** A whole number from the database (pg returns bigint as text); never beyond 2^53. */
+function integer(value: unknown): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`not a safe integer: ${String(value)}`);
+  return n;
+}
+
+export function eventStore(ctx: SqlContext): EventStore {
+  const { quirks } = ctx;
+  const run = async <R>(fragment: SqlFragment, c: SqlContext = ctx) =>
+    (await c.db.executeQuery<R>(compile(fragment, quirks.dialect))).rows;
+  const toEvent = (row: EventRow): DirectoryEvent => ({
+    id: row.id,
+    accountId: row.account_id,
+    sequence: integer(row.sequence),
+    type: row.type,
+    occurredAt: row.occurred_at,
+    actor: quirks.readJson(row.actor) as EventActor,
+    subject: row.subject,
+    data: quirks.readJson(row.data),
+  });
+
+  return {
+    async append(events) {
+      if (events.length === 0) return;
+      const rows = events.map(
+        (e) =>
+          sql`(${e.id}, ${e.accountId}, ${e.type}, ${e.occurredAt}, ${JSON.stringify(e.actor)}, ${e.subject}, ${JSON.stringify(e.data ?? null)})`,
+      );
+      await run(
+        sql`insert into events (id, account_id, type, occurred_at, actor, subject, data) values ${sql.join(rows)}`,
+      );
+    },
+
+    async sequencePending(limit, { wait = true } = {}): Promise<SequencedBatch> {
+      const take = rowLimit(limit, 10_000);
+      if (take === 0) return { count: 0, accountIds: [], busy: false };
+      return withTransaction(ctx, async (trx) => {
+        if (quirks.dialect === 'postgres') {
+          const lock = sql.raw(String(SEQUENCER_LOCK_CLASS));
+          if (wait) {
+            await run(sql`select pg_advisory_xact_lock(${lock}, 0)`, trx);
+          } else {
+            const [row] = await run<{ locked: boolean }>(
+              sql`select pg_try_advisory_xact_lock(${lock}, 0) as locked`,
+              trx,
+            );
+            if (row?.locked !== true) return { count: 0, accountIds: [], busy: true };
+          }
+        }
+        // Under the lock (READ COMMITTED: a fresh snapshot per statement), these are exactly
+        // the committed rows nobody has sequenced; ones committing later wait for the next run.
+        const pending = await run<{ position: number | string; account_id: string }>(
+          sql`select position, account_id from events where sequence is null order by position limit ${take}`,
+          trx,
+        );
+        if (pending.length === 0) return { count: 0, accountIds: [], busy: false };
+        const accountIds = [...new Set(pending.map((row) => row.account_id))];
+        const counters = await run<{ account_id: string; last_sequence: number | string }>(
+          sql`select account_id, last_sequence from event_counters where account_id in (${sql.join(accountIds.map((id) => sql.val(id)))})`,
+          trx,
+        );
+        const last = new Map(counters.map((c) => [c.account_id, integer(c.last_sequence)]));
+        // Positions and sequences are integers we read or computed, so they go into the
+        // statement as literals: the same CASE then types correctly on both dialects.
+        const assigned: string[] = [];
+        for (const row of pending) {
+          const next = (last.get(row.account_id) ?? 0) + 1;
+          last.set(row.account_id, next);
+          assigned.push(`when ${integer(row.position)} then ${next}`);
+        }
+        for (let i = 0; i < pending.length; i += UPDATE_CHUNK) {
+          const chunk = pending.slice(i, i + UPDATE_CHUNK);
+          const positions = chunk.map((row) => integer(row.position)).join(', ');
+          await run(
+            sql`update events set sequence = case position ${sql.raw(assigned.slice(i, i + UPDATE_CHUNK).join(' '))} end where position in (${sql.raw(positions)})`,
+            trx,
+          );
+        }
+        for (const accountId of accountIds) {
+          const value = last.get(accountId) ?? 0;
+          await run(
+            sql`insert into event_counters (account_id, last_sequence) values (${accountId}, ${sql.raw(String(value))})
+              on conflict (account_id) do update set last_sequence = excluded.last_sequence`,
+            trx,
+          );
+        }
+        return { count: pending.length, accountIds, busy: false };
+      });
+    },
+
+    async listAfter(accountId, afterSequence, { types, limit }) {
+      if (!storable(accountId) || !Number.isSafeInteger(afterSequence)) return [];
+      if (types !== undefined && types.length === 0) return [];
+      const typeFilter =
+        types === undefined
+          ? sql``
+          : sql` and type in (${sql.join(types.map((type) => sql.val(type)))})`;
+      const rows = await run<EventRow>(
+        sql`select id, account_id, sequence, type, occurred_at, actor, subject, data from events
+          where account_id = ${accountId} and sequence > ${afterSequence}${typeFilter}
+          order by sequence limit ${rowLimit(limit, 10_000)}`,
+      );
+      return rows.map(toEvent);
+    },
+
+    async latestSequence(accountId) {
+      if (!storable(accountId)) return 0;
+      const [row] = await run<{ last_sequence: number | string }>(
+        sql`select last_sequence from event_counters where account_id = ${accountId}`,
+      );
+      return row ? integer(row.last_sequence) : 0;
+    },
+
+    async oldestRetained(accountId) {
+      if (!storable(accountId)) return undefined;
+      const [row] = await run<{ sequence: number | string }>(
+        sql`select sequence from events where account_id = ${accountId} and sequence is not null order by sequence limit 1`,
+      );
+      return row ? integer(row.sequence) : undefined;
+    },
+
+    async pending() {
+      const [row] = await run<{ n: number | string; oldest: string | null }>(
+        sql`select count(*) as n, min(occurred_at) as oldest from events where sequence is null`,
+      );
+      return { count: integer(row?.n ?? 0), oldestOccurredAt: row?.oldest ?? null };
+    },
+
+    async prune(before) {
+      // The account's newest event is its counter's value: kept, whatever its age.
+      const result = await ctx.db.executeQuery(
+        compile(
+          sql`delete from events where occurred_at < ${before} and sequence is not null
+            and sequence < (select c.last_sequence from event_counters c where c.account_id = events.account_id)`,
+          quirks.dialect,
+        ),
+      );
+      return Number(result.numAffectedRows ?? 0);
+    },
+  };
+}
