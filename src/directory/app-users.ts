@@ -10,7 +10,14 @@ import type { Clock } from './clock.ts';
 import { assertThat, DirectoryError } from './errors.ts';
 import { eventUser, newEvent, userUpdateEvents } from './events.ts';
 import { newId } from './ids.ts';
-import type { Account, AttributeElement, SeatType, TeamMembership, User } from './model.ts';
+import type {
+  Account,
+  AttributeElement,
+  EventActor,
+  SeatType,
+  TeamMembership,
+  User,
+} from './model.ts';
 import { assertSeatsModel } from './seat-pools.ts';
 import type { UserPage, UserQuery } from './user-query.ts';
 
@@ -247,6 +254,7 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
     accountId: string,
     id: string,
     fields: AppUserFields & { readonly active?: boolean },
+    actor: EventActor,
   ): Promise<AppUser> {
     for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
       const current = await get(accountId, id);
@@ -314,7 +322,7 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
             await moveSeat(session, accountId, id, current.seat, fields.seat ?? null);
           }
           await session.events.append(
-            userUpdateEvents(user, next, now, {
+            userUpdateEvents(user, next, now, actor, {
               ...(seatChanges
                 ? { seat: { before: current.seat, after: fields.seat ?? null } }
                 : {}),
@@ -363,7 +371,11 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
     },
 
     /** An app-managed user: Roster identifies it by email, which is also its sign-in name. */
-    async create(accountId: string, input: NewAppUser): Promise<AppUser> {
+    async create(
+      accountId: string,
+      input: NewAppUser,
+      options: { actor: EventActor },
+    ): Promise<AppUser> {
       const id = newId();
       try {
         await store.transaction(async (session) => {
@@ -397,7 +409,14 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
           const created = withIdentity(blank, input);
           await session.users.insert(created);
           await session.events.append([
-            newEvent(accountId, 'user.created', `user:${id}`, { user: eventUser(created) }, now),
+            newEvent(
+              accountId,
+              'user.created',
+              `user:${id}`,
+              { user: eventUser(created) },
+              now,
+              options.actor,
+            ),
           ]);
           const rows = await memberships(
             session,
@@ -415,12 +434,19 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
       return get(accountId, id);
     },
 
-    update: (accountId: string, id: string, fields: AppUserFields) => change(accountId, id, fields),
-    deactivate: (accountId: string, id: string) => change(accountId, id, { active: false }),
-    reactivate: (accountId: string, id: string) => change(accountId, id, { active: true }),
+    update: (
+      accountId: string,
+      id: string,
+      fields: AppUserFields,
+      options: { actor: EventActor },
+    ) => change(accountId, id, fields, options.actor),
+    deactivate: (accountId: string, id: string, options: { actor: EventActor }) =>
+      change(accountId, id, { active: false }, options.actor),
+    reactivate: (accountId: string, id: string, options: { actor: EventActor }) =>
+      change(accountId, id, { active: true }, options.actor),
 
     /** Removes the user from Roster only; the IdP is never told (PRODUCT.md item 6). */
-    async delete(accountId: string, id: string): Promise<void> {
+    async delete(accountId: string, id: string, options: { actor: EventActor }): Promise<void> {
       await store.transaction(async (session) => {
         const user = await session.users.findById(accountId, id);
         assertThat(user, 'user.not_found', `no user with id '${id}'`);
@@ -434,6 +460,7 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
             `user:${id}`,
             { userId: id, userName: user.userName },
             clock.now(),
+            options.actor,
           ),
         ]);
       });

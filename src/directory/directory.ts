@@ -80,8 +80,8 @@ export function createDirectory({
       store,
       clock,
       brake,
-      leaveGroups: (session, accountId, userId, writeUser) =>
-        groups.removeUserFromAll(session, accountId, userId, writeUser),
+      leaveGroups: (session, accountId, userId, writeUser, actor) =>
+        groups.removeUserFromAll(session, accountId, userId, writeUser, actor),
     }),
     groups,
     deprovisionBrake: brake,

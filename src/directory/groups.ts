@@ -21,7 +21,7 @@ import { assertThat, DirectoryError } from './errors.ts';
 import { eventGroup, newEvent } from './events.ts';
 import type { GroupPage, GroupQuery } from './group-query.ts';
 import { newId } from './ids.ts';
-import type { Group, GroupMember, GroupPermissionSet, Membership } from './model.ts';
+import type { EventActor, Group, GroupMember, GroupPermissionSet, Membership } from './model.ts';
 
 export interface GroupDraft {
   readonly displayName: string;
@@ -139,6 +139,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
     session: StoreSession,
     accountId: string,
     userIds: Iterable<string>,
+    actor: EventActor,
   ): Promise<void> {
     const ids = [...userIds];
     if (ids.length === 0) return;
@@ -164,6 +165,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
             },
           },
           now,
+          actor,
         ),
       ]);
     }
@@ -302,6 +304,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
       accountId: string,
       draft: GroupDraft,
       memberIds: readonly string[],
+      options: { actor: EventActor },
     ): Promise<GroupWrite & { members: readonly GroupMember[] }> {
       assertDraft(draft);
       try {
@@ -327,6 +330,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
               `group:${group.id}`,
               { group: eventGroup(group), memberIds: joined },
               now,
+              options.actor,
             ),
           ]);
           return { group, changed: true, unknownMemberIds: missing, members: known };
@@ -345,7 +349,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
       accountId: string,
       id: string,
       change: (current: Group) => GroupChange,
-      options: { ifMatch?: readonly number[] | undefined } = {},
+      options: { actor: EventActor; ifMatch?: readonly number[] | undefined },
     ): Promise<GroupWrite> {
       let draft: GroupDraft | undefined;
       try {
@@ -379,7 +383,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
             'group.update_contended',
             `group '${id}' is being changed by other requests at the same time; retry`,
           );
-          if (track) await applyMappings(session, accountId, touched);
+          if (track) await applyMappings(session, accountId, touched, options.actor);
           const subject = `group:${id}`;
           const at = next.updatedAt;
           await session.events.append([
@@ -391,6 +395,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
                     subject,
                     { before: eventGroup(current), after: eventGroup(next) },
                     at,
+                    options.actor,
                   ),
                 ]
               : []),
@@ -402,6 +407,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
                     subject,
                     { groupId: id, userIds: [...joined].sort() },
                     at,
+                    options.actor,
                   ),
                 ]
               : []),
@@ -413,6 +419,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
                     subject,
                     { groupId: id, userIds: [...left].sort() },
                     at,
+                    options.actor,
                   ),
                 ]
               : []),
@@ -427,7 +434,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
     async delete(
       accountId: string,
       id: string,
-      options: { ifMatch?: readonly number[] | undefined } = {},
+      options: { actor: EventActor; ifMatch?: readonly number[] | undefined },
     ): Promise<void> {
       await store.transaction(async (session) => {
         const group = await locked(session, accountId, id, options.ifMatch);
@@ -438,7 +445,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
           }
         }
         await session.groups.delete(accountId, id);
-        await applyMappings(session, accountId, members);
+        await applyMappings(session, accountId, members, options.actor);
         await session.events.append([
           newEvent(
             accountId,
@@ -446,6 +453,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
             `group:${id}`,
             { group: eventGroup(group), memberCount: group.memberCount },
             clock.now(),
+            options.actor,
           ),
         ]);
       });
@@ -464,6 +472,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
       accountId: string,
       userId: string,
       writeUser: () => Promise<boolean>,
+      actor: EventActor,
     ): Promise<boolean> {
       const memberships = await session.groupMembers.groupsOf(accountId, [userId]);
       const held = new Map<string, Group>();
@@ -487,6 +496,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
             `group:${groupId}`,
             { groupId, userIds: [userId] },
             now,
+            actor,
           ),
         ),
       );
@@ -525,7 +535,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
       accountId: string,
       groupId: string,
       permissionSetId: string,
-      priority = 100,
+      options: { actor: EventActor; priority?: number },
     ): Promise<GroupPermissionSet> {
       return store.transaction(async (session) => {
         await locked(session, accountId, groupId, undefined);
@@ -539,22 +549,26 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
           accountId,
           groupId,
           permissionSetId,
-          priority,
+          priority: options.priority ?? 100,
           createdAt: clock.now(),
         };
         await session.groupPermissionSets.put(mapping);
-        await this.reapply(session, accountId, groupId);
+        await this.reapply(session, accountId, groupId, options.actor);
         return mapping;
       });
     },
 
     /** Admin: remove a group's mapping; its members are re-evaluated (role sync on). */
-    async unmapPermissionSet(accountId: string, groupId: string): Promise<boolean> {
+    async unmapPermissionSet(
+      accountId: string,
+      groupId: string,
+      options: { actor: EventActor },
+    ): Promise<boolean> {
       return store.transaction(async (session) => {
         await locked(session, accountId, groupId, undefined);
         const removed = await session.groupPermissionSets.remove(accountId, groupId);
         // The members' sets are decided again without this group.
-        if (removed) await this.reapply(session, accountId, groupId, true);
+        if (removed) await this.reapply(session, accountId, groupId, options.actor, true);
         return removed;
       });
     },
@@ -564,7 +578,13 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
     },
 
     /** Re-evaluates every member of a group (after its mapping changed). */
-    async reapply(session: StoreSession, accountId: string, groupId: string, force = false) {
+    async reapply(
+      session: StoreSession,
+      accountId: string,
+      groupId: string,
+      actor: EventActor,
+      force = false,
+    ) {
       const app = await session.scimApps.findByAccount(accountId);
       if (!app?.roleSyncEnabled) return;
       if (!force && !(await mappingApplies(session, accountId, groupId))) return;
@@ -573,6 +593,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
           session,
           accountId,
           page.map((m) => m.userId),
+          actor,
         );
       }
     },

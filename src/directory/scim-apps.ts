@@ -16,7 +16,7 @@ import type { Clock } from './clock.ts';
 import { assertThat, DirectoryError } from './errors.ts';
 import { newEvent } from './events.ts';
 import { newId } from './ids.ts';
-import type { AccessToken, Account, ScimApp } from './model.ts';
+import type { AccessToken, Account, EventActor, ScimApp } from './model.ts';
 import { parseScimAppProject } from './scim-app-project/parse-project.ts';
 import {
   formatProblem,
@@ -242,7 +242,7 @@ export function createScimApps({
      */
     async install(
       accountId: string,
-      { publicBase }: { publicBase: string },
+      { publicBase, actor }: { publicBase: string; actor: EventActor },
     ): Promise<{ app: ScimApp; issued: IssuedToken; warnings: string[] }> {
       const result = await retrying(async (session) => {
         const acct = await account(session, accountId);
@@ -264,6 +264,7 @@ export function createScimApps({
             `scim_app:${app.id}`,
             { appId: app.id, name: app.name },
             installed.installedAt ?? clock.now(),
+            actor,
           ),
         ]);
         const domains = await session.domains.list(accountId);
@@ -304,7 +305,10 @@ export function createScimApps({
     },
 
     /** Uninstalls the app and revokes all of its tokens; the uploaded project stays. */
-    async uninstall(accountId: string): Promise<{ app: ScimApp; revokedTokens: number }> {
+    async uninstall(
+      accountId: string,
+      options: { actor: EventActor },
+    ): Promise<{ app: ScimApp; revokedTokens: number }> {
       const result = await retrying(async (session) => {
         const app = await installedApp(session, accountId);
         const uninstalled = await write(session, app, { ...app, installedAt: null });
@@ -317,6 +321,7 @@ export function createScimApps({
             `scim_app:${app.id}`,
             { appId: app.id, name: app.name },
             now,
+            options.actor,
           ),
         ]);
         return { app: uninstalled, revokedTokens };
@@ -357,7 +362,13 @@ export function createScimApps({
         publicBase,
         tokenId,
         overlapSeconds = DEFAULT_ROTATION_OVERLAP_SECONDS,
-      }: { publicBase: string; tokenId?: string | undefined; overlapSeconds?: number | undefined },
+        actor,
+      }: {
+        publicBase: string;
+        tokenId?: string | undefined;
+        overlapSeconds?: number | undefined;
+        actor: EventActor;
+      },
     ): Promise<{ issued: IssuedToken; replaced: TokenView[] }> {
       assertThat(
         Number.isInteger(overlapSeconds) &&
@@ -417,6 +428,7 @@ export function createScimApps({
               replacedUntil: until,
             },
             now,
+            actor,
           ),
         ]);
         return { minted, replaced };
@@ -434,7 +446,11 @@ export function createScimApps({
     },
 
     /** Revokes one token at once (other instances stop accepting it within 5 seconds). */
-    async revokeToken(accountId: string, tokenId: string): Promise<TokenView> {
+    async revokeToken(
+      accountId: string,
+      tokenId: string,
+      options: { actor: EventActor },
+    ): Promise<TokenView> {
       await account(store, accountId);
       const token = await store.tokens.findById(accountId, tokenId);
       assertThat(token, 'token.not_found', `no token with id '${tokenId}'`);
@@ -450,6 +466,7 @@ export function createScimApps({
             `scim_app:${token.appId}`,
             { appId: token.appId, tokenId: token.id },
             now,
+            options.actor,
           ),
         ]);
       });

@@ -6,7 +6,7 @@ import type { DeprovisionBrake } from './deprovision-brake.ts';
 import { assertThat, DirectoryError } from './errors.ts';
 import { eventUser, newEvent, userUpdateEvents } from './events.ts';
 import { newId } from './ids.ts';
-import type { PermissionSet, User } from './model.ts';
+import type { EventActor, PermissionSet, User } from './model.ts';
 import { decidePermissionSet, type RoleClaim, type RoleDecision } from './role-sync.ts';
 import type { UserPage, UserQuery } from './user-query.ts';
 
@@ -223,6 +223,7 @@ export function createUsers({
     accountId: string,
     userId: string,
     writeUser: () => Promise<boolean>,
+    actor: EventActor,
   ) => Promise<boolean>;
 }) {
   // The built-in minimal set never changes once its account exists, so every instance may
@@ -420,6 +421,7 @@ export function createUsers({
     change: UserChange,
     draft: UserDraft,
     restore: ((existing: User) => UserChange) | undefined,
+    actor: EventActor,
   ): Promise<ProvisionResult | undefined> {
     const plan = await planProvision(session, accountId, change);
     const now = clock.now();
@@ -466,8 +468,9 @@ export function createUsers({
             permissionSetAfter: adopted.permissionSetId,
           },
           now,
+          actor,
         ),
-        ...roleDecisionEvent(accountId, match.id, plan.decision, change.roleClaim, now),
+        ...roleDecisionEvent(accountId, match.id, plan.decision, change.roleClaim, now, actor),
       ]);
       return { user: adopted, adopted: true, warning: plan.warning };
     }
@@ -485,8 +488,8 @@ export function createUsers({
     };
     await session.users.insert(user);
     await session.events.append([
-      newEvent(accountId, 'user.created', `user:${user.id}`, { user: eventUser(user) }, now),
-      ...roleDecisionEvent(accountId, user.id, plan.decision, change.roleClaim, now),
+      newEvent(accountId, 'user.created', `user:${user.id}`, { user: eventUser(user) }, now, actor),
+      ...roleDecisionEvent(accountId, user.id, plan.decision, change.roleClaim, now, actor),
     ]);
     return { user, adopted: false, warning: plan.warning };
   }
@@ -498,6 +501,7 @@ export function createUsers({
     decision: RoleDecision | undefined,
     claim: RoleClaim | undefined,
     at: string,
+    actor: EventActor,
   ) {
     if (decision === undefined || claim === undefined || claim.kind === 'unchanged') return [];
     return [
@@ -515,6 +519,7 @@ export function createUsers({
           warning: decision.warning ?? null,
         },
         at,
+        actor,
       ),
     ];
   }
@@ -549,14 +554,14 @@ export function createUsers({
     async provision(
       accountId: string,
       change: UserChange,
-      options: { restore?: (existing: User) => UserChange } = {},
+      options: { actor: EventActor; restore?: (existing: User) => UserChange },
     ): Promise<ProvisionResult> {
       const { draft } = validated(change);
       for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
         let result: ProvisionResult | undefined;
         try {
           result = await store.transaction((session) =>
-            provisionOnce(session, accountId, change, draft, options.restore),
+            provisionOnce(session, accountId, change, draft, options.restore, options.actor),
           );
         } catch (error) {
           return conflictToDirectoryError(error, draft);
@@ -648,7 +653,7 @@ export function createUsers({
       accountId: string,
       id: string,
       change: (current: User) => UserChange | Promise<UserChange>,
-      options: { ifMatch?: readonly number[] | undefined } = {},
+      options: { actor: EventActor; ifMatch?: readonly number[] | undefined },
     ): Promise<{ user: User; changed: boolean; warning?: string | undefined }> {
       for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
         const current = await this.get(accountId, id);
@@ -673,9 +678,16 @@ export function createUsers({
             if (done && current.active && !next.active) await brake.admit(session, accountId, id);
             if (done) {
               await session.events.append([
-                ...userUpdateEvents(current, next, next.updatedAt),
+                ...userUpdateEvents(current, next, next.updatedAt, options.actor),
                 ...(next.permissionSetId !== current.permissionSetId
-                  ? roleDecisionEvent(accountId, id, decision, roleClaim, next.updatedAt)
+                  ? roleDecisionEvent(
+                      accountId,
+                      id,
+                      decision,
+                      roleClaim,
+                      next.updatedAt,
+                      options.actor,
+                    )
                   : []),
               ]);
             }
@@ -700,7 +712,7 @@ export function createUsers({
     async deprovision(
       accountId: string,
       id: string,
-      options: { ifMatch?: readonly number[] | undefined } = {},
+      options: { actor: EventActor; ifMatch?: readonly number[] | undefined },
     ): Promise<User> {
       for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
         const current = await this.get(accountId, id);
@@ -722,7 +734,7 @@ export function createUsers({
           written = await store.transaction(async (session) => {
             const writeUser = () => session.users.update(next, current.version, current);
             const done = await (leaveGroups
-              ? leaveGroups(session, accountId, id, writeUser)
+              ? leaveGroups(session, accountId, id, writeUser, options.actor)
               : writeUser());
             // After the write, in its transaction: a held deactivation rolls it all back.
             if (done && current.active) await brake.admit(session, accountId, id);
@@ -737,10 +749,18 @@ export function createUsers({
                         subject,
                         { user: eventUser(next) },
                         now,
+                        options.actor,
                       ),
                     ]
                   : []),
-                newEvent(accountId, 'user.unlinked', subject, { user: eventUser(next) }, now),
+                newEvent(
+                  accountId,
+                  'user.unlinked',
+                  subject,
+                  { user: eventUser(next) },
+                  now,
+                  options.actor,
+                ),
               ]);
             }
             return done;

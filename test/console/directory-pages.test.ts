@@ -4,7 +4,9 @@
  * permission set, the provisioning log explained and redacted, connection status with a
  * revoked token, tokens, groups and their mappings, and what only the operator may do.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/directory/events.ts';
 import { newUser, SCIM, STORE_KINDS } from '../helpers/create-test-app.ts';
 import { type Browser, consoleTestApp } from './console-kit.ts';
 
@@ -196,6 +198,7 @@ for (const kind of STORE_KINDS) {
       if (!t) return ctx.skip();
       const token = (
         await t.app.directory.scimApps.rotateToken(t.app.accountId, {
+          actor: SYSTEM_ACTOR,
           publicBase: 'http://roster.test',
           overlapSeconds: 0,
         })

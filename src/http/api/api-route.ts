@@ -7,7 +7,7 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { AdminCaller } from '../../directory/admin-keys.ts';
-import type { Account } from '../../directory/model.ts';
+import type { Account, EventActor } from '../../directory/model.ts';
 import '../request-context.ts';
 
 /**
@@ -27,6 +27,8 @@ export interface RouteInput<P, Q, B> {
   readonly query: Q;
   readonly body: B;
   readonly caller: Caller;
+  /** The author of the changes this request makes, for their events (run-route.ts). */
+  readonly actor: EventActor;
   /** The account named by `{accountId}` once the caller's access to it is checked (account routes). */
   readonly account: Account;
 }

@@ -3,7 +3,6 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { AdminCaller } from '../../directory/admin-keys.ts';
 import type { Directory } from '../../directory/directory.ts';
-import { withActor } from '../../directory/events.ts';
 import type { Account, EventActor } from '../../directory/model.ts';
 import type { AuthThrottle } from '../auth-throttle.ts';
 import { createRateLimiter } from '../rate-limit.ts';
@@ -223,16 +222,15 @@ async function perform(
       if (!parsed.success) throw invalid('body', parsed.error);
       body = parsed.data;
     }
-    const result = await withActor(eventActor(caller, surface), () =>
-      route.handler({
-        c,
-        params,
-        query,
-        body,
-        caller: caller ?? { kind: 'anonymous' },
-        account: account as Account,
-      }),
-    );
+    const result = await route.handler({
+      c,
+      params,
+      query,
+      body,
+      caller: caller ?? { kind: 'anonymous' },
+      actor: eventActor(caller, surface),
+      account: account as Account,
+    });
     if (result.targetId !== undefined) targetId = result.targetId;
     if (result.accountId !== undefined) auditAccountId = result.accountId;
     const status = result.status ?? route.success.status;

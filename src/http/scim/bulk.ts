@@ -9,6 +9,7 @@
  */
 import { type Context, Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
+import type { EventActor } from '../../directory/model.ts';
 import {
   BULK_RESPONSE_SCHEMA,
   type BulkOperation,
@@ -46,6 +47,8 @@ interface OperationBindings {
   readonly accountId: string;
   readonly baseUrl: string;
   readonly userAgent: string | undefined;
+  /** The Bulk request's author: each operation's changes are the same IdP's. */
+  readonly eventActor: EventActor | undefined;
 }
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -67,6 +70,7 @@ export function bulkRoutes(deps: BulkRouteDeps) {
   operations.use(async (c, next) => {
     c.set('accountId', c.env.accountId);
     c.set('baseUrl', c.env.baseUrl);
+    c.set('eventActor', c.env.eventActor);
     await next();
   });
   operations.route('/Users', usersRoutes(deps));
@@ -100,6 +104,7 @@ export function bulkRoutes(deps: BulkRouteDeps) {
     const bindings: OperationBindings = {
       accountId,
       baseUrl: c.get('baseUrl'),
+      eventActor: c.get('eventActor'),
       userAgent: c.req.header('user-agent'),
     };
 

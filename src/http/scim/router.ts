@@ -4,7 +4,6 @@
  */
 import { type Context, Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
-import { withActor } from '../../directory/events.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import { notFound, ScimError, tooManyRequests } from '../../scim/errors.ts';
 import type { AuthThrottle } from '../auth-throttle.ts';
@@ -109,8 +108,7 @@ export function scimRouter(options: ScimRouterOptions) {
     if (!(c.req.method === 'POST' && BULK.test(c.req.path))) {
       charge(c.get('accountId') as string, 1, 'this request');
     }
-    const actor = c.get('eventActor');
-    await (actor ? withActor(actor, next) : next());
+    await next();
   });
 
   scim.route('/', discoveryRoutes(options));

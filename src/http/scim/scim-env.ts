@@ -1,4 +1,6 @@
 /** Per-request values the SCIM middleware and routes share. */
+import type { Context } from 'hono';
+import { SYSTEM_ACTOR } from '../../directory/events.ts';
 import type { EventActor } from '../../directory/model.ts';
 import type { AuthFailure } from '../../directory/provisioning-log.ts';
 
@@ -27,4 +29,12 @@ export interface ScimEnv {
     /** The client's address (source-address.ts), when the request came over a socket. */
     sourceAddress: string | undefined;
   };
+}
+
+/**
+ * The author of the changes this request makes: the IdP, through its token (bearer-auth.ts
+ * sets it before any route runs). Passed to the directory's writes explicitly.
+ */
+export function requestActor(c: Context<ScimEnv>): EventActor {
+  return c.get('eventActor') ?? SYSTEM_ACTOR;
 }
