@@ -68,7 +68,7 @@ async function createsPerSecond(cwd: string, label: string, round: number): Prom
     name: label,
     cwd,
     core: SERVER_CORE,
-    ...rosterServe(join(workdir, 'roster.db')),
+    ...rosterServe(join(workdir, 'roster.db'), [], cwd),
   });
   try {
     const result = await measure({

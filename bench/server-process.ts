@@ -127,7 +127,7 @@ function newestUnder(folder: string): number {
   return latest;
 }
 
-let compiledEntry: string | undefined;
+const compiledEntries = new Map<string, string>();
 
 /**
  * The compiled server (`dist/cli/main.js`), built first with `npm run build` when dist/ is
@@ -135,9 +135,9 @@ let compiledEntry: string | undefined;
  * server holds about 110 MB more (its compiler and the source maps of every module: 207 MB
  * against 98 MB idle at 100,000 users, measured 2026-12-05), which would swamp the RSS target.
  */
-export function compiledServer(): string {
-  if (compiledEntry) return compiledEntry;
-  const root = fileURLToPath(new URL('../', import.meta.url));
+export function compiledServer(root = fileURLToPath(new URL('../', import.meta.url))): string {
+  const known = compiledEntries.get(root);
+  if (known) return known;
   const entry = join(root, 'dist', 'cli', 'main.js');
   const fresh = existsSync(entry) && statSync(entry).mtimeMs >= newestUnder(join(root, 'src'));
   if (!fresh) {
@@ -147,7 +147,7 @@ export function compiledServer(): string {
     const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('npm run build failed: the bench needs dist/');
   }
-  compiledEntry = entry;
+  compiledEntries.set(root, entry);
   return entry;
 }
 
@@ -161,9 +161,11 @@ export function compiledServer(): string {
 export function rosterServe(
   database: string,
   nodeArgs: readonly string[] = [],
+  /** The checkout whose server to run (another commit's, extracted); default this one. */
+  root?: string,
 ): Pick<StartOptions, 'args' | 'env' | 'compiled'> {
   return {
-    args: [...nodeArgs, compiledServer(), 'serve', '--port', '0', '--database', database],
+    args: [...nodeArgs, compiledServer(root), 'serve', '--port', '0', '--database', database],
     compiled: true,
     // In the environment, not the arguments: process listings and npm show arguments.
     env: {
