@@ -19,6 +19,9 @@ import { createTeams } from './teams.ts';
 import { createTokens } from './tokens.ts';
 import type { TxtLookup } from './txt-lookup.ts';
 import { createUsers } from './users.ts';
+import { createWebhookDelivery, type WebhookDeliveryOptions } from './webhook-delivery.ts';
+import { fetchWebhookSender } from './webhook-sender.ts';
+import { createWebhooks } from './webhooks.ts';
 
 /** Everything every surface (SCIM, admin API, CLI) calls, wired over one store. */
 export function createDirectory({
@@ -29,6 +32,7 @@ export function createDirectory({
   dns = {},
   consoleSessions,
   txtLookup = createNodeTxtLookup({ server: dns.resolver, timeoutMs: dns.timeoutMs ?? 5000 }),
+  webhooks = {},
 }: {
   store: Store;
   clock?: Clock;
@@ -40,6 +44,8 @@ export function createDirectory({
   dns?: { readonly resolver?: string | undefined; readonly timeoutMs?: number | undefined };
   /** Replaces the node:dns lookup entirely. */
   txtLookup?: TxtLookup;
+  /** The webhook delivery engine's settings (started by `serve`, not here). */
+  webhooks?: Partial<Omit<WebhookDeliveryOptions, 'store' | 'clock'>>;
 }) {
   const tokens = createTokens({ store, clock });
   const accountRoles = createAccountRoles({ store });
@@ -48,6 +54,12 @@ export function createDirectory({
   const groups = createGroups({ store, clock });
   const provisioningLog = createProvisioningLog(store, clock);
   const adminKeys = createAdminKeys({ store, clock });
+  const webhookDelivery = createWebhookDelivery({
+    sender: fetchWebhookSender,
+    ...webhooks,
+    store,
+    clock,
+  });
   return {
     store,
     clock,
@@ -80,7 +92,11 @@ export function createDirectory({
     permissionSets: createPermissionSets({ store, clock, onChange: forgetRoles }),
     teams: createTeams({ store, clock }),
     seatPools: createSeatPools({ store }),
+    /** Webhook endpoints (admin) and the delivery engine (`serve` starts it). */
+    webhooks: createWebhooks({ store, clock, engine: webhookDelivery }),
+    webhookDelivery,
     async close(): Promise<void> {
+      await webhookDelivery.stop();
       await this.provisioningLog.close();
       await store.close();
     },

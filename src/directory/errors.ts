@@ -52,7 +52,14 @@ export type DirectoryErrorCode =
   | 'user.permission_set_unknown'
   | 'user.team_unknown'
   | 'provisioning_event.not_found'
-  | 'provisioning_event.unknown_anchor';
+  | 'provisioning_event.unknown_anchor'
+  | 'webhook.not_found'
+  | 'webhook.invalid_url'
+  | 'webhook.event_type_unknown'
+  | 'webhook.limit_reached'
+  | 'webhook.invalid_overlap'
+  | 'webhook.delivery_not_found'
+  | 'webhook.event_not_found';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';
