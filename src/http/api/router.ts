@@ -27,6 +27,7 @@ import { scimPreviewRoutes } from './scim-preview.ts';
 import { seatPoolRoutes } from './seat-pools.ts';
 import { teamRoutes } from './teams.ts';
 import { userRoutes } from './users.ts';
+import { webhookRoutes } from './webhooks.ts';
 
 export interface ApiRouterOptions {
   readonly directory: Directory;
@@ -68,6 +69,7 @@ export function apiRoutes(
     ...deprovisionBrakeRoutes(directory),
     ...provisioningLogRoutes(directory),
     ...auditRoutes(directory),
+    ...webhookRoutes(directory),
   ];
   let document: unknown;
   routes.push(
