@@ -186,6 +186,21 @@ const configSchema = z
      */
     consoleSessionIdleMinutes: z.coerce.number().int().min(1).max(1440).default(30),
     consoleSessionHours: z.coerce.number().int().min(1).max(720).default(12),
+    /**
+     * Webhooks (docs/webhooks.md): `off` stops this instance from delivering (a read-only
+     * replica, or an instance kept for requests only); endpoints can still be managed, and
+     * other instances deliver.
+     */
+    webhooks: z
+      .enum(['on', 'off'])
+      .default('on')
+      .transform((value) => value === 'on'),
+    /** Longest wait for one webhook request, seconds; then the attempt is a timeout. */
+    webhookTimeoutSeconds: z.coerce.number().int().min(1).max(60).default(10),
+    /** Endpoints one instance delivers to at once. */
+    webhookConcurrency: z.coerce.number().int().min(1).max(256).default(16),
+    /** Days the webhook delivery log keeps attempts; 0: forever. */
+    webhookDeliveryRetentionDays: z.coerce.number().int().min(0).max(36_500).default(30),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -253,6 +268,10 @@ export function loadConfig(
     logDatabaseFile: env.ROSTER_LOG_DATABASE_FILE,
     consoleSessionIdleMinutes: env.ROSTER_CONSOLE_SESSION_IDLE_MINUTES,
     consoleSessionHours: env.ROSTER_CONSOLE_SESSION_HOURS,
+    webhooks: env.ROSTER_WEBHOOKS,
+    webhookTimeoutSeconds: env.ROSTER_WEBHOOK_TIMEOUT_SECONDS,
+    webhookConcurrency: env.ROSTER_WEBHOOK_CONCURRENCY,
+    webhookDeliveryRetentionDays: env.ROSTER_WEBHOOK_DELIVERY_RETENTION_DAYS,
     logLevel: env.ROSTER_LOG_LEVEL,
   };
   // Empty strings in the environment mean "unset", as in most shells' `VAR= cmd`.
@@ -281,6 +300,18 @@ export function consoleSessionPolicy(config: Config) {
   return {
     idleMinutes: config.consoleSessionIdleMinutes,
     maxHours: config.consoleSessionHours,
+  };
+}
+
+/**
+ * The webhook delivery engine's settings (directory/webhook-delivery.ts). A lease outlasts
+ * three request timeouts, so a working instance renews it long before it could expire.
+ */
+export function webhookDeliveryOptions(config: Config) {
+  return {
+    timeoutMs: config.webhookTimeoutSeconds * 1000,
+    concurrency: config.webhookConcurrency,
+    leaseMs: Math.max(30_000, config.webhookTimeoutSeconds * 3000),
   };
 }
 

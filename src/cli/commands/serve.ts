@@ -8,6 +8,7 @@ import {
   loadConfig,
   retentionPolicy,
   serverTimeouts,
+  webhookDeliveryOptions,
 } from '../../config.ts';
 import { createDirectory } from '../../directory/directory.ts';
 import { startDomainRechecks } from '../../directory/domain-rechecks.ts';
@@ -35,7 +36,19 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     retention: retentionPolicy(config),
     consoleSessions: consoleSessionPolicy(config),
     dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
+    webhooks: {
+      ...webhookDeliveryOptions(config),
+      // The endpoint and its reason, never its secret.
+      onDisabled: (endpoint, reason) =>
+        logger.warn(
+          { accountId: endpoint.accountId, webhookId: endpoint.id, reason },
+          'webhook endpoint disabled',
+        ),
+      onError: (error) => logger.warn({ err: error }, 'webhook delivery pass failed; retrying'),
+    },
   });
+  // Delivers webhooks unless ROSTER_WEBHOOKS=off (docs/webhooks.md).
+  if (config.webhooks) directory.webhookDelivery.start();
   const demo = await directory.accounts.ensureDemoAccount(config.demoToken);
   const operator = await directory.adminKeys.ensureOperatorKey(config.adminKey);
   // One secret per deployment, kept in the database, so every instance accepts the cursors of
