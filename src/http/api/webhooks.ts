@@ -127,7 +127,7 @@ export const webhookDeliverySchema = named(
   }),
 );
 
-const deliveryListSchema = named(
+export const webhookDeliveryListSchema = named(
   'WebhookDeliveryList',
   z.object({
     items: z.array(webhookDeliverySchema),
@@ -333,7 +333,7 @@ export function webhookRoutes(directory: Directory) {
         limit: limitSchema,
         before: idSchema.optional().describe('Deliveries older than this delivery id'),
       }),
-      success: { status: 200, description: 'Deliveries', schema: deliveryListSchema },
+      success: { status: 200, description: 'Deliveries', schema: webhookDeliveryListSchema },
       async handler({ account, params, query }) {
         const items = await webhooks.deliveries(account.id, params.webhookId, query);
         return {
