@@ -304,14 +304,15 @@ export function consoleSessionPolicy(config: Config) {
 }
 
 /**
- * The webhook delivery engine's settings (directory/webhook-delivery.ts). A lease outlasts
- * three request timeouts, so a working instance renews it long before it could expire.
+ * The webhook delivery engine's settings (directory/webhook-delivery.ts). A lease lasts three
+ * request timeouts (30 s by default): a working instance renews it after every delivery, long
+ * before it could expire, and a crashed instance's endpoints wait that long for another.
  */
 export function webhookDeliveryOptions(config: Config) {
   return {
     timeoutMs: config.webhookTimeoutSeconds * 1000,
     concurrency: config.webhookConcurrency,
-    leaseMs: Math.max(30_000, config.webhookTimeoutSeconds * 3000),
+    leaseMs: config.webhookTimeoutSeconds * 3000,
   };
 }
 
