@@ -35,6 +35,9 @@ export const DISABLE_AFTER_MS = 3 * 24 * 60 * 60_000;
 /** Events delivered under one claim before the endpoint is released and claimed again. */
 const EVENTS_PER_CLAIM = 100;
 
+/** Events read from the feed at once, then delivered one by one. */
+const READ_AHEAD = 50;
+
 /**
  * The wait before attempt `failures + 1`, after `failures` failures in a row (1 or more):
  * 10 s, 20 s, 40 s … capped at 4 h, each times a random factor in [0.75, 1.25].
@@ -156,6 +159,7 @@ export function createWebhookDelivery({
   onError = () => {},
 }: WebhookDeliveryOptions) {
   const at = (ms: number) => new Date(Date.parse(clock.now()) + ms).toISOString();
+  const observers = new Set<(outcome: WebhookOutcome, delivery: WebhookDelivery) => void>();
 
   /** Signing secrets now: the current one, and the previous one during its overlap. */
   function secretsOf(endpoint: WebhookEndpoint, now: string): string[] {
@@ -208,6 +212,7 @@ export function createWebhookDelivery({
     };
     await store.webhooks.insertDelivery(delivery);
     onOutcome(response.outcome, delivery);
+    for (const observer of observers) observer(response.outcome, delivery);
     return delivery;
   }
 
@@ -217,6 +222,9 @@ export function createWebhookDelivery({
    */
   async function work(claimed: WebhookEndpoint): Promise<void> {
     let delivered = 0;
+    /** Events read ahead (in order), and the type filter they were read with. */
+    let ahead: DirectoryEvent[] = [];
+    let aheadTypes = '';
     for (;;) {
       // Read again each time: an admin may have disabled, re-pointed or deleted it meanwhile.
       const endpoint = await store.webhooks.findEndpoint(claimed.accountId, claimed.id);
@@ -225,19 +233,25 @@ export function createWebhookDelivery({
         await store.webhooks.updateLeased(endpoint.id, owner, {}, null);
         return;
       }
-      const types = endpoint.eventTypes.length > 0 ? endpoint.eventTypes : undefined;
-      // Read before the events: every event up to it is visible to the read below, so when no
-      // event of the endpoint's types follows the cursor, the cursor may move there.
-      const latest = await store.events.latestSequence(endpoint.accountId);
-      const [event] = await store.events.listAfter(endpoint.accountId, endpoint.cursor, {
-        types,
-        limit: 1,
-      });
-      if (event === undefined) {
-        const changes = latest > endpoint.cursor ? { cursor: latest } : {};
-        await store.webhooks.updateLeased(endpoint.id, owner, changes, null);
-        return;
+      const typeKey = endpoint.eventTypes.join(',');
+      ahead = ahead.filter((e) => e.sequence > endpoint.cursor);
+      if (ahead.length === 0 || typeKey !== aheadTypes) {
+        const types = endpoint.eventTypes.length > 0 ? endpoint.eventTypes : undefined;
+        // Read before the events: every event up to it is visible to the read below, so when
+        // no event of the endpoint's types follows the cursor, the cursor may move there.
+        const latest = await store.events.latestSequence(endpoint.accountId);
+        ahead = await store.events.listAfter(endpoint.accountId, endpoint.cursor, {
+          types,
+          limit: READ_AHEAD,
+        });
+        aheadTypes = typeKey;
+        if (ahead.length === 0) {
+          const changes = latest > endpoint.cursor ? { cursor: latest } : {};
+          await store.webhooks.updateLeased(endpoint.id, owner, changes, null);
+          return;
+        }
       }
+      const event = ahead[0] as DirectoryEvent;
       const attempt = endpoint.attempts + 1;
       const delivery = await send(endpoint, eventMessage(event), 'automatic', attempt);
       const now = clock.now();
@@ -253,7 +267,6 @@ export function createWebhookDelivery({
             nextAttemptAt: null,
             failingSince: null,
             lastError: null,
-            updatedAt: now,
           },
           more ? at(leaseMs) : null,
         );
@@ -355,6 +368,11 @@ export function createWebhookDelivery({
     owner,
     send,
     secretsOf,
+    /** Calls `observer` with every attempt's outcome (metrics); returns how to stop. */
+    observe(observer: (outcome: WebhookOutcome, delivery: WebhookDelivery) => void): () => void {
+      observers.add(observer);
+      return () => observers.delete(observer);
+    },
     /**
      * Works until nothing is due now: claims, delivers, and claims again. For tests and for
      * tools; a running engine does the same in the background.
