@@ -395,13 +395,25 @@ export function createWebhookDelivery({
       timer.unref();
       pump();
     },
-    /** Stops claiming, lets running attempts finish (bounded by the timeout) and releases. */
-    async stop(): Promise<void> {
+    /**
+     * Stops claiming and gives running attempts up to `graceMs` to finish and release their
+     * endpoints. One still waiting on a slow receiver keeps its lease, which expires: another
+     * instance (or this one restarted) sends that event again, as after a crash.
+     */
+    async stop(graceMs = 5000): Promise<void> {
       stopped = true;
       clearInterval(timer);
       timer = undefined;
-      await pumping;
-      await Promise.allSettled([...inFlight.values()]);
+      let grace: NodeJS.Timeout | undefined;
+      const timeUp = new Promise<void>((resolve) => {
+        grace = setTimeout(resolve, graceMs);
+        grace.unref();
+      });
+      await Promise.race([
+        Promise.allSettled([pumping, ...inFlight.values()]).then(() => undefined),
+        timeUp,
+      ]);
+      clearTimeout(grace);
     },
   };
 }
