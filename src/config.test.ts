@@ -79,13 +79,14 @@ describe('config: webhooks', () => {
       timeoutMs: 10_000,
       concurrency: 16,
       leaseMs: 30_000,
+      lingerMs: 1000,
     });
   });
 
   it('turns delivery off, and refuses what it cannot use', () => {
     expect(loadConfig({}, { ROSTER_WEBHOOKS: 'off' }).webhooks).toBe(false);
     expect(webhookDeliveryOptions(loadConfig({}, { ROSTER_WEBHOOK_TIMEOUT_SECONDS: '2' }))).toEqual(
-      { timeoutMs: 2000, concurrency: 16, leaseMs: 6000 },
+      { timeoutMs: 2000, concurrency: 16, leaseMs: 6000, lingerMs: 1000 },
     );
     for (const env of [
       { ROSTER_WEBHOOKS: 'no' },

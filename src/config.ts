@@ -313,6 +313,8 @@ export function webhookDeliveryOptions(config: Config) {
     timeoutMs: config.webhookTimeoutSeconds * 1000,
     concurrency: config.webhookConcurrency,
     leaseMs: config.webhookTimeoutSeconds * 3000,
+    // An endpoint that caught up stays claimed a second for the next events (fewer writes).
+    lingerMs: 1000,
   };
 }
 

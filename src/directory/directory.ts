@@ -20,7 +20,7 @@ import { createTokens } from './tokens.ts';
 import type { TxtLookup } from './txt-lookup.ts';
 import { createUsers } from './users.ts';
 import { createWebhookDelivery, type WebhookDeliveryOptions } from './webhook-delivery.ts';
-import { fetchWebhookSender } from './webhook-sender.ts';
+import { httpWebhookSender } from './webhook-sender.ts';
 import { createWebhooks } from './webhooks.ts';
 
 /** Everything every surface (SCIM, admin API, CLI) calls, wired over one store. */
@@ -55,7 +55,7 @@ export function createDirectory({
   const provisioningLog = createProvisioningLog(store, clock);
   const adminKeys = createAdminKeys({ store, clock });
   const webhookDelivery = createWebhookDelivery({
-    sender: fetchWebhookSender,
+    sender: httpWebhookSender,
     ...webhooks,
     store,
     clock,

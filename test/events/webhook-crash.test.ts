@@ -313,17 +313,18 @@ describe('webhooks survive a crash', { timeout: 180_000 }, () => {
       const acked: Acked[] = [];
       let origins = [first.origin, second.origin];
       const clients = await trafficThenKill(() => origins, first, acked);
-      // The survivor keeps taking traffic (and delivering) while the other is down.
+      // The survivor keeps taking traffic (and delivering) while the other is down: clients
+      // whose request died with the killed instance start again against it.
       origins = [second.origin];
       const survivors = Array.from({ length: 2 }, (_, i) => idpClient(() => origins, acked, i));
-      await Promise.all(clients);
       const until = Date.now() + 20_000;
       while (acked.length < BEFORE_KILL + 40 && Date.now() < until) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       first = await startServer(args, ENV);
+      // Traffic stops: every client ends at its next request.
       origins = [];
-      await Promise.all(survivors);
+      await Promise.all([...clients, ...survivors]);
       const counts = await checkPromise(first.origin, attached, receiver, acked);
       expect(counts.acknowledged).toBeGreaterThanOrEqual(BEFORE_KILL + 40);
       process.stdout.write(`webhook crash (postgres): ${JSON.stringify(counts)}\n`);

@@ -279,6 +279,40 @@ for (const kind of STORE_KINDS) {
       expect(new Set(at('/hang').map((r) => r.json.data.sequence)).size).toBe(10);
     });
 
+    it('keeps a caught-up endpoint claimed for its next events, and releases it with the cursor written on stop', async (ctx) => {
+      if (!world) return ctx.skip();
+      const { store } = world;
+      const lingering = createDirectory({
+        store,
+        clock,
+        webhooks: { random: () => 0.5, lingerMs: 600_000, owner: 'lingering' },
+      });
+      const accountId = await newAccountId(store);
+      const endpoint = await lingering.webhooks.create(accountId, {
+        url: `${receiver.url}/linger`,
+      });
+      lingering.webhookDelivery.start();
+      await emit(store, clock, accountId, 3);
+      lingering.webhookDelivery.wake();
+      await receiver.waitFor('/linger', 3);
+      // Caught up and still claimed, its deliveries written.
+      await expect
+        .poll(async () => (await lingering.webhooks.get(accountId, endpoint.id)).cursor, {
+          timeout: 60_000,
+        })
+        .toBe(3);
+      expect((await lingering.webhooks.get(accountId, endpoint.id)).leaseOwner).toBe('lingering');
+      await emit(store, clock, accountId, 2);
+      lingering.webhookDelivery.wake();
+      await receiver.waitFor('/linger', 5);
+      await lingering.webhookDelivery.stop();
+      expect(await lingering.webhooks.get(accountId, endpoint.id)).toMatchObject({
+        cursor: 5,
+        leaseOwner: null,
+      });
+      expect(at('/linger').map((r) => r.json.data.sequence)).toEqual([1, 2, 3, 4, 5]);
+    });
+
     it("takes over a crashed instance's lease once it expires", async (ctx) => {
       if (!world) return ctx.skip();
       const { store, directory } = world;

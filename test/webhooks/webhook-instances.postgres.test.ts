@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectory, type Directory } from '../../src/directory/directory.ts';
-import { fetchWebhookSender } from '../../src/directory/webhook-sender.ts';
+import { httpWebhookSender } from '../../src/directory/webhook-sender.ts';
 import { createPostgresStore } from '../../src/store/postgres.ts';
 import type { Store } from '../../src/store/store.ts';
 import { manualClock } from '../helpers/manual-clock.ts';
@@ -37,7 +37,7 @@ describe('webhook delivery by two instances on one PostgreSQL database', () => {
           concurrency: 4,
           sender: (request) => {
             sent[i] = (sent[i] ?? 0) + 1;
-            return fetchWebhookSender(request);
+            return httpWebhookSender(request);
           },
         },
       }),
