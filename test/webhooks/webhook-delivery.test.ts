@@ -282,6 +282,8 @@ for (const kind of STORE_KINDS) {
     it('keeps a caught-up endpoint claimed for its next events, and releases it with the cursor written on stop', async (ctx) => {
       if (!world) return ctx.skip();
       const { store } = world;
+      // The engine the hanging test started would claim this endpoint too.
+      await world.directory.webhookDelivery.stop();
       const lingering = createDirectory({
         store,
         clock,
