@@ -42,7 +42,7 @@
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { createUserRequests, indexWalk, patchActiveRequests } from './create-requests.ts';
 import { deepCursor } from './deep-cursor.ts';
 import { runGroups } from './groups.ts';
@@ -69,6 +69,7 @@ import {
   BENCH_CURSOR_SECRET,
   BENCH_TOKEN,
   brakeStatus,
+  compiledServer,
   hasTaskset,
   pinProcess,
   releaseBrake,
@@ -220,6 +221,9 @@ async function main(): Promise<void> {
   );
   log(
     'Roster: demo token and operator key from the environment; deprovisioning brake share 1 (it counts and records every deactivation but never holds; released before each PATCH scenario)',
+  );
+  log(
+    `Roster: the compiled server ${relative(process.cwd(), compiledServer())}, as deployed (npm run build first when dist/ is older than src/)`,
   );
 
   const load1 = () => loadavg()[0]?.toFixed(2) ?? '?';

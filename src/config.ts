@@ -42,6 +42,15 @@ const configSchema = z
      */
     adminKey: z.string().min(24, 'the admin key must be at least 24 characters').optional(),
     /**
+     * A bearer token that may read `GET /metrics` (besides the operator key), for a Prometheus
+     * scraper that should hold no admin key. Kept only in memory; unset, only the operator key.
+     */
+    metricsToken: z
+      .string()
+      .min(24, 'the metrics token must be at least 24 characters')
+      .regex(/^\S+$/, 'the metrics token must not contain spaces')
+      .optional(),
+    /**
      * Public base URL used in `meta.location`, `Location` and tenant URLs. Unset: the Host header
      * when listed in `allowedHosts`, else the address the connection arrived on (public-base.ts).
      */
@@ -176,6 +185,11 @@ const configSchema = z
     /** Days the audit trail keeps entries; 0: forever. */
     auditRetentionDays: z.coerce.number().int().min(0).max(36_500).default(365),
     /**
+     * Days the event feed keeps events; 0: forever. A reader whose cursor is older gets 410
+     * `event.cursor_expired` and must resynchronise (docs/events.md).
+     */
+    eventRetentionDays: z.coerce.number().int().min(0).max(36_500).default(30),
+    /**
      * The SQLite provisioning log's own file; by default `<name>-log.db` beside the database
      * (`data/roster-log.db`). PostgreSQL keeps the log in its one database.
      */
@@ -236,6 +250,7 @@ export function loadConfig(
     databasePoolSize: env.ROSTER_DATABASE_POOL_SIZE,
     demoToken: flags.demoToken ?? env.ROSTER_DEMO_TOKEN,
     adminKey: env.ROSTER_ADMIN_KEY,
+    metricsToken: env.ROSTER_METRICS_TOKEN,
     publicUrl: env.ROSTER_PUBLIC_URL,
     allowedHosts: env.ROSTER_ALLOWED_HOSTS,
     permissions: env.ROSTER_PERMISSIONS,
@@ -265,6 +280,7 @@ export function loadConfig(
     costlyReadsPerAccount: env.ROSTER_COSTLY_READS_PER_ACCOUNT,
     provisioningLogRetentionDays: env.ROSTER_PROVISIONING_LOG_RETENTION_DAYS,
     auditRetentionDays: env.ROSTER_AUDIT_RETENTION_DAYS,
+    eventRetentionDays: env.ROSTER_EVENT_RETENTION_DAYS,
     logDatabaseFile: env.ROSTER_LOG_DATABASE_FILE,
     consoleSessionIdleMinutes: env.ROSTER_CONSOLE_SESSION_IDLE_MINUTES,
     consoleSessionHours: env.ROSTER_CONSOLE_SESSION_HOURS,
@@ -323,6 +339,8 @@ export function retentionPolicy(config: Config) {
   return {
     provisioningLogDays: config.provisioningLogRetentionDays,
     auditDays: config.auditRetentionDays,
+    eventDays: config.eventRetentionDays,
+    webhookDeliveryDays: config.webhookDeliveryRetentionDays,
   };
 }
 

@@ -1,8 +1,11 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
-/** Server log. Authorization headers and anything named like a secret never reach it. */
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * Server log. Authorization headers and anything named like a secret never reach it. Written
+ * to stdout; tests pass a stream of their own to read the lines.
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     redact: {
       paths: [
@@ -18,5 +21,6 @@ export function createLogger(level: string): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }

@@ -11,6 +11,7 @@ import { ApiError } from './api-client.ts';
 import { registerAccounts } from './commands/accounts.ts';
 import { registerApp } from './commands/app.ts';
 import { registerDomain } from './commands/domain.ts';
+import { registerEvents } from './commands/events.ts';
 import { registerGroups } from './commands/groups.ts';
 import { registerInit } from './commands/init.ts';
 import { registerLog } from './commands/log.ts';
@@ -75,6 +76,7 @@ registerPermissions(program);
 registerGroups(program);
 registerScim(program);
 registerLog(program);
+registerEvents(program);
 registerWebhooks(program);
 
 /** Commander's `error: …` lines, in the one-line style of every other failure. */

@@ -8,8 +8,16 @@ import { ConflictError } from '../store/errors.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { assertThat, DirectoryError } from './errors.ts';
+import { eventUser, newEvent, userUpdateEvents } from './events.ts';
 import { newId } from './ids.ts';
-import type { Account, AttributeElement, SeatType, TeamMembership, User } from './model.ts';
+import type {
+  Account,
+  AttributeElement,
+  EventActor,
+  SeatType,
+  TeamMembership,
+  User,
+} from './model.ts';
 import { assertSeatsModel } from './seat-pools.ts';
 import type { UserPage, UserQuery } from './user-query.ts';
 
@@ -246,6 +254,7 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
     accountId: string,
     id: string,
     fields: AppUserFields & { readonly active?: boolean },
+    actor: EventActor,
   ): Promise<AppUser> {
     for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
       const current = await get(accountId, id);
@@ -312,6 +321,24 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
           if (seatChanges) {
             await moveSeat(session, accountId, id, current.seat, fields.seat ?? null);
           }
+          await session.events.append(
+            userUpdateEvents(user, next, now, actor, {
+              ...(seatChanges
+                ? { seat: { before: current.seat, after: fields.seat ?? null } }
+                : {}),
+              ...(teamsChange
+                ? {
+                    teams: {
+                      before: {
+                        primaryTeamId: current.primaryTeamId,
+                        secondaryTeamIds: [...current.secondaryTeamIds].sort(),
+                      },
+                      after: { primaryTeamId: primary, secondaryTeamIds: [...secondary].sort() },
+                    },
+                  }
+                : {}),
+            }),
+          );
           return true;
         });
         // Read back whole: the seat shown depends on the pricing model and permission set.
@@ -344,7 +371,11 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
     },
 
     /** An app-managed user: Roster identifies it by email, which is also its sign-in name. */
-    async create(accountId: string, input: NewAppUser): Promise<AppUser> {
+    async create(
+      accountId: string,
+      input: NewAppUser,
+      options: { actor: EventActor },
+    ): Promise<AppUser> {
       const id = newId();
       try {
         await store.transaction(async (session) => {
@@ -375,7 +406,18 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
             updatedAt: now,
             version: 1,
           };
-          await session.users.insert(withIdentity(blank, input));
+          const created = withIdentity(blank, input);
+          await session.users.insert(created);
+          await session.events.append([
+            newEvent(
+              accountId,
+              'user.created',
+              `user:${id}`,
+              { user: eventUser(created) },
+              now,
+              options.actor,
+            ),
+          ]);
           const rows = await memberships(
             session,
             accountId,
@@ -392,18 +434,35 @@ export function createAppUsers({ store, clock }: { store: Store; clock: Clock })
       return get(accountId, id);
     },
 
-    update: (accountId: string, id: string, fields: AppUserFields) => change(accountId, id, fields),
-    deactivate: (accountId: string, id: string) => change(accountId, id, { active: false }),
-    reactivate: (accountId: string, id: string) => change(accountId, id, { active: true }),
+    update: (
+      accountId: string,
+      id: string,
+      fields: AppUserFields,
+      options: { actor: EventActor },
+    ) => change(accountId, id, fields, options.actor),
+    deactivate: (accountId: string, id: string, options: { actor: EventActor }) =>
+      change(accountId, id, { active: false }, options.actor),
+    reactivate: (accountId: string, id: string, options: { actor: EventActor }) =>
+      change(accountId, id, { active: true }, options.actor),
 
     /** Removes the user from Roster only; the IdP is never told (PRODUCT.md item 6). */
-    async delete(accountId: string, id: string): Promise<void> {
+    async delete(accountId: string, id: string, options: { actor: EventActor }): Promise<void> {
       await store.transaction(async (session) => {
         const user = await session.users.findById(accountId, id);
         assertThat(user, 'user.not_found', `no user with id '${id}'`);
         const seat = (await session.seatPools.seatsOf(accountId, [id])).get(id);
         if (seat !== undefined) await session.seatPools.release(accountId, seat);
         await session.users.delete(accountId, id);
+        await session.events.append([
+          newEvent(
+            accountId,
+            'user.deleted',
+            `user:${id}`,
+            { userId: id, userName: user.userName },
+            clock.now(),
+            options.actor,
+          ),
+        ]);
       });
     },
   };

@@ -8,6 +8,8 @@ import { type Clock, systemClock } from './clock.ts';
 import { type ConsoleSessionPolicy, createConsoleSessions } from './console-sessions.ts';
 import { createDeprovisionBrake, type DeprovisionBrakePolicy } from './deprovision-brake.ts';
 import { createDomains } from './domains.ts';
+import { createEventFeed } from './event-feed.ts';
+import { createEventSequencer } from './event-sequencer.ts';
 import { createGroups } from './groups.ts';
 import { createNodeTxtLookup } from './node-txt-lookup.ts';
 import { createPermissionSets } from './permission-sets.ts';
@@ -25,10 +27,12 @@ import { createWebhooks } from './webhooks.ts';
 
 /** Everything every surface (SCIM, admin API, CLI) calls, wired over one store. */
 export function createDirectory({
-  store,
+  store: rawStore,
   clock = systemClock,
   deprovisionBrake,
-  retention = { provisioningLogDays: 90, auditDays: 365 },
+  retention = { provisioningLogDays: 90, auditDays: 365, eventDays: 30 },
+  eventTickMs = 250,
+  onEventError,
   dns = {},
   consoleSessions,
   txtLookup = createNodeTxtLookup({ server: dns.resolver, timeoutMs: dns.timeoutMs ?? 5000 }),
@@ -46,7 +50,26 @@ export function createDirectory({
   txtLookup?: TxtLookup;
   /** The webhook delivery engine's settings (started by `serve`, not here). */
   webhooks?: Partial<Omit<WebhookDeliveryOptions, 'store' | 'clock'>>;
+  /** How often the sequencer looks for events other instances committed. */
+  eventTickMs?: number;
+  /** A background sequencer run failed (it is retried on the next tick). */
+  onEventError?: (error: unknown) => void;
 }) {
+  const sequencer = createEventSequencer({
+    store: rawStore,
+    intervalMs: eventTickMs,
+    onError: onEventError,
+  });
+  // Every write goes through this store: once a transaction commits, the events it appended
+  // are sequenced at once (coalesced with other commits), not a tick later.
+  const store: Store = {
+    ...rawStore,
+    transaction: (work) =>
+      rawStore.transaction(work).then((value) => {
+        sequencer.nudge();
+        return value;
+      }),
+  };
   const tokens = createTokens({ store, clock });
   const accountRoles = createAccountRoles({ store });
   const forgetRoles = (accountId: string) => accountRoles.forget(accountId);
@@ -54,12 +77,16 @@ export function createDirectory({
   const groups = createGroups({ store, clock });
   const provisioningLog = createProvisioningLog(store, clock);
   const adminKeys = createAdminKeys({ store, clock });
+  // The raw store: the engine's own writes emit no events, so they need not nudge the
+  // sequencer.
   const webhookDelivery = createWebhookDelivery({
     sender: httpWebhookSender,
     ...webhooks,
-    store,
+    store: rawStore,
     clock,
   });
+  // Right after this instance sequences events, due endpoints are claimed (no tick's wait).
+  sequencer.onSequenced(() => webhookDelivery.wake());
   return {
     store,
     clock,
@@ -69,8 +96,8 @@ export function createDirectory({
       store,
       clock,
       brake,
-      leaveGroups: (session, accountId, userId, writeUser) =>
-        groups.removeUserFromAll(session, accountId, userId, writeUser),
+      leaveGroups: (session, accountId, userId, writeUser, actor) =>
+        groups.removeUserFromAll(session, accountId, userId, writeUser, actor),
     }),
     groups,
     deprovisionBrake: brake,
@@ -79,6 +106,9 @@ export function createDirectory({
     scimApps: createScimApps({ store, clock, tokens, onChange: forgetRoles }),
     provisioningLog,
     retention: createRetention({ store, log: provisioningLog, clock, policy: retention }),
+    /** The events outbox's sequencer (started by `serve`) and the feed it makes readable. */
+    eventSequencer: sequencer,
+    events: createEventFeed({ store, sequencer }),
     // Administration (admin API, CLI).
     adminKeys,
     consoleSessions: createConsoleSessions({
@@ -97,6 +127,7 @@ export function createDirectory({
     webhookDelivery,
     async close(): Promise<void> {
       await webhookDelivery.stop();
+      await sequencer.stop();
       await this.provisioningLog.close();
       await store.close();
     },

@@ -25,8 +25,9 @@ import type { Store } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { parseDomainName } from './domain-name.ts';
 import { assertThat, DirectoryError } from './errors.ts';
+import { newEvent, SYSTEM_ACTOR } from './events.ts';
 import { newId } from './ids.ts';
-import type { Domain, DomainFailureCode } from './model.ts';
+import type { Domain, DomainFailureCode, EventActor } from './model.ts';
 import type { TxtLookup, TxtLookupResult } from './txt-lookup.ts';
 
 /** The challenge lives under this label of the domain, like `_dmarc` or `_acme-challenge`. */
@@ -173,7 +174,7 @@ export function createDomains({
    * periodic job's checks end it. Returns the stored record, which is another check's result
    * when that one was written first.
    */
-  async function check(before: Domain, onDemand: boolean): Promise<DomainCheck> {
+  async function check(before: Domain, onDemand: boolean, actor: EventActor): Promise<DomainCheck> {
     let { outcome, reason } = await lookUp(before);
     // Only a record that proves control reaches this point, so only the domain's owner learns
     // that another account holds it.
@@ -182,12 +183,12 @@ export function createDomains({
       reason = claimedReason(before);
     }
     try {
-      return await record(before, onDemand, outcome, reason);
+      return await record(before, onDemand, outcome, reason, actor);
     } catch (error) {
       // Another account's check won the domain between the read above and this write (on this
       // instance or another one): the unique index refused ours.
       if (!(error instanceof ConflictError && error.constraint === 'domain.claimed')) throw error;
-      return record(before, onDemand, 'claimed', claimedReason(before));
+      return record(before, onDemand, 'claimed', claimedReason(before), actor);
     }
   }
 
@@ -204,6 +205,7 @@ export function createDomains({
     onDemand: boolean,
     outcome: DomainCheckOutcome,
     reason: string | null,
+    actor: EventActor,
   ): Promise<DomainCheck> {
     const now = clock.now();
     let next: Domain;
@@ -241,10 +243,24 @@ export function createDomains({
         };
       }
     }
-    const written = await store.domains.update(next, {
-      state: before.state,
-      lastCheckedAt: before.lastCheckedAt,
-    });
+    const expected = { state: before.state, lastCheckedAt: before.lastCheckedAt };
+    const written =
+      next.state === 'verified' && before.state !== 'verified'
+        ? await store.transaction(async (session) => {
+            if (!(await session.domains.update(next, expected))) return false;
+            await session.events.append([
+              newEvent(
+                before.accountId,
+                'domain.verified',
+                `domain:${before.domain}`,
+                { domain: before.domain },
+                now,
+                actor,
+              ),
+            ]);
+            return true;
+          })
+        : await store.domains.update(next, expected);
     if (written) return { domain: next, outcome };
     const current = await store.domains.find(before.accountId, before.domain);
     assertThat(current, 'domain.not_found', `the domain '${before.domain}' was removed meanwhile`);
@@ -309,10 +325,14 @@ export function createDomains({
      * lookup. Otherwise the outcome says what was found; the domain stays pending (and is
      * re-checked periodically for up to 48 hours) until the record is there.
      */
-    async verify(accountId: string, name: string): Promise<DomainCheck> {
+    async verify(
+      accountId: string,
+      name: string,
+      options: { actor: EventActor },
+    ): Promise<DomainCheck> {
       const domain = await find(accountId, name);
       if (domain.state === 'verified') return { domain, outcome: 'verified' };
-      return check(domain, true);
+      return check(domain, true, options.actor);
     },
 
     /**
@@ -385,7 +405,7 @@ export function createDomains({
         for (let i = next++; i < due.length && !signal?.aborted; i = next++) {
           checked++;
           try {
-            const { domain } = await check(due[i] as Domain, false);
+            const { domain } = await check(due[i] as Domain, false, SYSTEM_ACTOR);
             if (domain.state === 'verified') verified++;
             else if (domain.state === 'failed') failed++;
           } catch (error) {

@@ -53,6 +53,9 @@ export type DirectoryErrorCode =
   | 'user.team_unknown'
   | 'provisioning_event.not_found'
   | 'provisioning_event.unknown_anchor'
+  // The event feed (issue 11).
+  | 'event.cursor_unknown'
+  | 'event.cursor_expired'
   | 'webhook.not_found'
   | 'webhook.invalid_url'
   | 'webhook.event_type_unknown'

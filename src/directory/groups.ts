@@ -18,9 +18,10 @@ import { ConflictError } from '../store/errors.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { assertThat, DirectoryError } from './errors.ts';
+import { eventGroup, newEvent } from './events.ts';
 import type { GroupPage, GroupQuery } from './group-query.ts';
 import { newId } from './ids.ts';
-import type { Group, GroupMember, GroupPermissionSet, Membership } from './model.ts';
+import type { EventActor, Group, GroupMember, GroupPermissionSet, Membership } from './model.ts';
 
 export interface GroupDraft {
   readonly displayName: string;
@@ -138,6 +139,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
     session: StoreSession,
     accountId: string,
     userIds: Iterable<string>,
+    actor: EventActor,
   ): Promise<void> {
     const ids = [...userIds];
     if (ids.length === 0) return;
@@ -147,7 +149,25 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
     const now = clock.now();
     for (const id of ids) {
       const setId = decided.get(id)?.permissionSetId ?? minimal.id;
-      await session.users.assignPermissionSet(accountId, id, setId, now);
+      // Read first, for the event's before; this runs only while a mapping applies.
+      const before = await session.users.findById(accountId, id);
+      if (!(await session.users.assignPermissionSet(accountId, id, setId, now))) continue;
+      await session.events.append([
+        newEvent(
+          accountId,
+          'user.updated',
+          `user:${id}`,
+          {
+            userId: id,
+            userName: before?.userName ?? '',
+            changes: {
+              permissionSetId: { before: before?.permissionSetId ?? null, after: setId },
+            },
+          },
+          now,
+          actor,
+        ),
+      ]);
     }
   }
 
@@ -179,28 +199,41 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
     let affected = 0;
     const unknown = new Set<string>();
     const touched = new Set<string>();
+    // Who joined and who left, for the group's events (a member removed then added again in
+    // one write is in neither: the change cancels out).
+    const joined = new Set<string>();
+    const left = new Set<string>();
     const note = (ids: Iterable<string>) => {
       if (track) for (const id of ids) touched.add(id);
     };
     const removeIds = async (ids: readonly string[]) => {
       if (ids.length === 0) return;
-      const present = track ? await session.groupMembers.membersAmong(accountId, groupId, ids) : [];
+      const present = await session.groupMembers.membersAmong(accountId, groupId, ids);
       const removed = await session.groupMembers.remove(accountId, groupId, ids);
       delta -= removed;
       affected += removed;
       note(present);
+      for (const id of present) {
+        if (joined.has(id)) joined.delete(id);
+        else left.add(id);
+      }
     };
     const addIds = async (ids: readonly string[]) => {
       const { known, unknown: missing } = await resolve(session, accountId, ids);
       for (const id of missing) unknown.add(id);
       const knownIds = known.map((m) => m.userId);
-      const already = track
-        ? new Set(await session.groupMembers.membersAmong(accountId, groupId, knownIds))
-        : new Set<string>();
+      const already = new Set(
+        await session.groupMembers.membersAmong(accountId, groupId, knownIds),
+      );
       const added = await session.groupMembers.add(accountId, groupId, knownIds);
       delta += added;
       affected += added;
-      note(knownIds.filter((id) => !already.has(id)));
+      const fresh = knownIds.filter((id) => !already.has(id));
+      note(fresh);
+      for (const id of fresh) {
+        if (left.has(id)) left.delete(id);
+        else joined.add(id);
+      }
     };
 
     for (const step of steps) {
@@ -212,9 +245,12 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
           await removeIds(unique(step.userIds).filter(isPlausibleId));
           break;
         case 'removeAll': {
-          if (track) {
-            for await (const page of walk(session, accountId, groupId)) {
-              note(page.map((m) => m.userId));
+          for await (const page of walk(session, accountId, groupId)) {
+            const ids = page.map((m) => m.userId);
+            note(ids);
+            for (const id of ids) {
+              if (joined.has(id)) joined.delete(id);
+              else left.add(id);
             }
           }
           const removed = await session.groupMembers.removeAll(accountId, groupId);
@@ -239,7 +275,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
         }
       }
     }
-    return { delta, affected, unknown: [...unknown], touched };
+    return { delta, affected, unknown: [...unknown], touched, joined, left };
   }
 
   return {
@@ -268,6 +304,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
       accountId: string,
       draft: GroupDraft,
       memberIds: readonly string[],
+      options: { actor: EventActor },
     ): Promise<GroupWrite & { members: readonly GroupMember[] }> {
       assertDraft(draft);
       try {
@@ -284,11 +321,18 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
             version: 1,
           };
           await session.groups.insert(group);
-          await session.groupMembers.add(
-            accountId,
-            group.id,
-            known.map((m) => m.userId),
-          );
+          const joined = known.map((m) => m.userId);
+          await session.groupMembers.add(accountId, group.id, joined);
+          await session.events.append([
+            newEvent(
+              accountId,
+              'group.created',
+              `group:${group.id}`,
+              { group: eventGroup(group), memberIds: joined },
+              now,
+              options.actor,
+            ),
+          ]);
           return { group, changed: true, unknownMemberIds: missing, members: known };
         });
       } catch (error) {
@@ -305,7 +349,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
       accountId: string,
       id: string,
       change: (current: Group) => GroupChange,
-      options: { ifMatch?: readonly number[] | undefined } = {},
+      options: { actor: EventActor; ifMatch?: readonly number[] | undefined },
     ): Promise<GroupWrite> {
       let draft: GroupDraft | undefined;
       try {
@@ -315,7 +359,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
           draft = planned.draft;
           assertDraft(draft);
           const track = await mappingApplies(session, accountId, id);
-          const { delta, affected, unknown, touched } = await applyMembership(
+          const { delta, affected, unknown, touched, joined, left } = await applyMembership(
             session,
             accountId,
             id,
@@ -339,7 +383,47 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
             'group.update_contended',
             `group '${id}' is being changed by other requests at the same time; retry`,
           );
-          if (track) await applyMappings(session, accountId, touched);
+          if (track) await applyMappings(session, accountId, touched, options.actor);
+          const subject = `group:${id}`;
+          const at = next.updatedAt;
+          await session.events.append([
+            ...(renamed
+              ? [
+                  newEvent(
+                    accountId,
+                    'group.renamed',
+                    subject,
+                    { before: eventGroup(current), after: eventGroup(next) },
+                    at,
+                    options.actor,
+                  ),
+                ]
+              : []),
+            ...(joined.size > 0
+              ? [
+                  newEvent(
+                    accountId,
+                    'group.members_added',
+                    subject,
+                    { groupId: id, userIds: [...joined].sort() },
+                    at,
+                    options.actor,
+                  ),
+                ]
+              : []),
+            ...(left.size > 0
+              ? [
+                  newEvent(
+                    accountId,
+                    'group.members_removed',
+                    subject,
+                    { groupId: id, userIds: [...left].sort() },
+                    at,
+                    options.actor,
+                  ),
+                ]
+              : []),
+          ]);
           return { group: next, changed: true, unknownMemberIds: unknown };
         });
       } catch (error) {
@@ -350,10 +434,10 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
     async delete(
       accountId: string,
       id: string,
-      options: { ifMatch?: readonly number[] | undefined } = {},
+      options: { actor: EventActor; ifMatch?: readonly number[] | undefined },
     ): Promise<void> {
       await store.transaction(async (session) => {
-        await locked(session, accountId, id, options.ifMatch);
+        const group = await locked(session, accountId, id, options.ifMatch);
         const members = new Set<string>();
         if (await mappingApplies(session, accountId, id)) {
           for await (const page of walk(session, accountId, id)) {
@@ -361,7 +445,17 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
           }
         }
         await session.groups.delete(accountId, id);
-        await applyMappings(session, accountId, members);
+        await applyMappings(session, accountId, members, options.actor);
+        await session.events.append([
+          newEvent(
+            accountId,
+            'group.deleted',
+            `group:${id}`,
+            { group: eventGroup(group), memberCount: group.memberCount },
+            clock.now(),
+            options.actor,
+          ),
+        ]);
       });
     },
 
@@ -378,6 +472,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
       accountId: string,
       userId: string,
       writeUser: () => Promise<boolean>,
+      actor: EventActor,
     ): Promise<boolean> {
       const memberships = await session.groupMembers.groupsOf(accountId, [userId]);
       const held = new Map<string, Group>();
@@ -393,6 +488,18 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
         `user '${userId}' joined a group while being deleted; retry`,
       );
       const now = clock.now();
+      await session.events.append(
+        left.map((groupId) =>
+          newEvent(
+            accountId,
+            'group.members_removed',
+            `group:${groupId}`,
+            { groupId, userIds: [userId] },
+            now,
+            actor,
+          ),
+        ),
+      );
       for (const groupId of left) {
         const group = held.get(groupId) as Group;
         await session.groups.update(
@@ -428,7 +535,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
       accountId: string,
       groupId: string,
       permissionSetId: string,
-      priority = 100,
+      options: { actor: EventActor; priority?: number },
     ): Promise<GroupPermissionSet> {
       return store.transaction(async (session) => {
         await locked(session, accountId, groupId, undefined);
@@ -442,22 +549,26 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
           accountId,
           groupId,
           permissionSetId,
-          priority,
+          priority: options.priority ?? 100,
           createdAt: clock.now(),
         };
         await session.groupPermissionSets.put(mapping);
-        await this.reapply(session, accountId, groupId);
+        await this.reapply(session, accountId, groupId, options.actor);
         return mapping;
       });
     },
 
     /** Admin: remove a group's mapping; its members are re-evaluated (role sync on). */
-    async unmapPermissionSet(accountId: string, groupId: string): Promise<boolean> {
+    async unmapPermissionSet(
+      accountId: string,
+      groupId: string,
+      options: { actor: EventActor },
+    ): Promise<boolean> {
       return store.transaction(async (session) => {
         await locked(session, accountId, groupId, undefined);
         const removed = await session.groupPermissionSets.remove(accountId, groupId);
         // The members' sets are decided again without this group.
-        if (removed) await this.reapply(session, accountId, groupId, true);
+        if (removed) await this.reapply(session, accountId, groupId, options.actor, true);
         return removed;
       });
     },
@@ -467,7 +578,13 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
     },
 
     /** Re-evaluates every member of a group (after its mapping changed). */
-    async reapply(session: StoreSession, accountId: string, groupId: string, force = false) {
+    async reapply(
+      session: StoreSession,
+      accountId: string,
+      groupId: string,
+      actor: EventActor,
+      force = false,
+    ) {
       const app = await session.scimApps.findByAccount(accountId);
       if (!app?.roleSyncEnabled) return;
       if (!force && !(await mappingApplies(session, accountId, groupId))) return;
@@ -476,6 +593,7 @@ export function createGroups({ store, clock }: { store: Store; clock: Clock }) {
           session,
           accountId,
           page.map((m) => m.userId),
+          actor,
         );
       }
     },

@@ -221,6 +221,8 @@ export interface ProvisioningEvent {
   readonly durationMs: number;
   /** The account was a sandbox when the request ran (its users' domains were not checked). */
   readonly sandbox: boolean;
+  /** The request's id (`X-Request-Id`, http/request-id.ts); null for events logged before ids. */
+  readonly requestId: string | null;
 }
 
 /** Seat types on the seats pricing model (PRODUCT.md, "Seat"). */

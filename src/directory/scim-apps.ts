@@ -14,8 +14,9 @@ import { ConflictError } from '../store/errors.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { assertThat, DirectoryError } from './errors.ts';
+import { newEvent } from './events.ts';
 import { newId } from './ids.ts';
-import type { AccessToken, Account, ScimApp } from './model.ts';
+import type { AccessToken, Account, EventActor, ScimApp } from './model.ts';
 import { parseScimAppProject } from './scim-app-project/parse-project.ts';
 import {
   formatProblem,
@@ -241,7 +242,7 @@ export function createScimApps({
      */
     async install(
       accountId: string,
-      { publicBase }: { publicBase: string },
+      { publicBase, actor }: { publicBase: string; actor: EventActor },
     ): Promise<{ app: ScimApp; issued: IssuedToken; warnings: string[] }> {
       const result = await retrying(async (session) => {
         const acct = await account(session, accountId);
@@ -256,6 +257,16 @@ export function createScimApps({
         const installed = await write(session, app, { ...app, installedAt: clock.now() });
         const minted = mintToken(clock, accountId, app.id);
         await session.tokens.insert(minted.record);
+        await session.events.append([
+          newEvent(
+            accountId,
+            'scim_app.installed',
+            `scim_app:${app.id}`,
+            { appId: app.id, name: app.name },
+            installed.installedAt ?? clock.now(),
+            actor,
+          ),
+        ]);
         const domains = await session.domains.list(accountId);
         const warnings = acct.sandbox
           ? [
@@ -294,11 +305,25 @@ export function createScimApps({
     },
 
     /** Uninstalls the app and revokes all of its tokens; the uploaded project stays. */
-    async uninstall(accountId: string): Promise<{ app: ScimApp; revokedTokens: number }> {
+    async uninstall(
+      accountId: string,
+      options: { actor: EventActor },
+    ): Promise<{ app: ScimApp; revokedTokens: number }> {
       const result = await retrying(async (session) => {
         const app = await installedApp(session, accountId);
         const uninstalled = await write(session, app, { ...app, installedAt: null });
-        const revokedTokens = await session.tokens.revokeAllForApp(accountId, app.id, clock.now());
+        const now = clock.now();
+        const revokedTokens = await session.tokens.revokeAllForApp(accountId, app.id, now);
+        await session.events.append([
+          newEvent(
+            accountId,
+            'scim_app.uninstalled',
+            `scim_app:${app.id}`,
+            { appId: app.id, name: app.name },
+            now,
+            options.actor,
+          ),
+        ]);
         return { app: uninstalled, revokedTokens };
       });
       tokens.forgetCached();
@@ -337,7 +362,13 @@ export function createScimApps({
         publicBase,
         tokenId,
         overlapSeconds = DEFAULT_ROTATION_OVERLAP_SECONDS,
-      }: { publicBase: string; tokenId?: string | undefined; overlapSeconds?: number | undefined },
+        actor,
+      }: {
+        publicBase: string;
+        tokenId?: string | undefined;
+        overlapSeconds?: number | undefined;
+        actor: EventActor;
+      },
     ): Promise<{ issued: IssuedToken; replaced: TokenView[] }> {
       assertThat(
         Number.isInteger(overlapSeconds) &&
@@ -385,6 +416,21 @@ export function createScimApps({
         }
         const minted = mintToken(clock, accountId, app.id);
         await session.tokens.insert(minted.record);
+        await session.events.append([
+          newEvent(
+            accountId,
+            'token.rotated',
+            `scim_app:${app.id}`,
+            {
+              appId: app.id,
+              tokenId: minted.record.id,
+              replacedTokenIds: replaced.map((t) => t.id),
+              replacedUntil: until,
+            },
+            now,
+            actor,
+          ),
+        ]);
         return { minted, replaced };
       });
       tokens.forgetCached();
@@ -400,11 +446,30 @@ export function createScimApps({
     },
 
     /** Revokes one token at once (other instances stop accepting it within 5 seconds). */
-    async revokeToken(accountId: string, tokenId: string): Promise<TokenView> {
+    async revokeToken(
+      accountId: string,
+      tokenId: string,
+      options: { actor: EventActor },
+    ): Promise<TokenView> {
       await account(store, accountId);
       const token = await store.tokens.findById(accountId, tokenId);
       assertThat(token, 'token.not_found', `no token with id '${tokenId}'`);
-      await store.tokens.revoke(token.id, clock.now());
+      await store.transaction(async (session) => {
+        const now = clock.now();
+        await session.tokens.revoke(token.id, now);
+        // Revoking a revoked token keeps its first time and changes nothing: no event.
+        if (token.revokedAt !== null) return;
+        await session.events.append([
+          newEvent(
+            accountId,
+            'token.revoked',
+            `scim_app:${token.appId}`,
+            { appId: token.appId, tokenId: token.id },
+            now,
+            options.actor,
+          ),
+        ]);
+      });
       tokens.forgetCached();
       const stored = await store.tokens.findById(accountId, tokenId);
       return view(stored ?? token);

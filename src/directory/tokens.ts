@@ -50,6 +50,7 @@ export function mintToken(
 export interface Authenticated {
   readonly accountId: string;
   readonly tokenId: string;
+  readonly appId: string;
 }
 
 interface CacheEntry {
@@ -114,7 +115,11 @@ export function createTokens({ store, clock }: { store: Store; clock: Clock }) {
         touched.set(id, nowMs);
         await store.tokens.touch(id, now);
       }
-      return { accountId: entry.token.accountId, tokenId: entry.token.id };
+      return {
+        accountId: entry.token.accountId,
+        tokenId: entry.token.id,
+        appId: entry.token.appId,
+      };
     },
 
     /**

@@ -4,8 +4,9 @@ import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import type { DeprovisionBrake } from './deprovision-brake.ts';
 import { assertThat, DirectoryError } from './errors.ts';
+import { eventUser, newEvent, userUpdateEvents } from './events.ts';
 import { newId } from './ids.ts';
-import type { PermissionSet, User } from './model.ts';
+import type { EventActor, PermissionSet, User } from './model.ts';
 import { decidePermissionSet, type RoleClaim, type RoleDecision } from './role-sync.ts';
 import type { UserPage, UserQuery } from './user-query.ts';
 
@@ -33,11 +34,13 @@ type ProvisionPlan =
       readonly permissionSetId: string;
       readonly warning?: string | undefined;
       readonly appId?: string | undefined;
+      readonly decision?: RoleDecision | undefined;
     }
   | {
       readonly kind: 'create';
       readonly permissionSetId: string;
       readonly warning?: string | undefined;
+      readonly decision?: RoleDecision | undefined;
     };
 
 /** What a SCIM create of one user would do (the adoption preview). */
@@ -220,6 +223,7 @@ export function createUsers({
     accountId: string,
     userId: string,
     writeUser: () => Promise<boolean>,
+    actor: EventActor,
   ) => Promise<boolean>;
 }) {
   // The built-in minimal set never changes once its account exists, so every instance may
@@ -390,12 +394,18 @@ export function createUsers({
         permissionSetId,
         warning: roles.decision?.warning,
         appId: roles.appId,
+        decision: roles.decision,
       };
     }
     const roles = await roleSync(session, accountId, roleClaim, undefined);
     const permissionSetId =
       roles.decision?.permissionSet.id ?? (await minimalPermissionSetId(session, accountId));
-    return { kind: 'create', permissionSetId, warning: roles.decision?.warning };
+    return {
+      kind: 'create',
+      permissionSetId,
+      warning: roles.decision?.warning,
+      decision: roles.decision,
+    };
   }
 
   /**
@@ -411,6 +421,7 @@ export function createUsers({
     change: UserChange,
     draft: UserDraft,
     restore: ((existing: User) => UserChange) | undefined,
+    actor: EventActor,
   ): Promise<ProvisionResult | undefined> {
     const plan = await planProvision(session, accountId, change);
     const now = clock.now();
@@ -446,6 +457,21 @@ export function createUsers({
           permissionSetAfter: plan.permissionSetId,
         }),
       });
+      await session.events.append([
+        newEvent(
+          accountId,
+          'user.adopted',
+          `user:${match.id}`,
+          {
+            user: eventUser(adopted),
+            permissionSetBefore: match.permissionSetId,
+            permissionSetAfter: adopted.permissionSetId,
+          },
+          now,
+          actor,
+        ),
+        ...roleDecisionEvent(accountId, match.id, plan.decision, change.roleClaim, now, actor),
+      ]);
       return { user: adopted, adopted: true, warning: plan.warning };
     }
     const user: User = {
@@ -461,7 +487,41 @@ export function createUsers({
       version: 1,
     };
     await session.users.insert(user);
+    await session.events.append([
+      newEvent(accountId, 'user.created', `user:${user.id}`, { user: eventUser(user) }, now, actor),
+      ...roleDecisionEvent(accountId, user.id, plan.decision, change.roleClaim, now, actor),
+    ]);
     return { user, adopted: false, warning: plan.warning };
+  }
+
+  /** `role_sync.decided` for a decision the IdP's role led to (not a group mapping's). */
+  function roleDecisionEvent(
+    accountId: string,
+    userId: string,
+    decision: RoleDecision | undefined,
+    claim: RoleClaim | undefined,
+    at: string,
+    actor: EventActor,
+  ) {
+    if (decision === undefined || claim === undefined || claim.kind === 'unchanged') return [];
+    return [
+      newEvent(
+        accountId,
+        'role_sync.decided',
+        `user:${userId}`,
+        {
+          userId,
+          permissionSetId: decision.permissionSet.id,
+          fallback:
+            claim.kind === 'roles' &&
+            decision.permissionSet.isMinimal &&
+            decision.warning !== undefined,
+          warning: decision.warning ?? null,
+        },
+        at,
+        actor,
+      ),
+    ];
   }
 
   function applyDraft(user: User, draft: UserDraft, now: string): User {
@@ -494,14 +554,14 @@ export function createUsers({
     async provision(
       accountId: string,
       change: UserChange,
-      options: { restore?: (existing: User) => UserChange } = {},
+      options: { actor: EventActor; restore?: (existing: User) => UserChange },
     ): Promise<ProvisionResult> {
       const { draft } = validated(change);
       for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
         let result: ProvisionResult | undefined;
         try {
           result = await store.transaction((session) =>
-            provisionOnce(session, accountId, change, draft, options.restore),
+            provisionOnce(session, accountId, change, draft, options.restore, options.actor),
           );
         } catch (error) {
           return conflictToDirectoryError(error, draft);
@@ -593,7 +653,7 @@ export function createUsers({
       accountId: string,
       id: string,
       change: (current: User) => UserChange | Promise<UserChange>,
-      options: { ifMatch?: readonly number[] | undefined } = {},
+      options: { actor: EventActor; ifMatch?: readonly number[] | undefined },
     ): Promise<{ user: User; changed: boolean; warning?: string | undefined }> {
       for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
         const current = await this.get(accountId, id);
@@ -616,6 +676,21 @@ export function createUsers({
             const done = await session.users.update(next, current.version, current);
             // After the write, in its transaction: a held deactivation rolls it back.
             if (done && current.active && !next.active) await brake.admit(session, accountId, id);
+            if (done) {
+              await session.events.append([
+                ...userUpdateEvents(current, next, next.updatedAt, options.actor),
+                ...(next.permissionSetId !== current.permissionSetId
+                  ? roleDecisionEvent(
+                      accountId,
+                      id,
+                      decision,
+                      roleClaim,
+                      next.updatedAt,
+                      options.actor,
+                    )
+                  : []),
+              ]);
+            }
             return done;
           });
           if (written) return { user: next, changed: true, warning };
@@ -637,7 +712,7 @@ export function createUsers({
     async deprovision(
       accountId: string,
       id: string,
-      options: { ifMatch?: readonly number[] | undefined } = {},
+      options: { actor: EventActor; ifMatch?: readonly number[] | undefined },
     ): Promise<User> {
       for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
         const current = await this.get(accountId, id);
@@ -659,10 +734,35 @@ export function createUsers({
           written = await store.transaction(async (session) => {
             const writeUser = () => session.users.update(next, current.version, current);
             const done = await (leaveGroups
-              ? leaveGroups(session, accountId, id, writeUser)
+              ? leaveGroups(session, accountId, id, writeUser, options.actor)
               : writeUser());
             // After the write, in its transaction: a held deactivation rolls it all back.
             if (done && current.active) await brake.admit(session, accountId, id);
+            if (done) {
+              const subject = `user:${id}`;
+              await session.events.append([
+                ...(current.active
+                  ? [
+                      newEvent(
+                        accountId,
+                        'user.deactivated',
+                        subject,
+                        { user: eventUser(next) },
+                        now,
+                        options.actor,
+                      ),
+                    ]
+                  : []),
+                newEvent(
+                  accountId,
+                  'user.unlinked',
+                  subject,
+                  { user: eventUser(next) },
+                  now,
+                  options.actor,
+                ),
+              ]);
+            }
             return done;
           });
         } catch (error) {

@@ -1,8 +1,9 @@
 /**
- * The HTTP application: SCIM at /scim/v2, the admin API at /api/v1, health probes, and the web
- * console at `/` (console/console-router.tsx).
+ * The HTTP application: SCIM at /scim/v2, the admin API at /api/v1, health probes, Prometheus
+ * metrics at /metrics (metrics.ts), and the web console at `/` (console/console-router.tsx).
+ * Every request gets an id (request-id.ts).
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Directory } from '../directory/directory.ts';
@@ -11,7 +12,11 @@ import { apiRouter, apiRoutes } from './api/router.ts';
 import { routeCaller } from './api/run-route.ts';
 import { createAuthThrottle } from './auth-throttle.ts';
 import { consoleRouter } from './console/console-router.tsx';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { metricsRoute } from './metrics-route.ts';
+import { requestIds, requestLogger } from './request-id.ts';
 import { scimRouter } from './scim/router.ts';
+import { registerWebhookMetrics } from './webhook-metrics.ts';
 
 /**
  * Routes on a normalised path: `//Users` and `/Users/` reach `/Users` (IdPs build URLs by
@@ -48,9 +53,19 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Signs cursors; must be shared by every instance behind one load balancer. */
   readonly cursorSecret: string;
+  /**
+   * The registry `GET /metrics` exposes, for modules that add their own metrics (metrics.ts);
+   * by default a new one, without process metrics.
+   */
+  readonly metrics?: Metrics | undefined;
 }
 
-export function createApp({ directory, config, logger, cursorSecret }: AppOptions) {
+export function createApp(options: AppOptions) {
+  const { directory, config, logger, cursorSecret } = options;
+  const metrics =
+    options.metrics ??
+    createMetrics({ provisioningLogBacklog: () => directory.provisioningLog.backlog() });
+  registerWebhookMetrics(metrics, directory);
   const app = new Hono({ getPath: normalisedPath });
   const cursors = createCursorCodec(cursorSecret, config.cursorTimeoutSeconds);
   // One count of failed authentications per address, across SCIM and the admin API.
@@ -61,6 +76,9 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
   const trustedProxies = new Set(config.trustedProxies);
   const publicOrigin = { publicUrl: config.publicUrl, allowedHosts: new Set(config.allowedHosts) };
 
+  // The id first, so every answer below carries it; then the metrics, which time the rest.
+  app.use(requestIds(logger));
+  app.use(metrics.middleware);
   app.use(securityHeaders);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -69,10 +87,21 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
       await directory.store.ping();
       return c.json({ status: 'ready' });
     } catch (error) {
-      logger.warn({ err: error }, 'readiness check failed');
+      requestLogger(logger, c).warn({ err: error }, 'readiness check failed');
       return c.json({ status: 'unavailable', reason: 'database unreachable' }, 503);
     }
   });
+
+  app.get(
+    '/metrics',
+    metricsRoute({
+      metrics,
+      adminKeys: directory.adminKeys,
+      metricsToken: config.metricsToken,
+      authThrottle,
+      trustedProxies,
+    }),
+  );
 
   app.route(
     '/scim/v2',
@@ -88,7 +117,8 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
       trustedProxies,
       cursorTimeoutSeconds: config.cursorTimeoutSeconds,
       advertisePagination: config.scimSpcPagination,
-      onInternalError: (error) => logger.error({ err: error }, 'unhandled error in SCIM request'),
+      onInternalError: (error, c) =>
+        requestLogger(logger, c).error({ err: error }, 'unhandled error in SCIM request'),
     }),
   );
 
@@ -103,13 +133,14 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
       permissionCatalog: config.permissions,
       authThrottle,
       trustedProxies,
-      onInternalError: (error) => logger.error({ err: error }, 'unhandled error in admin request'),
+      onInternalError: (error, c) =>
+        requestLogger(logger, c).error({ err: error }, 'unhandled error in admin request'),
     }),
   );
 
   // The console runs the admin API's own route declarations, as the signed-in admin.
-  const onConsoleError = (error: unknown) =>
-    logger.error({ err: error }, 'unhandled error in console request');
+  const onConsoleError = (error: unknown, c?: Context) =>
+    requestLogger(logger, c).error({ err: error }, 'unhandled error in console request');
   const webConsole = consoleRouter(app, {
     directory,
     routes: apiRoutes(directory, cursors, publicOrigin),
@@ -136,7 +167,7 @@ export function createApp({ directory, config, logger, cursorSecret }: AppOption
       : c.json({ error: 'not_found', detail: `nothing at ${c.req.path}` }, 404),
   );
   app.onError((error, c) => {
-    logger.error({ err: error }, 'unhandled error');
+    requestLogger(logger, c).error({ err: error }, 'unhandled error');
     return c.json({ error: 'internal', detail: 'internal error' }, 500);
   });
   return app;

@@ -291,6 +291,8 @@ export interface ProvisioningEventFilter {
   readonly outcome?: ProvisioningOutcome | undefined;
   readonly userId?: string | undefined;
   readonly groupId?: string | undefined;
+  /** The events of one request (its `X-Request-Id`). */
+  readonly requestId?: string | undefined;
   readonly limit: number;
 }
 

@@ -172,6 +172,12 @@ describe('roster, as a new user meets it', { timeout: 120_000 }, () => {
     expect(ada.map((e: { userId: string }) => e.userId)).toEqual([adaId]);
     const field = (await json(['log', '--group', 'Field Sales'])).items;
     expect(field.map((e: { operation: string }) => e.operation)).toEqual(['create group']);
+    // The id the server answered the create with finds its event, and `show` prints it.
+    const requestId = created.headers.get('x-request-id') as string;
+    expect(requestId).toMatch(/^[0-9a-z]{20}$/);
+    const byRequest = (await json(['log', '--request', requestId])).items;
+    expect(byRequest.map((e: { userId: string }) => e.userId)).toEqual([adaId]);
+    expect(await ok(['log', 'show', byRequest[0].id])).toContain(`Request id: ${requestId}`);
 
     // Keys by name, tokens by the prefix `token list` shows.
     await ok(['admin-keys', 'create', 'ci-pipeline']);

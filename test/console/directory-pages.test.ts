@@ -4,7 +4,9 @@
  * permission set, the provisioning log explained and redacted, connection status with a
  * revoked token, tokens, groups and their mappings, and what only the operator may do.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/directory/events.ts';
 import { newUser, SCIM, STORE_KINDS } from '../helpers/create-test-app.ts';
 import { type Browser, consoleTestApp } from './console-kit.ts';
 
@@ -125,7 +127,7 @@ for (const kind of STORE_KINDS) {
     it('explains each log entry, shows its bodies redacted, and follows new requests live', async (ctx) => {
       if (!t) return ctx.skip();
       await t.app.request('POST', `${SCIM}/Users`, {
-        headers: OKTA,
+        headers: { ...OKTA, 'X-Request-Id': 'console-req-1' },
         body: newUser('x', {
           userName: 'x@elsewhere.test',
           emails: [{ value: 'x@elsewhere.test' }],
@@ -139,6 +141,13 @@ for (const kind of STORE_KINDS) {
       const entry = await admin.get(`/log/${id}`);
       expect(entry.text).toContain('Okta: create user');
       expect(entry.text).toContain('Verify the domain on the Setup page');
+      // The request's id is on its page, and the filter finds the entry by it.
+      expect(entry.text).toContain('console-req-1');
+      const byRequest = await admin.get('/log?request=console-req-1');
+      expect(byRequest.html).toContain(`href="/log/${id}"`);
+      expect((await admin.get('/log?request=no-such-request')).html).not.toContain(
+        `href="/log/${id}"`,
+      );
       const created = await admin.get(`/log?user=${userId}&operation=create+user`);
       const createdId = /href="\/log\/([^"]+)"/.exec(created.html)?.[1] ?? '';
       const withPassword = await admin.get(`/log/${createdId}`);
@@ -189,6 +198,7 @@ for (const kind of STORE_KINDS) {
       if (!t) return ctx.skip();
       const token = (
         await t.app.directory.scimApps.rotateToken(t.app.accountId, {
+          actor: SYSTEM_ACTOR,
           publicBase: 'http://roster.test',
           overlapSeconds: 0,
         })

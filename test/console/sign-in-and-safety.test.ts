@@ -3,7 +3,9 @@
  * sessions from admin keys (never the key in the browser), cookie flags, sign-out, revocation,
  * CSRF and origin checks on every form, security headers on every page, errors as pages.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/directory/events.ts';
 import { createTestApp, STORE_KINDS, type TestApp } from '../helpers/create-test-app.ts';
 import { browser, ORIGIN } from './console-kit.ts';
 
@@ -108,7 +110,11 @@ for (const kind of STORE_KINDS) {
         pricingModel: 'classic',
         ssoEnabled: true,
       });
-      const otherUser = await app.directory.appUsers.create(other.id, { email: 'x@other.test' });
+      const otherUser = await app.directory.appUsers.create(
+        other.id,
+        { email: 'x@other.test' },
+        { actor: SYSTEM_ACTOR },
+      );
       const b = browser(app);
       expect((await b.signIn(key)).location).toBe('/');
       const home = await b.get('/');

@@ -97,6 +97,7 @@ for (const kind of STORE_KINDS) {
             },
           },
           new Date().toISOString(),
+          { kind: 'system' },
         );
         await s.events.append([event]);
         return event;

@@ -2,9 +2,11 @@
  * The brake's window: deactivations older than the window stop counting, so a steady trickle of
  * leavers never engages it, while a burst does.
  */
+
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/directory/clock.ts';
 import { createDirectory } from '../../src/directory/directory.ts';
+import { SYSTEM_ACTOR } from '../../src/directory/events.ts';
 import { STORE_KINDS } from '../helpers/create-test-app.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
@@ -53,9 +55,13 @@ describe.each(STORE_KINDS)('deprovision brake window (%s)', (kind) => {
     const accountId = account?.id as string;
     const ids: string[] = [];
     for (let n = 0; n < 6; n++)
-      ids.push((await directory.users.provision(accountId, draft(n))).user.id);
+      ids.push(
+        (await directory.users.provision(accountId, draft(n), { actor: SYSTEM_ACTOR })).user.id,
+      );
     const deactivate = (id: string) =>
-      directory.users.update(accountId, id, (current) => ({ ...current, active: false }));
+      directory.users.update(accountId, id, (current) => ({ ...current, active: false }), {
+        actor: SYSTEM_ACTOR,
+      });
 
     // One leaver every 70 minutes: never two inside one hour, never held.
     for (const id of ids.slice(0, 3)) {

@@ -3,10 +3,12 @@
  * SQLite and PostgreSQL: every state and every reason a check can give, the 48-hour window,
  * the periodic re-check and its scheduler, and tenant isolation.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectory, type Directory } from '../../src/directory/directory.ts';
 import { startDomainRechecks } from '../../src/directory/domain-rechecks.ts';
 import { DirectoryError } from '../../src/directory/errors.ts';
+import { SYSTEM_ACTOR } from '../../src/directory/events.ts';
 import type { TxtLookup, TxtLookupResult } from '../../src/directory/txt-lookup.ts';
 import { STORE_KINDS } from '../helpers/create-test-app.ts';
 import { type DnsServer, startDnsServer } from '../helpers/dns-server.ts';
@@ -107,7 +109,7 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
     const { name, host, value } = await added();
     dns.setTxt(host, ['v=spf1 -all', value]);
     clock.advance(1000);
-    const check = await directory.domains.verify(accountId, name);
+    const check = await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR });
     expect(check.outcome).toBe('verified');
     expect(check.domain).toMatchObject({
       state: 'verified',
@@ -118,20 +120,32 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
       checkUntil: null,
     });
     expect(await directory.domains.get(accountId, name)).toEqual(check.domain);
+    // One domain.verified event, committed with the state; checking again emits no other.
+    const verifiedEvents = async () =>
+      (await directory.events.read(accountId, { types: ['domain.verified'], limit: 1000 })).items;
+    const events = (await verifiedEvents()).filter((e) => e.subject === `domain:${name}`);
+    expect(events.map((e) => [e.data, e.occurredAt])).toEqual([[{ domain: name }, clock.now()]]);
+    clock.advance(1000);
+    expect((await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR })).outcome).toBe(
+      'verified',
+    );
+    expect((await verifiedEvents()).filter((e) => e.subject === `domain:${name}`)).toHaveLength(1);
   });
 
   it('accepts the value with the quotes some DNS consoles store around it', async (context) => {
     if (!opened) return context.skip('PostgreSQL is not reachable here');
     const { name, host, value } = await added();
     dns.setTxt(host, [` "${value}" `]);
-    expect((await directory.domains.verify(accountId, name)).outcome).toBe('verified');
+    expect((await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR })).outcome).toBe(
+      'verified',
+    );
   });
 
   it('no TXT record: pending, with where and what to publish', async (context) => {
     if (!opened) return context.skip('PostgreSQL is not reachable here');
     const { name, host, value } = await added();
     dns.setTxt(host, []);
-    const check = await directory.domains.verify(accountId, name);
+    const check = await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR });
     expect(check.outcome).toBe('no_record');
     expect(check.domain).toMatchObject({ state: 'pending', failureCode: 'no_record' });
     expect(check.domain.failureReason).toBe(
@@ -143,7 +157,7 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
     if (!opened) return context.skip('PostgreSQL is not reachable here');
     const { name, host, value } = await added();
     dns.setTxt(host, ['roster-domain-verification=typo', 'google-site-verification=abc']);
-    const check = await directory.domains.verify(accountId, name);
+    const check = await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR });
     expect(check.outcome).toBe('wrong_value');
     expect(check.domain.failureReason).toBe(
       `the TXT record at ${host} has the wrong value: found "roster-domain-verification=typo", ` +
@@ -156,25 +170,27 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
     const { name, host, value } = await added();
     const long = `${'x'.repeat(300)}`;
     dns.setTxt(host, ['a', 'b', 'c', 'd', long, 'f', 'g']);
-    const wrong = await directory.domains.verify(accountId, name);
+    const wrong = await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR });
     expect(wrong.domain.failureReason).toContain(
       `"a", "b", "c", "d", "${'x'.repeat(120)}…" and 2 more`,
     );
     dns.setTxt(host, [long, `${value}`]);
-    expect((await directory.domains.verify(accountId, name)).outcome).toBe('verified');
+    expect((await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR })).outcome).toBe(
+      'verified',
+    );
   });
 
   it('NXDOMAIN: tells a missing challenge name from a domain that does not exist', async (context) => {
     if (!opened) return context.skip('PostgreSQL is not reachable here');
     const { name, host } = await added();
-    const missing = await directory.domains.verify(accountId, name);
+    const missing = await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR });
     expect(missing.outcome).toBe('nxdomain');
     expect(missing.domain.failureReason).toMatch(
       new RegExp(`^${host.replaceAll('.', '\\.')} does not exist in DNS \\(NXDOMAIN\\); publish`),
     );
     const typo = freshName();
     await directory.domains.add(accountId, typo);
-    const check = await directory.domains.verify(accountId, typo);
+    const check = await directory.domains.verify(accountId, typo, { actor: SYSTEM_ACTOR });
     expect(check.outcome).toBe('nxdomain');
     expect(check.domain.failureReason).toBe(
       `the domain ${typo} does not exist in DNS (NXDOMAIN); check its spelling`,
@@ -186,7 +202,7 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
     const { name, host } = await added();
     dns.mode = 'silent';
     try {
-      const check = await directory.domains.verify(accountId, name);
+      const check = await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR });
       expect(check.outcome).toBe('timeout');
       expect(check.domain.state).toBe('pending');
       expect(check.domain.failureReason).toBe(
@@ -202,13 +218,13 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
     const { name, host } = await added();
     dns.mode = 'servfail';
     try {
-      const check = await directory.domains.verify(accountId, name);
+      const check = await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR });
       expect(check.outcome).toBe('resolver_error');
       expect(check.domain.failureReason).toContain(
         `${dns.address} could not look up ${host}: ESERVFAIL`,
       );
       dns.mode = 'refused';
-      const refused = await directory.domains.verify(accountId, name);
+      const refused = await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR });
       expect(refused.domain.failureReason).toContain('EREFUSED');
     } finally {
       dns.mode = 'answer';
@@ -225,7 +241,7 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
       dns: { resolver: closed.address, timeoutMs: 300 },
     });
     const { name } = await added();
-    const check = await elsewhere.domains.verify(accountId, name);
+    const check = await elsewhere.domains.verify(accountId, name, { actor: SYSTEM_ACTOR });
     // An ICMP "port unreachable" (ECONNREFUSED) or, where it is filtered, no answer at all.
     expect(['resolver_error', 'timeout']).toContain(check.outcome);
     expect(check.domain.failureReason).toContain(closed.address);
@@ -244,9 +260,9 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
       checkUntil: new Date(Date.parse(start) + 48 * HOUR_MS).toISOString(),
     });
     // An on-demand check inside the window keeps the window.
-    expect((await directory.domains.verify(accountId, name)).domain.checkUntil).toBe(
-      new Date(Date.parse(start) + 48 * HOUR_MS).toISOString(),
-    );
+    expect(
+      (await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR })).domain.checkUntil,
+    ).toBe(new Date(Date.parse(start) + 48 * HOUR_MS).toISOString());
     clock.advance(1 * HOUR_MS);
     const summary = await directory.domains.recheckPending({ limit: 10_000 });
     expect(summary.failed).toBeGreaterThanOrEqual(1);
@@ -260,7 +276,7 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
     await directory.domains.recheckPending({ limit: 10_000 });
     expect(dns.queries.slice(before).map((q) => q.name)).not.toContain(host);
     // ...but an admin's check looks again and gives a new 48-hour window...
-    const again = await directory.domains.verify(accountId, name);
+    const again = await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR });
     expect(again.domain).toMatchObject({
       state: 'pending',
       checkUntil: new Date(Date.parse(clock.now()) + 48 * HOUR_MS).toISOString(),
@@ -276,12 +292,13 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
     if (!opened) return context.skip('PostgreSQL is not reachable here');
     const { name, host, value } = await added();
     dns.setTxt(host, [value]);
-    const verified = (await directory.domains.verify(accountId, name)).domain;
+    const verified = (await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR }))
+      .domain;
     dns.remove(host);
     clock.advance(72 * HOUR_MS);
     const before = dns.queries.length;
     await directory.domains.recheckPending({ limit: 10_000 });
-    const again = await directory.domains.verify(accountId, name);
+    const again = await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR });
     expect(again).toEqual({ domain: verified, outcome: 'verified' });
     expect(dns.queries.slice(before).map((q) => q.name)).not.toContain(host);
   });
@@ -349,11 +366,11 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
     const racing = createDirectory({ store: opened.store, clock, txtLookup: gated });
     const name = freshName();
     const { challengeValue: value } = await racing.domains.add(accountId, name);
-    const slow = racing.domains.verify(accountId, name);
+    const slow = racing.domains.verify(accountId, name, { actor: SYSTEM_ACTOR });
     // The fast check starts only once the slow one is waiting on its lookup: the first lookup
     // must be the slow one's, whatever order the two reads of the domain finish in.
     while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 1));
-    const fast = await racing.domains.verify(accountId, name);
+    const fast = await racing.domains.verify(accountId, name, { actor: SYSTEM_ACTOR });
     expect(fast.domain.state).toBe('verified');
     release({ kind: 'no_records' });
     const late = await slow;
@@ -374,9 +391,10 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
     expect((await directoryError(directory.domains.get(other.id, name))).code).toBe(
       'domain.not_found',
     );
-    expect((await directoryError(directory.domains.verify(other.id, name))).code).toBe(
-      'domain.not_found',
-    );
+    expect(
+      (await directoryError(directory.domains.verify(other.id, name, { actor: SYSTEM_ACTOR })))
+        .code,
+    ).toBe('domain.not_found');
     expect((await directoryError(directory.domains.remove(other.id, name))).code).toBe(
       'domain.not_found',
     );
@@ -404,14 +422,16 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
       profile: {},
       multiValued: {},
     };
-    expect((await directoryError(directory.users.provision(accountId, draft))).code).toBe(
-      'user.domain_unverified',
-    );
+    expect(
+      (await directoryError(directory.users.provision(accountId, draft, { actor: SYSTEM_ACTOR })))
+        .code,
+    ).toBe('user.domain_unverified');
     dns.setTxt(domain.challengeHost, [domain.challengeValue]);
-    expect((await directory.domains.verify(accountId, `BÜCHER${suffix}.test`)).outcome).toBe(
-      'verified',
-    );
-    const { user } = await directory.users.provision(accountId, draft);
+    expect(
+      (await directory.domains.verify(accountId, `BÜCHER${suffix}.test`, { actor: SYSTEM_ACTOR }))
+        .outcome,
+    ).toBe('verified');
+    const { user } = await directory.users.provision(accountId, draft, { actor: SYSTEM_ACTOR });
     expect(user.email).toBe(draft.email);
   });
 
@@ -434,10 +454,12 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
       const theirs = await directory.domains.add(rival, name);
       // Both challenges published at the one host, as two TXT records.
       dns.setTxt(host, [value, theirs.challengeValue]);
-      expect((await directory.domains.verify(accountId, name)).outcome).toBe('verified');
+      expect(
+        (await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR })).outcome,
+      ).toBe('verified');
 
       clock.advance(1000);
-      const claimed = await directory.domains.verify(rival, name);
+      const claimed = await directory.domains.verify(rival, name, { actor: SYSTEM_ACTOR });
       expect(claimed.outcome).toBe('claimed');
       expect(claimed.domain).toMatchObject({ state: 'pending', failureCode: 'claimed' });
       expect(claimed.domain.failureReason).toMatch(/^domain claimed by another account: /);
@@ -455,14 +477,17 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
         profile: {},
         multiValued: {},
       };
-      expect((await directoryError(directory.users.provision(rival, draft))).code).toBe(
-        'user.domain_unverified',
-      );
+      expect(
+        (await directoryError(directory.users.provision(rival, draft, { actor: SYSTEM_ACTOR })))
+          .code,
+      ).toBe('user.domain_unverified');
 
       // The operator allows the rival to share it: the next check verifies.
       const shared = await directory.domains.setSharing(rival, name, true);
       expect(shared).toMatchObject({ sharingAllowed: true, state: 'pending' });
-      expect((await directory.domains.verify(rival, name)).outcome).toBe('verified');
+      expect((await directory.domains.verify(rival, name, { actor: SYSTEM_ACTOR })).outcome).toBe(
+        'verified',
+      );
       expect((await directory.domains.get(accountId, name)).state).toBe('verified');
       // Taking the permission back while both hold it is refused: one would lose its users.
       const revoke = await directoryError(directory.domains.setSharing(rival, name, false));
@@ -476,7 +501,9 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
       const { name, host, value } = await added();
       const theirs = await directory.domains.add(rival, name);
       dns.setTxt(host, [value, theirs.challengeValue]);
-      expect((await directory.domains.verify(accountId, name)).outcome).toBe('verified');
+      expect(
+        (await directory.domains.verify(accountId, name, { actor: SYSTEM_ACTOR })).outcome,
+      ).toBe('verified');
       clock.advance(49 * HOUR_MS);
       await directory.domains.recheckPending({ limit: 1000 });
       const failed = await directory.domains.get(rival, name);
@@ -484,7 +511,9 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
       expect(failed.failureReason).toContain('domain claimed by another account');
 
       await directory.domains.remove(accountId, name);
-      expect((await directory.domains.verify(rival, name)).outcome).toBe('verified');
+      expect((await directory.domains.verify(rival, name, { actor: SYSTEM_ACTOR })).outcome).toBe(
+        'verified',
+      );
     });
 
     it('two accounts verifying one domain at the same moment: exactly one wins, the other is told it is claimed', async (context) => {
@@ -500,7 +529,9 @@ describe.each(STORE_KINDS)('domains (%s)', (kind) => {
           records.map((r) => r.challengeValue),
         );
         const outcomes = await Promise.all(
-          rivals.map((id) => directory.domains.verify(id, name).then((c) => c.outcome)),
+          rivals.map((id) =>
+            directory.domains.verify(id, name, { actor: SYSTEM_ACTOR }).then((c) => c.outcome),
+          ),
         );
         expect(
           outcomes.filter((o) => o === 'verified'),

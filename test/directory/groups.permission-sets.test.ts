@@ -3,7 +3,9 @@
  * group id, effective only while role sync is on, lowest priority wins, leaving the last mapped
  * group falls back to the minimal set. Memberships change through the SCIM API as an IdP would.
  */
+
 import { describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/directory/events.ts';
 import type { PermissionSet } from '../../src/directory/model.ts';
 import { STORE_KINDS, type TestApp } from '../helpers/create-test-app.ts';
 import {
@@ -45,14 +47,18 @@ describe.each(STORE_KINDS)('group permission set mappings (%s)', (kind) => {
     const sales = await permissionSet(app, unique('Sales Rep'));
     const [u] = (await createUsers(app, 'map-off', 1)) as [string];
     const group = await createGroup(app, unique('Sales'), [u]);
-    await app.directory.groups.mapPermissionSet(app.accountId, group.id, sales.id);
+    await app.directory.groups.mapPermissionSet(app.accountId, group.id, sales.id, {
+      actor: SYSTEM_ACTOR,
+    });
     expect(await setOf(app, u)).toBe(minimal?.id);
     expect(await app.directory.groups.mappedPermissionSet(app.accountId, u)).toBeUndefined();
 
     await setRoleSync(app, true);
     try {
       // Re-mapping (or any membership change) applies it now.
-      await app.directory.groups.mapPermissionSet(app.accountId, group.id, sales.id);
+      await app.directory.groups.mapPermissionSet(app.accountId, group.id, sales.id, {
+        actor: SYSTEM_ACTOR,
+      });
       expect(await setOf(app, u)).toBe(sales.id);
       expect(await app.directory.groups.mappedPermissionSet(app.accountId, u)).toBe(sales.id);
     } finally {
@@ -71,8 +77,14 @@ describe.each(STORE_KINDS)('group permission set mappings (%s)', (kind) => {
       const salesGroup = await createGroup(app, unique('Sales'));
       const adminGroup = await createGroup(app, unique('Admins'));
       const unmapped = await createGroup(app, unique('Book club'));
-      await app.directory.groups.mapPermissionSet(app.accountId, salesGroup.id, sales.id, 20);
-      await app.directory.groups.mapPermissionSet(app.accountId, adminGroup.id, admins.id, 10);
+      await app.directory.groups.mapPermissionSet(app.accountId, salesGroup.id, sales.id, {
+        actor: SYSTEM_ACTOR,
+        priority: 20,
+      });
+      await app.directory.groups.mapPermissionSet(app.accountId, adminGroup.id, admins.id, {
+        actor: SYSTEM_ACTOR,
+        priority: 10,
+      });
 
       await patch(salesGroup.id, {
         op: 'add',
@@ -102,6 +114,28 @@ describe.each(STORE_KINDS)('group permission set mappings (%s)', (kind) => {
       );
       expect(mapped).toContain(adminGroup.id);
       expect(mapped).not.toContain(salesGroup.id);
+      // Every permission set the mappings changed is a user.updated of that user, in order.
+      const { items } = await app.directory.events.read(app.accountId, {
+        types: ['user.updated'],
+        limit: 1000,
+      });
+      const setsOf = (id: string) =>
+        items
+          .filter((e) => e.subject === `user:${id}`)
+          .map(
+            (e) => (e.data as { changes: { permissionSetId?: unknown } }).changes.permissionSetId,
+          );
+      expect(setsOf(v)).toEqual([
+        { before: minimal?.id, after: sales.id },
+        { before: sales.id, after: admins.id },
+        { before: admins.id, after: sales.id },
+        { before: sales.id, after: minimal?.id },
+      ]);
+      expect(setsOf(u)).toEqual([
+        { before: minimal?.id, after: sales.id },
+        { before: sales.id, after: minimal?.id },
+      ]);
+      expect(setsOf(w)).toEqual([]);
     } finally {
       await setRoleSync(app, false);
     }
@@ -115,7 +149,9 @@ describe.each(STORE_KINDS)('group permission set mappings (%s)', (kind) => {
       const support = await permissionSet(app, unique('Support'));
       const [u, v] = (await createUsers(app, 'outrank', 2)) as [string, string];
       const group = await createGroup(app, unique('Mapped'), [u]);
-      await app.directory.groups.mapPermissionSet(app.accountId, group.id, sales.id);
+      await app.directory.groups.mapPermissionSet(app.accountId, group.id, sales.id, {
+        actor: SYSTEM_ACTOR,
+      });
       const assign = (id: string) =>
         app.request('PATCH', `${SCIM}/Users/${id}`, {
           body: patchOp({ op: 'replace', path: 'roles', value: [support.name] }),
@@ -145,16 +181,30 @@ describe.each(STORE_KINDS)('group permission set mappings (%s)', (kind) => {
       const sales = await permissionSet(app, unique('Sales Rep'));
       const [u] = (await createUsers(app, 'unmap', 1)) as [string];
       const group = await createGroup(app, unique('Unmap'), [u]);
-      await app.directory.groups.mapPermissionSet(app.accountId, group.id, sales.id);
+      await app.directory.groups.mapPermissionSet(app.accountId, group.id, sales.id, {
+        actor: SYSTEM_ACTOR,
+      });
       expect(await setOf(app, u)).toBe(sales.id);
-      expect(await app.directory.groups.unmapPermissionSet(app.accountId, group.id)).toBe(true);
+      expect(
+        await app.directory.groups.unmapPermissionSet(app.accountId, group.id, {
+          actor: SYSTEM_ACTOR,
+        }),
+      ).toBe(true);
       expect(await setOf(app, u)).toBe(minimal?.id);
-      expect(await app.directory.groups.unmapPermissionSet(app.accountId, group.id)).toBe(false);
+      expect(
+        await app.directory.groups.unmapPermissionSet(app.accountId, group.id, {
+          actor: SYSTEM_ACTOR,
+        }),
+      ).toBe(false);
       await expect(
-        app.directory.groups.mapPermissionSet(app.accountId, group.id, 'no-such-set'),
+        app.directory.groups.mapPermissionSet(app.accountId, group.id, 'no-such-set', {
+          actor: SYSTEM_ACTOR,
+        }),
       ).rejects.toMatchObject({ code: 'permission_set.not_found' });
       await expect(
-        app.directory.groups.mapPermissionSet(app.accountId, 'no-such-group', sales.id),
+        app.directory.groups.mapPermissionSet(app.accountId, 'no-such-group', sales.id, {
+          actor: SYSTEM_ACTOR,
+        }),
       ).rejects.toMatchObject({ code: 'group.not_found' });
     } finally {
       await setRoleSync(app, false);

@@ -4,10 +4,12 @@
  * rotate with overlap, revoke, uninstall) as SCIM bearer authentication sees them, and
  * concurrent installs and rotations.
  */
+
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { NewAccount } from '../../src/directory/accounts.ts';
 import { createDirectory, type Directory } from '../../src/directory/directory.ts';
 import { DirectoryError } from '../../src/directory/errors.ts';
+import { SYSTEM_ACTOR } from '../../src/directory/events.ts';
 import type { ProjectFiles } from '../../src/directory/scim-app-project/project-files.ts';
 import { scimAppProjectTemplate } from '../../src/directory/scim-app-project/project-template.ts';
 import { TOKEN_CACHE_MS } from '../../src/directory/tokens.ts';
@@ -65,7 +67,10 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
   async function installed(): Promise<{ accountId: string; token: string; tokenId: string }> {
     const accountId = await account();
     await directory.scimApps.upload(accountId, project());
-    const { issued } = await directory.scimApps.install(accountId, { publicBase: BASE });
+    const { issued } = await directory.scimApps.install(accountId, {
+      actor: SYSTEM_ACTOR,
+      publicBase: BASE,
+    });
     return { accountId, token: issued.token, tokenId: issued.record.id };
   }
 
@@ -140,24 +145,34 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     if (!opened) return context.skip('PostgreSQL is not reachable here');
     const starter = await account({ tier: 'starter' });
     await directory.scimApps.upload(starter, project());
-    const tier = await directoryError(directory.scimApps.install(starter, { publicBase: BASE }));
+    const tier = await directoryError(
+      directory.scimApps.install(starter, { actor: SYSTEM_ACTOR, publicBase: BASE }),
+    );
     expect(tier.code).toBe('scim_app.prerequisite_missing');
     expect(tier.message).toBe(
       'the SCIM app cannot be installed: the account is on the starter plan; SCIM needs the professional or enterprise plan',
     );
     const noSso = await account({ tier: 'enterprise', ssoEnabled: false });
     await directory.scimApps.upload(noSso, project());
-    const sso = await directoryError(directory.scimApps.install(noSso, { publicBase: BASE }));
+    const sso = await directoryError(
+      directory.scimApps.install(noSso, { actor: SYSTEM_ACTOR, publicBase: BASE }),
+    );
     expect(sso.details).toEqual([
       'single sign-on (SSO) is not enabled for the account; SCIM needs it',
     ]);
     const neither = await account({ tier: 'starter', ssoEnabled: false });
     await directory.scimApps.upload(neither, project());
     expect(
-      (await directoryError(directory.scimApps.install(neither, { publicBase: BASE }))).details,
+      (
+        await directoryError(
+          directory.scimApps.install(neither, { actor: SYSTEM_ACTOR, publicBase: BASE }),
+        )
+      ).details,
     ).toHaveLength(2);
     const noApp = await account();
-    const missing = await directoryError(directory.scimApps.install(noApp, { publicBase: BASE }));
+    const missing = await directoryError(
+      directory.scimApps.install(noApp, { actor: SYSTEM_ACTOR, publicBase: BASE }),
+    );
     expect(missing.code).toBe('scim_app.not_found');
     expect(await directory.store.tokens.list(starter)).toEqual([]);
   });
@@ -166,7 +181,10 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     if (!opened) return context.skip('PostgreSQL is not reachable here');
     const accountId = await account();
     const { app } = await directory.scimApps.upload(accountId, project());
-    const result = await directory.scimApps.install(accountId, { publicBase: BASE });
+    const result = await directory.scimApps.install(accountId, {
+      actor: SYSTEM_ACTOR,
+      publicBase: BASE,
+    });
     expect(result.app).toMatchObject({ installedAt: clock.now(), version: 2 });
     expect(result.issued).toMatchObject({
       tenantUrl: 'https://roster.example.test/scim/v2',
@@ -179,6 +197,7 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     expect(await directory.tokens.authenticate(result.issued.token)).toEqual({
       accountId,
       tokenId: result.issued.record.id,
+      appId: app.id,
     });
     const [stored] = await directory.store.tokens.list(accountId);
     expect(stored).toMatchObject({ appId: app.id });
@@ -186,7 +205,9 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     expect(JSON.stringify(await directory.scimApps.listTokens(accountId))).not.toContain(
       result.issued.token.slice(20),
     );
-    const again = await directoryError(directory.scimApps.install(accountId, { publicBase: BASE }));
+    const again = await directoryError(
+      directory.scimApps.install(accountId, { actor: SYSTEM_ACTOR, publicBase: BASE }),
+    );
     expect(again.code).toBe('scim_app.already_installed');
   });
 
@@ -197,6 +218,7 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     const results = await Promise.allSettled(
       Array.from({ length: 6 }, () =>
         createDirectory({ store: opened!.store, clock }).scimApps.install(accountId, {
+          actor: SYSTEM_ACTOR,
           publicBase: BASE,
         }),
       ),
@@ -215,6 +237,7 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     const { accountId, token: old, tokenId } = await installed();
     const rotatedAt = clock.now();
     const { issued, replaced } = await directory.scimApps.rotateToken(accountId, {
+      actor: SYSTEM_ACTOR,
       publicBase: BASE,
     });
     const until = new Date(Date.parse(rotatedAt) + 24 * HOUR_MS).toISOString();
@@ -232,7 +255,7 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     );
     expect(states).toEqual({ [tokenId]: 'expired', [issued.record.id]: 'active' });
     const expiredAgain = await directoryError(
-      directory.scimApps.rotateToken(accountId, { publicBase: BASE, tokenId }),
+      directory.scimApps.rotateToken(accountId, { actor: SYSTEM_ACTOR, publicBase: BASE, tokenId }),
     );
     expect(expiredAgain.code).toBe('token.not_active');
   });
@@ -241,6 +264,7 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     if (!opened) return context.skip('PostgreSQL is not reachable here');
     const { accountId, token: old, tokenId } = await installed();
     const { issued, replaced } = await directory.scimApps.rotateToken(accountId, {
+      actor: SYSTEM_ACTOR,
       publicBase: BASE,
       tokenId,
       overlapSeconds: 600,
@@ -249,11 +273,12 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     clock.advance(599_000);
     expect(await directory.tokens.authenticate(old)).toBeDefined();
     const twice = await directoryError(
-      directory.scimApps.rotateToken(accountId, { publicBase: BASE, tokenId }),
+      directory.scimApps.rotateToken(accountId, { actor: SYSTEM_ACTOR, publicBase: BASE, tokenId }),
     );
     expect(twice.code).toBe('token.not_active');
     expect(twice.message).toContain('was already rotated and expires at');
     const now = await directory.scimApps.rotateToken(accountId, {
+      actor: SYSTEM_ACTOR,
       publicBase: BASE,
       tokenId: issued.record.id,
       overlapSeconds: 0,
@@ -261,13 +286,20 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     expect(await directory.tokens.authenticate(issued.token)).toBeUndefined();
     expect(await directory.tokens.authenticate(now.issued.token)).toBeDefined();
     // After revoking the only active token, rotating issues a fresh one and replaces nothing.
-    await directory.scimApps.revokeToken(accountId, now.issued.record.id);
-    const fresh = await directory.scimApps.rotateToken(accountId, { publicBase: BASE });
+    await directory.scimApps.revokeToken(accountId, now.issued.record.id, { actor: SYSTEM_ACTOR });
+    const fresh = await directory.scimApps.rotateToken(accountId, {
+      actor: SYSTEM_ACTOR,
+      publicBase: BASE,
+    });
     expect(fresh.replaced).toEqual([]);
     expect(await directory.tokens.authenticate(fresh.issued.token)).toBeDefined();
     for (const overlapSeconds of [-1, 1.5, 31 * 24 * 3600]) {
       const error = await directoryError(
-        directory.scimApps.rotateToken(accountId, { publicBase: BASE, overlapSeconds }),
+        directory.scimApps.rotateToken(accountId, {
+          actor: SYSTEM_ACTOR,
+          publicBase: BASE,
+          overlapSeconds,
+        }),
       );
       expect(error.code).toBe('token.invalid_overlap');
     }
@@ -279,6 +311,7 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     const results = await Promise.all(
       Array.from({ length: 5 }, () =>
         createDirectory({ store: opened!.store, clock }).scimApps.rotateToken(accountId, {
+          actor: SYSTEM_ACTOR,
           publicBase: BASE,
         }),
       ),
@@ -300,7 +333,9 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       expect(await otherInstance.tokens.authenticate(token)).toBeDefined();
-      const revoked = await directory.scimApps.revokeToken(accountId, tokenId);
+      const revoked = await directory.scimApps.revokeToken(accountId, tokenId, {
+        actor: SYSTEM_ACTOR,
+      });
       expect(revoked).toMatchObject({ id: tokenId, state: 'revoked', revokedAt: clock.now() });
       expect(await directory.tokens.authenticate(token)).toBeUndefined();
       vi.setSystemTime(Date.now() + TOKEN_CACHE_MS + 1);
@@ -309,16 +344,22 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
       vi.useRealTimers();
     }
     // Idempotent, and never across accounts.
-    expect((await directory.scimApps.revokeToken(accountId, tokenId)).revokedAt).toBe(clock.now());
+    expect(
+      (await directory.scimApps.revokeToken(accountId, tokenId, { actor: SYSTEM_ACTOR })).revokedAt,
+    ).toBe(clock.now());
     const other = await account();
-    expect((await directoryError(directory.scimApps.revokeToken(other, tokenId))).code).toBe(
-      'token.not_found',
-    );
+    expect(
+      (
+        await directoryError(
+          directory.scimApps.revokeToken(other, tokenId, { actor: SYSTEM_ACTOR }),
+        )
+      ).code,
+    ).toBe('token.not_found');
     expect(await directory.scimApps.listTokens(other)).toEqual([]);
     await directory.scimApps.upload(other, project());
-    await directory.scimApps.install(other, { publicBase: BASE });
+    await directory.scimApps.install(other, { actor: SYSTEM_ACTOR, publicBase: BASE });
     const foreign = await directoryError(
-      directory.scimApps.rotateToken(other, { publicBase: BASE, tokenId }),
+      directory.scimApps.rotateToken(other, { actor: SYSTEM_ACTOR, publicBase: BASE, tokenId }),
     );
     expect(foreign.code).toBe('token.not_found');
   });
@@ -326,10 +367,15 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
   it('uninstall revokes every token; the app can be installed again, or removed', async (context) => {
     if (!opened) return context.skip('PostgreSQL is not reachable here');
     const { accountId, token } = await installed();
-    const rotated = await directory.scimApps.rotateToken(accountId, { publicBase: BASE });
+    const rotated = await directory.scimApps.rotateToken(accountId, {
+      actor: SYSTEM_ACTOR,
+      publicBase: BASE,
+    });
     const removeInstalled = await directoryError(directory.scimApps.remove(accountId));
     expect(removeInstalled.code).toBe('scim_app.installed');
-    const { app, revokedTokens } = await directory.scimApps.uninstall(accountId);
+    const { app, revokedTokens } = await directory.scimApps.uninstall(accountId, {
+      actor: SYSTEM_ACTOR,
+    });
     expect(revokedTokens).toBe(2);
     expect(app.installedAt).toBeNull();
     expect(await directory.tokens.authenticate(token)).toBeUndefined();
@@ -338,15 +384,22 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
       'revoked',
       'revoked',
     ]);
-    expect((await directoryError(directory.scimApps.uninstall(accountId))).code).toBe(
-      'scim_app.not_installed',
-    );
     expect(
-      (await directoryError(directory.scimApps.rotateToken(accountId, { publicBase: BASE }))).code,
+      (await directoryError(directory.scimApps.uninstall(accountId, { actor: SYSTEM_ACTOR }))).code,
     ).toBe('scim_app.not_installed');
-    const again = await directory.scimApps.install(accountId, { publicBase: BASE });
+    expect(
+      (
+        await directoryError(
+          directory.scimApps.rotateToken(accountId, { actor: SYSTEM_ACTOR, publicBase: BASE }),
+        )
+      ).code,
+    ).toBe('scim_app.not_installed');
+    const again = await directory.scimApps.install(accountId, {
+      actor: SYSTEM_ACTOR,
+      publicBase: BASE,
+    });
     expect(await directory.tokens.authenticate(again.issued.token)).toMatchObject({ accountId });
-    await directory.scimApps.uninstall(accountId);
+    await directory.scimApps.uninstall(accountId, { actor: SYSTEM_ACTOR });
     await directory.scimApps.remove(accountId);
     expect(await directory.scimApps.find(accountId)).toBeUndefined();
     const replaced = await directory.scimApps.upload(accountId, project('new-app'));
@@ -367,7 +420,10 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
         uid: 'scim-app',
         scimUid: 'scim',
       });
-      const { issued } = await fresh.scimApps.rotateToken(demo.id, { publicBase: BASE });
+      const { issued } = await fresh.scimApps.rotateToken(demo.id, {
+        actor: SYSTEM_ACTOR,
+        publicBase: BASE,
+      });
       expect(await fresh.tokens.authenticate(demoToken)).toMatchObject({ accountId: demo.id });
       expect(await fresh.tokens.authenticate(issued.token)).toMatchObject({ accountId: demo.id });
       clock.advance(25 * HOUR_MS);
@@ -375,5 +431,35 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     } finally {
       await empty.cleanup();
     }
+  });
+
+  it('emits scim_app.installed, token.rotated, token.revoked and scim_app.uninstalled, in order', async (context) => {
+    if (!opened) return context.skip('PostgreSQL is not reachable here');
+    const { accountId, tokenId } = await installed();
+    const { issued } = await directory.scimApps.rotateToken(accountId, {
+      actor: SYSTEM_ACTOR,
+      publicBase: BASE,
+      overlapSeconds: 60,
+    });
+    await directory.scimApps.revokeToken(accountId, issued.record.id, { actor: SYSTEM_ACTOR });
+    // Revoking again changes nothing: no second event.
+    await directory.scimApps.revokeToken(accountId, issued.record.id, { actor: SYSTEM_ACTOR });
+    await directory.scimApps.uninstall(accountId, { actor: SYSTEM_ACTOR });
+    const { items } = await directory.events.read(accountId, { limit: 100 });
+    const app = await directory.store.scimApps.findByAccount(accountId);
+    expect(items.map((e) => [e.sequence, e.type, e.subject])).toEqual([
+      [1, 'scim_app.installed', `scim_app:${app?.id}`],
+      [2, 'token.rotated', `scim_app:${app?.id}`],
+      [3, 'token.revoked', `scim_app:${app?.id}`],
+      [4, 'scim_app.uninstalled', `scim_app:${app?.id}`],
+    ]);
+    expect(items[1]?.data).toEqual({
+      appId: app?.id,
+      tokenId: issued.record.id,
+      replacedTokenIds: [tokenId],
+      replacedUntil: new Date(Date.parse(clock.now()) + 60_000).toISOString(),
+    });
+    expect(items[2]?.data).toEqual({ appId: app?.id, tokenId: issued.record.id });
+    expect(items.every((e) => e.actor.kind === 'system')).toBe(true);
   });
 });

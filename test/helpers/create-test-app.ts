@@ -3,7 +3,7 @@
  * database), with the demo account and a known token. Requests go through the app's own fetch
  * handler (`app.request`), the same one the HTTP server calls, without opening a port.
  */
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import {
   consoleSessionPolicy,
   costlyReadOptions,
@@ -70,6 +70,8 @@ export interface TestAppOptions {
    * By default tests run it as a production account, whose rules (verified domains) they test.
    */
   readonly sandbox?: boolean;
+  /** The server log (default: silent); tests of log lines pass one writing to a buffer. */
+  readonly logger?: Logger;
 }
 
 /** Undefined when the store kind cannot be had here (PostgreSQL not reachable). */
@@ -101,7 +103,7 @@ export async function createTestApp(
   const app = createApp({
     directory,
     config,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     cursorSecret: CURSOR_SECRET,
   });
 

@@ -120,6 +120,30 @@ describe.each(STORE_KINDS)('roles and permission sets (%s)', (kind) => {
       },
     );
 
+    it('emits role_sync.decided with the user: a match, and a fallback to the minimal set', async () => {
+      const app = getApp();
+      const matched = await createUser(app, unique('decided'), { roles: ['Sales Rep'] });
+      const unmatched = await createUser(app, unique('fallback'), { roles: ['Astronaut'] });
+      const { items } = await app.directory.events.read(app.accountId, {
+        types: ['role_sync.decided'],
+        limit: 1000,
+      });
+      const of = (id: string) => items.filter((e) => e.subject === `user:${id}`);
+      expect(of(matched.id).map((e) => e.data)).toEqual([
+        {
+          userId: matched.id,
+          permissionSetId: `ps-Sales-Rep-${app.accountId}`,
+          fallback: false,
+          warning: null,
+        },
+      ]);
+      const [fallback] = of(unmatched.id);
+      expect(fallback?.data).toMatchObject({ userId: unmatched.id, fallback: true });
+      expect((fallback?.data as { warning?: string } | undefined)?.warning).toContain(
+        "'Astronaut'",
+      );
+    });
+
     it.each([
       ['display', { value: 'SalesManager', display: 'Sales Manager' }],
       [

@@ -215,6 +215,8 @@ export function recordsContract(store: () => Store): void {
         requestBody: n === 1 ? '{"userName":"a"}' : null,
         // Whether the account was a sandbox is kept with each event, on both stores.
         sandbox: n === 2,
+        // The request's id is kept with each event, on both stores (null before ids existed).
+        requestId: n === 1 ? null : `req-${n}`,
         responseBody: null,
         durationMs: n + 0.25,
       });
@@ -240,6 +242,9 @@ export function recordsContract(store: () => Store): void {
       expect(all.map((e) => e.id)).toEqual([e5!.id, events[3]!.id, e3!.id]);
       expect(await list({ accountId: account.id, groupId: 'grp', limit: 10 })).toEqual([e3]);
       expect(await list({ accountId: account.id, userId: 'usr', limit: 10 })).toEqual([e2]);
+      expect(await list({ accountId: account.id, requestId: 'req-3', limit: 10 })).toEqual([e3]);
+      // The id of an event of no account is not found among the account's.
+      expect(await list({ accountId: account.id, requestId: 'req-4', limit: 10 })).toEqual([]);
       expect(await store().log.findById(account.id, e2!.id)).toEqual(e2);
       expect(await store().log.findById('other-account', e2!.id)).toBeUndefined();
     });
@@ -265,6 +270,7 @@ export function recordsContract(store: () => Store): void {
         responseBody: null,
         durationMs: 1,
         sandbox: false,
+        requestId: null,
       };
       const own = { ...base, id: newId('evt'), accountId: mine.id };
       const foreign = { ...base, id: newId('evt'), accountId: theirs.id };
@@ -308,6 +314,7 @@ export function recordsContract(store: () => Store): void {
         responseBody: null,
         durationMs: 1,
         sandbox: false,
+        requestId: null,
       });
       const kept = event(recent);
       for (let i = 0; i < 12; i++) store().log.append(event(old));
@@ -347,6 +354,7 @@ export function recordsContract(store: () => Store): void {
         responseBody: null,
         durationMs: 1,
         sandbox: false,
+        requestId: null,
       });
       const oldFailure = tick();
       const since = tick();

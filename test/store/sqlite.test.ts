@@ -256,6 +256,7 @@ describe('sqlite provisioning log', () => {
     responseBody: null,
     durationMs: 1,
     sandbox: false,
+    requestId: null,
   });
   const tables = (file: string) => {
     const db = new SqliteDatabase(file, { readonly: true });

@@ -151,7 +151,7 @@ export async function emit(
       permissionSetId: 'ps_x',
       managedBy: 'scim' as const,
     };
-    return newEvent(accountId, type, `user:${id}`, { user }, clock.now());
+    return newEvent(accountId, type, `user:${id}`, { user }, clock.now(), { kind: 'system' });
   });
   await store.transaction((s) => s.events.append(events));
   while ((await store.events.sequencePending(1000)).count > 0);

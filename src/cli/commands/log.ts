@@ -31,6 +31,7 @@ interface LogOptions {
   outcome?: string;
   user?: string;
   group?: string;
+  request?: string;
   since?: string;
   limit: string;
   follow?: boolean;
@@ -114,6 +115,7 @@ async function log(ctx: CliContext, options: LogOptions): Promise<void> {
     outcome: options.outcome,
     userId: options.user === undefined ? undefined : await userIdOf(ctx, options.user),
     groupId: options.group === undefined ? undefined : await names(ctx).id('groups', options.group),
+    requestId: options.request,
     from: options.since ? sinceTime(options.since) : undefined,
   };
   if (options.follow && options.cursor !== undefined) {
@@ -173,6 +175,8 @@ async function show(ctx: CliContext, id: string): Promise<void> {
     .request('GET', ctx.accountPath(`/provisioning-log/${encodeURIComponent(id)}`));
   if (ctx.json) return printJson(event);
   print(table(HEADERS, await rows([event], labeller(ctx))));
+  // The id the response carried in X-Request-Id and the server's log lines name (none before).
+  if (event.requestId) print(`\nRequest id: ${event.requestId}`);
   print(
     `\nRequest (${event.method} ${event.path}):\n${JSON.stringify(event.requestBody, null, 2)}`,
   );
@@ -238,6 +242,10 @@ export function registerLog(program: Command): void {
     .option('--outcome <outcome>', 'success | failure | warning')
     .option('--user <user>', 'one user, by id or email')
     .option('--group <group>', 'one SCIM group, by id or name')
+    .option(
+      '--request <requestId>',
+      "one request, by its X-Request-Id (a response's or a log line's)",
+    )
     .option('--since <when>', 'ISO time, or a duration back from now (1h, 30m)')
     .option('-n, --limit <n>', 'how many recent events', '50')
     .option('--cursor <next>', "older events: where the last page ended (the JSON's next)")

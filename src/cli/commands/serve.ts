@@ -14,6 +14,7 @@ import { createDirectory } from '../../directory/directory.ts';
 import { startDomainRechecks } from '../../directory/domain-rechecks.ts';
 import { startRetention } from '../../directory/retention.ts';
 import { createApp } from '../../http/app.ts';
+import { createMetrics } from '../../http/metrics.ts';
 import { createLogger } from '../../logger.ts';
 import { createStore } from '../../store/create-store.ts';
 
@@ -36,6 +37,7 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     retention: retentionPolicy(config),
     consoleSessions: consoleSessionPolicy(config),
     dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
+    onEventError: (error) => logger.warn({ err: error }, 'sequencing events failed; retrying'),
     webhooks: {
       ...webhookDeliveryOptions(config),
       // The endpoint and its reason, never its secret.
@@ -47,6 +49,9 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
       onError: (error) => logger.warn({ err: error }, 'webhook delivery pass failed; retrying'),
     },
   });
+  // Events committed by this instance are sequenced right after their commit; the tick picks
+  // up those of other instances (and any a failed run left).
+  directory.eventSequencer.start();
   // Delivers webhooks unless ROSTER_WEBHOOKS=off (docs/webhooks.md).
   if (config.webhooks) directory.webhookDelivery.start();
   const demo = await directory.accounts.ensureDemoAccount(config.demoToken);
@@ -56,7 +61,13 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
   const cursorSecret =
     config.cursorSecret ??
     (await store.settings.getOrInsert('cursor-secret', randomBytes(32).toString('base64url')));
-  const app = createApp({ directory, config, logger, cursorSecret });
+  // The server's registry also carries Node's process metrics; modules with metrics of their
+  // own register them on it (http/metrics.ts).
+  const metrics = createMetrics({
+    provisioningLogBacklog: () => directory.provisioningLog.backlog(),
+    processMetrics: true,
+  });
+  const app = createApp({ directory, config, logger, cursorSecret, metrics });
   // Pending domains are looked up again until verified or 48 hours old (domains.ts).
   const rechecks =
     config.domainRecheckSeconds > 0
@@ -73,7 +84,12 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
   const retention = startRetention(directory.retention, {
     onError: (error) => logger.warn({ err: error }, 'pruning the journals failed'),
     onPass: (summary) => {
-      if (summary.events + summary.auditEntries > 0) logger.info(summary, 'journals pruned');
+      if (
+        summary.events + summary.auditEntries + summary.feedEvents + summary.webhookDeliveries >
+        0
+      ) {
+        logger.info(summary, 'journals pruned');
+      }
     },
   });
 
@@ -129,6 +145,8 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     logger.info({ signal }, 'shutting down: draining in-flight requests');
     const force = setTimeout(() => process.exit(1), DRAIN_MS);
     force.unref();
+    // Long-polling feed reads answer now (with what they have) instead of holding the drain.
+    directory.events.close();
     server.close(() => {
       Promise.all([rechecks?.stop(), retention.stop()])
         .then(() => directory.close())

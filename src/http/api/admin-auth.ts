@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { Accounts } from '../../directory/accounts.ts';
 import type { AdminCaller, AdminKeys } from '../../directory/admin-keys.ts';
 import type { Account } from '../../directory/model.ts';
+import '../request-context.ts';
 import { ApiProblem } from './problem-response.ts';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="Roster admin API"' };
@@ -14,6 +15,7 @@ const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="Roster admin API"' };
 export async function authenticateCaller(c: Context, keys: AdminKeys): Promise<AdminCaller> {
   const header = c.req.header('authorization');
   if (!header) {
+    c.set('failedAuthReason', 'missing');
     throw new ApiProblem(
       401,
       'auth.missing_key',
@@ -24,6 +26,7 @@ export async function authenticateCaller(c: Context, keys: AdminKeys): Promise<A
   const match = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
   const caller = match?.[1] ? await keys.authenticate(match[1]) : undefined;
   if (!caller) {
+    c.set('failedAuthReason', match?.[1] ? 'unknown' : 'malformed');
     throw new ApiProblem(
       401,
       'auth.invalid_key',

@@ -7,7 +7,8 @@
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { AdminCaller } from '../../directory/admin-keys.ts';
-import type { Account } from '../../directory/model.ts';
+import type { Account, EventActor } from '../../directory/model.ts';
+import '../request-context.ts';
 
 /**
  * - public: no key (the OpenAPI document);
@@ -26,6 +27,8 @@ export interface RouteInput<P, Q, B> {
   readonly query: Q;
   readonly body: B;
   readonly caller: Caller;
+  /** The author of the changes this request makes, for their events (run-route.ts). */
+  readonly actor: EventActor;
   /** The account named by `{accountId}` once the caller's access to it is checked (account routes). */
   readonly account: Account;
 }
@@ -93,7 +96,11 @@ export type RouteRunner = (route: ApiRoute, c: Context) => Promise<Response>;
 
 export function mountRoutes(app: Hono, routes: readonly ApiRoute[], run: RouteRunner): void {
   for (const route of routes) {
-    app.on(route.method.toUpperCase(), honoPath(route.path), (c) => run(route, c));
+    app.on(route.method.toUpperCase(), honoPath(route.path), (c) => {
+      // The metrics' operation label: the route, never the path with its ids.
+      c.set('apiOperation', route.operationId);
+      return run(route, c);
+    });
   }
 }
 

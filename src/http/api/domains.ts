@@ -154,8 +154,8 @@ export function domainRoutes(directory: Directory) {
       params: domainPath,
       success: { status: 200, description: 'What the check found', schema: domainCheckSchema },
       audit: { action: 'domain.verify', targetType: 'domain', request: 'redacted' },
-      async handler({ account, params }) {
-        return { body: checkView(await domains.verify(account.id, params.domain)) };
+      async handler({ account, params, actor }) {
+        return { body: checkView(await domains.verify(account.id, params.domain, { actor })) };
       },
     }),
     defineRoute({

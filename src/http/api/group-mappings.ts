@@ -65,12 +65,12 @@ export function groupMappingRoutes(directory: Directory) {
       body: putBody,
       success: { status: 200, description: 'The mapping', schema: groupMappingSchema },
       audit: { action: 'group_mapping.put', targetType: 'group', request: 'redacted' },
-      async handler({ account, params, body }) {
+      async handler({ account, params, body, actor }) {
         const mapping = await groups.mapPermissionSet(
           account.id,
           params.groupId,
           body.permissionSetId,
-          body.priority,
+          { actor, priority: body.priority },
         );
         return { body: view(mapping) };
       },
@@ -85,8 +85,8 @@ export function groupMappingRoutes(directory: Directory) {
       params: idParams('accountId', 'groupId'),
       success: { status: 204, description: 'Unmapped' },
       audit: { action: 'group_mapping.delete', targetType: 'group', request: 'redacted' },
-      async handler({ account, params }) {
-        if (!(await groups.unmapPermissionSet(account.id, params.groupId))) {
+      async handler({ account, params, actor }) {
+        if (!(await groups.unmapPermissionSet(account.id, params.groupId, { actor }))) {
           throw new DirectoryError(
             'group.not_mapped',
             `group '${params.groupId}' is not mapped to a permission set`,

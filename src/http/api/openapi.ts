@@ -15,6 +15,7 @@ const COMMON_ERRORS: Readonly<Record<number, string>> = {
   403: 'An account admin key on an operator-only operation',
   404: 'No such resource, or one of another account',
   409: 'The change breaks a rule; `code` says which',
+  410: 'Gone: what the request needs was deleted by retention; `code` says what to do',
   413: 'The request body is too large',
   415: 'The request body is not JSON',
   429: 'Too many requests: this key passed its rate, or this address too many failed authentications; retry after `Retry-After` seconds',
@@ -47,6 +48,9 @@ function errorStatuses(route: ApiRoute): number[] {
   return [...statuses].sort();
 }
 
+/** Every response names its request (`X-Request-Id`, http/request-id.ts). */
+const REQUEST_ID_HEADER = { 'X-Request-Id': { $ref: '#/components/headers/RequestId' } };
+
 export function openApiDocument(routes: readonly ApiRoute[]): Json {
   // One registry per direction; a schema object shared by several routes gets one component.
   const inputs = z.registry<{ id: string }>();
@@ -70,7 +74,7 @@ export function openApiDocument(routes: readonly ApiRoute[]): Json {
 
   const paths: Record<string, Record<string, Json>> = {};
   for (const route of routes) {
-    const parameters: Json[] = [];
+    const parameters: Json[] = [{ $ref: '#/components/parameters/RequestId' }];
     const pathShape = (route.params as z.ZodObject | undefined)?.shape ?? {};
     for (const [key, schema] of Object.entries(pathShape)) {
       const json = component(
@@ -97,7 +101,7 @@ export function openApiDocument(routes: readonly ApiRoute[]): Json {
       tags: [route.tag],
       'x-roster-access': route.access,
       ...(route.access === 'public' ? { security: [] } : {}),
-      ...(parameters.length > 0 ? { parameters } : {}),
+      parameters,
     };
     if (route.body) {
       const id = name(route.body, inputs, `${pascal(route.operationId)}Request`);
@@ -111,6 +115,7 @@ export function openApiDocument(routes: readonly ApiRoute[]): Json {
     responses[String(success.status)] = success.schema
       ? {
           description: success.description,
+          headers: REQUEST_ID_HEADER,
           content: {
             'application/json': {
               schema: {
@@ -119,10 +124,11 @@ export function openApiDocument(routes: readonly ApiRoute[]): Json {
             },
           },
         }
-      : { description: success.description };
+      : { description: success.description, headers: REQUEST_ID_HEADER };
     for (const status of errorStatuses(route)) {
       responses[String(status)] = {
         description: COMMON_ERRORS[status] ?? 'Error',
+        headers: REQUEST_ID_HEADER,
         content: {
           'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
         },
@@ -153,12 +159,31 @@ export function openApiDocument(routes: readonly ApiRoute[]): Json {
         'the operator key acts on every account, an account admin key on its own account. ' +
         'Errors are RFC 9457 problem details with a stable `code`. Every string, in bodies, ' +
         'paths and query parameters, must be free of NUL characters and unpaired UTF-16 ' +
-        'surrogates (400 `request.invalid`; 404 in a path).',
+        'surrogates (400 `request.invalid`; 404 in a path). Every response carries an ' +
+        '`X-Request-Id` header: the id the request sent, if it is 1 to 64 of letters, digits and ' +
+        '`-._~:+/=@`, else one Roster made; server log lines about the request carry it.',
     },
     servers: [{ url: '/api/v1' }],
     security: [{ adminKey: [] }],
     components: {
       securitySchemes: { adminKey: { type: 'http', scheme: 'bearer' } },
+      parameters: {
+        RequestId: {
+          name: 'X-Request-Id',
+          in: 'header',
+          required: false,
+          description:
+            'Your id for this request (1 to 64 of letters, digits and `-._~:+/=@`), returned in the response and kept in log lines; anything else is replaced by an id Roster makes',
+          schema: { type: 'string', maxLength: 64 },
+        },
+      },
+      headers: {
+        RequestId: {
+          description:
+            "The request's id: the one it sent when sane, else one Roster made (http/request-id.ts)",
+          schema: { type: 'string' },
+        },
+      },
       schemas,
     },
     paths,

@@ -64,6 +64,9 @@ const DIRECTORY_STATUS: Readonly<Record<DirectoryErrorCode, number>> = {
   'user.team_unknown': 400,
   'provisioning_event.not_found': 404,
   'provisioning_event.unknown_anchor': 400,
+  'event.cursor_unknown': 400,
+  // Gone: the events after the cursor were deleted by retention; the reader must resync.
+  'event.cursor_expired': 410,
   'user.role_ambiguous': 400,
   'user.deactivation_held': 429,
   'user.seat_required': 409,

@@ -1,6 +1,6 @@
 /**
  * `/accounts/{accountId}/provisioning-log`: one event per SCIM request (what the IdP did and how
- * it ended), filtered by time, IdP, operation, outcome, user and group; one event with its request and
+ * it ended), filtered by time, IdP, operation, outcome, user, group and request id; one event with its request and
  * response bodies, secrets already redacted when recorded.
  */
 import { z } from 'zod';
@@ -30,6 +30,12 @@ const eventFields = {
     .boolean()
     .describe(
       'The account was a sandbox when the request ran: users in any email domain were accepted',
+    ),
+  requestId: z
+    .string()
+    .nullable()
+    .describe(
+      "The request's X-Request-Id, as in its response header and the server's log lines; null for events logged before request ids",
     ),
 };
 
@@ -63,6 +69,12 @@ const listQuery = z.strictObject({
   outcome: outcomeSchema.optional(),
   userId: idSchema.optional(),
   groupId: idSchema.optional(),
+  requestId: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('The event of one request: its X-Request-Id (from a response or a log line)'),
   before: idSchema.optional().describe('Events older than this event id'),
   limit: limitSchema,
 });
@@ -83,6 +95,7 @@ function summary(event: ProvisioningEvent) {
     explanation: event.explanation,
     durationMs: event.durationMs,
     sandbox: event.sandbox,
+    requestId: event.requestId,
   };
 }
 

@@ -3,7 +3,7 @@
  * through `run-route.ts` (auth → access → validation → handler → audit) and is described in the
  * OpenAPI document served at `/api/v1/openapi.json`.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import type { AuthThrottle } from '../auth-throttle.ts';
@@ -15,6 +15,7 @@ import { type ApiRoute, defineRoute, mountRoutes } from './api-route.ts';
 import { auditRoutes } from './audit.ts';
 import { deprovisionBrakeRoutes } from './deprovision-brake.ts';
 import { domainRoutes } from './domains.ts';
+import { eventRoutes } from './events.ts';
 import { groupMappingRoutes } from './group-mappings.ts';
 import { groupRoutes } from './groups.ts';
 import { openApiDocument } from './openapi.ts';
@@ -42,7 +43,8 @@ export interface ApiRouterOptions {
   readonly authThrottle: AuthThrottle;
   /** Proxies whose X-Forwarded-For names the client (ROSTER_TRUSTED_PROXIES). */
   readonly trustedProxies: ReadonlySet<string>;
-  readonly onInternalError: (error: unknown) => void;
+  /** Logs a 5xx; the request (when known) names its id in the line. */
+  readonly onInternalError: (error: unknown, c?: Context) => void;
   /** ROSTER_PERMISSIONS: the permissions permission sets may name (empty: any). */
   readonly permissionCatalog?: readonly string[] | undefined;
 }
@@ -68,6 +70,7 @@ export function apiRoutes(
     ...scimPreviewRoutes(directory),
     ...deprovisionBrakeRoutes(directory),
     ...provisioningLogRoutes(directory),
+    ...eventRoutes(directory),
     ...auditRoutes(directory),
     ...webhookRoutes(directory),
   ];
@@ -125,7 +128,7 @@ export function apiRouter(options: ApiRouterOptions) {
   });
   api.onError((error, c) => {
     const problem = toApiProblem(error);
-    if (problem.status >= 500) options.onInternalError(error);
+    if (problem.status >= 500) options.onInternalError(error, c);
     return renderProblem(c, problem);
   });
   return api;

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { AdminCaller } from '../../directory/admin-keys.ts';
 import type { Directory } from '../../directory/directory.ts';
-import type { Account } from '../../directory/model.ts';
+import type { Account, EventActor } from '../../directory/model.ts';
 import type { AuthThrottle } from '../auth-throttle.ts';
 import { createRateLimiter } from '../rate-limit.ts';
 import { redactSecrets } from '../scim/redact-secrets.ts';
@@ -29,7 +29,8 @@ export interface RunDeps {
   readonly adminRateLimitPerSecond: number;
   readonly authThrottle: AuthThrottle;
   readonly trustedProxies: ReadonlySet<string>;
-  readonly onInternalError: (error: unknown) => void;
+  /** Logs a 5xx; the request (when known) names its id in the line. */
+  readonly onInternalError: (error: unknown, c?: Context) => void;
 }
 
 const retryAfter = (seconds: number) => ({ headers: { 'Retry-After': String(seconds) } });
@@ -175,12 +176,22 @@ export type RouteOutcome =
  * routes through this: HTTP with the caller its key authenticates (`routeRunner`), the console
  * with the caller its session stands for (`routeCaller`), so neither has rules of its own.
  */
+/** The author of the events a route's changes emit (directory/events.ts). */
+function eventActor(caller: AdminCaller | undefined, surface: 'api' | 'console'): EventActor {
+  if (surface === 'console') {
+    return { kind: 'console', keyId: caller?.kind === 'account' ? caller.keyId : null };
+  }
+  if (caller?.kind === 'account') return { kind: 'admin_key', keyId: caller.keyId };
+  return caller?.kind === 'operator' ? { kind: 'operator' } : { kind: 'system' };
+}
+
 async function perform(
   deps: RunDeps,
   route: ApiRoute,
   c: Context,
   identify: () => Promise<AdminCaller | undefined>,
   inputs: RouteInputs,
+  surface: 'api' | 'console',
 ): Promise<RouteOutcome> {
   const { directory, onInternalError } = deps;
   let caller: AdminCaller | undefined;
@@ -217,6 +228,7 @@ async function perform(
       query,
       body,
       caller: caller ?? { kind: 'anonymous' },
+      actor: eventActor(caller, surface),
       account: account as Account,
     });
     if (result.targetId !== undefined) targetId = result.targetId;
@@ -230,7 +242,7 @@ async function perform(
     };
   } catch (error) {
     const problem = toApiProblem(error);
-    if (problem.status >= 500) onInternalError(error);
+    if (problem.status >= 500) onInternalError(error, c);
     outcome = { ok: false, problem };
   }
   if (route.audit && caller) {
@@ -273,11 +285,18 @@ export function routeRunner(deps: RunDeps): RouteRunner {
     return caller;
   };
   return async (route, c) => {
-    const outcome = await perform(deps, route, c, () => identify(route, c), {
-      params: c.req.param() as Record<string, string>,
-      query: () => singleQuery(c),
-      body: () => readJsonBody(c, maxBodyBytes),
-    });
+    const outcome = await perform(
+      deps,
+      route,
+      c,
+      () => identify(route, c),
+      {
+        params: c.req.param() as Record<string, string>,
+        query: () => singleQuery(c),
+        body: () => readJsonBody(c, maxBodyBytes),
+      },
+      'api',
+    );
     if (!outcome.ok) return renderProblem(c, outcome.problem);
     return outcome.status === 204
       ? c.body(null, 204, outcome.headers)
@@ -302,17 +321,24 @@ export type RouteCaller = (route: ApiRoute, c: Context, call: RouteCall) => Prom
  */
 export function routeCaller(deps: RunDeps): RouteCaller {
   return (route, c, call) =>
-    perform(deps, route, c, async () => call.caller, {
-      params: call.params ?? {},
-      query: () =>
-        Object.fromEntries(
-          Object.entries(call.query ?? {}).filter(
-            (entry): entry is [string, string] => entry[1] !== undefined,
+    perform(
+      deps,
+      route,
+      c,
+      async () => call.caller,
+      {
+        params: call.params ?? {},
+        query: () =>
+          Object.fromEntries(
+            Object.entries(call.query ?? {}).filter(
+              (entry): entry is [string, string] => entry[1] !== undefined,
+            ),
           ),
-        ),
-      body: async () => {
-        checkBodyShape(call.body);
-        return call.body;
+        body: async () => {
+          checkBodyShape(call.body);
+          return call.body;
+        },
       },
-    });
+      'console',
+    );
 }

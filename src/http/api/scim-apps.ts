@@ -266,8 +266,9 @@ export function scimAppRoutes(directory: Directory, publicOrigin: PublicOrigin) 
       success: { status: 201, description: 'Installed', schema: installSchema },
       errors: [409],
       audit: { action: 'scim_app.install', targetType: 'scim_app', request: 'redacted' },
-      async handler({ account, c }) {
+      async handler({ account, c, actor }) {
         const result = await apps.install(account.id, {
+          actor,
           publicBase: publicBase(c, publicOrigin),
         });
         return {
@@ -298,8 +299,8 @@ export function scimAppRoutes(directory: Directory, publicOrigin: PublicOrigin) 
       },
       errors: [409],
       audit: { action: 'scim_app.uninstall', targetType: 'scim_app', request: 'redacted' },
-      async handler({ account }) {
-        const result = await apps.uninstall(account.id);
+      async handler({ account, actor }) {
+        const result = await apps.uninstall(account.id, { actor });
         return {
           body: { app: scimAppView(result.app), revokedTokens: result.revokedTokens },
           targetId: result.app.id,
@@ -335,8 +336,9 @@ export function scimAppRoutes(directory: Directory, publicOrigin: PublicOrigin) 
       success: { status: 201, description: 'The new token, shown once', schema: rotationSchema },
       errors: [409],
       audit: { action: 'token.rotate', targetType: 'token', request: 'redacted' },
-      async handler({ account, body, c }) {
+      async handler({ account, body, c, actor }) {
         const result = await apps.rotateToken(account.id, {
+          actor,
           publicBase: publicBase(c, publicOrigin),
           tokenId: body.tokenId,
           overlapSeconds: body.overlapSeconds,
@@ -357,8 +359,8 @@ export function scimAppRoutes(directory: Directory, publicOrigin: PublicOrigin) 
       params: idParams('accountId', 'tokenId'),
       success: { status: 200, description: 'The token, revoked', schema: tokenSchema },
       audit: { action: 'token.revoke', targetType: 'token', request: 'redacted' },
-      async handler({ account, params }) {
-        return { body: tokenView(await apps.revokeToken(account.id, params.tokenId)) };
+      async handler({ account, params, actor }) {
+        return { body: tokenView(await apps.revokeToken(account.id, params.tokenId, { actor })) };
       },
     }),
   ];

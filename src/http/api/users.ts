@@ -244,8 +244,8 @@ export function userRoutes(directory: Directory, cursors: CursorCodec) {
       success: { status: 201, description: 'The new user', schema: userSchema },
       errors: [409],
       audit: { action: 'user.create', targetType: 'user', request: 'redacted' },
-      async handler({ account, body }) {
-        const created = await users.create(account.id, body);
+      async handler({ account, body, actor }) {
+        const created = await users.create(account.id, body, { actor });
         return {
           body: userView(created),
           targetId: created.user.id,
@@ -283,8 +283,8 @@ export function userRoutes(directory: Directory, cursors: CursorCodec) {
       success: { status: 200, description: 'The user as changed', schema: userSchema },
       errors: [409],
       audit: { action: 'user.update', targetType: 'user', request: 'redacted' },
-      async handler({ account, params, body }) {
-        return { body: userView(await users.update(account.id, params.userId, body)) };
+      async handler({ account, params, body, actor }) {
+        return { body: userView(await users.update(account.id, params.userId, body, { actor })) };
       },
     }),
     defineRoute({
@@ -298,8 +298,8 @@ export function userRoutes(directory: Directory, cursors: CursorCodec) {
       success: { status: 200, description: 'The user', schema: userSchema },
       errors: [409],
       audit: { action: 'user.deactivate', targetType: 'user', request: 'redacted' },
-      async handler({ account, params }) {
-        return { body: userView(await users.deactivate(account.id, params.userId)) };
+      async handler({ account, params, actor }) {
+        return { body: userView(await users.deactivate(account.id, params.userId, { actor })) };
       },
     }),
     defineRoute({
@@ -313,8 +313,8 @@ export function userRoutes(directory: Directory, cursors: CursorCodec) {
       success: { status: 200, description: 'The user', schema: userSchema },
       errors: [409],
       audit: { action: 'user.reactivate', targetType: 'user', request: 'redacted' },
-      async handler({ account, params }) {
-        return { body: userView(await users.reactivate(account.id, params.userId)) };
+      async handler({ account, params, actor }) {
+        return { body: userView(await users.reactivate(account.id, params.userId, { actor })) };
       },
     }),
     defineRoute({
@@ -327,8 +327,8 @@ export function userRoutes(directory: Directory, cursors: CursorCodec) {
       params: userPath,
       success: { status: 204, description: 'Deleted' },
       audit: { action: 'user.delete', targetType: 'user', request: 'redacted' },
-      async handler({ account, params }) {
-        await users.delete(account.id, params.userId);
+      async handler({ account, params, actor }) {
+        await users.delete(account.id, params.userId, { actor });
         return {};
       },
     }),

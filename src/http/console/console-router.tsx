@@ -70,7 +70,8 @@ export interface ConsoleOptions {
   readonly authThrottle: AuthThrottle;
   readonly maxBodyBytes: number;
   readonly domainRecheckSeconds: number;
-  readonly onInternalError: (error: unknown) => void;
+  /** Logs a 5xx; the request (when known) names its id in the line. */
+  readonly onInternalError: (error: unknown, c?: Context) => void;
 }
 
 /** What a page requires of the session, besides being signed in. */
@@ -137,7 +138,7 @@ export function consoleRouter(app: Hono, options: ConsoleOptions) {
         // Directory errors keep their words and status, as on the admin API; anything else
         // is a 500 without details (the server log has them).
         const problem = error instanceof ConsoleProblem ? error.problem : toApiProblem(error);
-        if (problem.status >= 500) options.onInternalError(error);
+        if (problem.status >= 500) options.onInternalError(error, c);
         return errorPage(c, problem, 'Something went wrong');
       }
     };
@@ -272,6 +273,7 @@ export function consoleRouter(app: Hono, options: ConsoleOptions) {
     const opened = key === undefined ? undefined : await sessions.open(key);
     if (!opened) {
       if (address !== undefined && key !== undefined) authThrottle.fail(address, Date.now());
+      c.set('failedAuthReason', key === undefined ? 'missing' : 'unknown');
       return signInForm(
         c,
         401,

@@ -81,7 +81,7 @@ export function explain(event: EventSummary): string {
   return `Answered ${event.status}.`;
 }
 
-const FILTERS = ['from', 'to', 'idp', 'operation', 'outcome', 'user', 'group'] as const;
+const FILTERS = ['from', 'to', 'idp', 'operation', 'outcome', 'user', 'group', 'request'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 
 function filtersOf(c: ConsoleContext): Filters {
@@ -124,6 +124,7 @@ async function apiQuery(c: ConsoleContext, deps: ConsoleDeps, filters: Filters, 
     outcome: filters.outcome,
     userId,
     groupId: filters.group,
+    requestId: filters.request,
     before,
     limit: '50',
   };
@@ -255,6 +256,10 @@ function FilterForm({ filters }: { filters: Filters }) {
         Group id
         <input name="group" value={filters.group} />
       </label>
+      <label>
+        Request id
+        <input name="request" value={filters.request} />
+      </label>
       <button type="submit">Filter</button>
       <a href="/log">Clear the filters</a>
     </form>
@@ -360,6 +365,15 @@ export function provisioningLogPages(routes: ConsoleRoutes, deps: ConsoleDeps) {
                 {event.method} {event.path}
               </code>
             </dd>
+            {event.requestId ? (
+              <>
+                <dt>Request id</dt>
+                <dd>
+                  <code>{event.requestId}</code>{' '}
+                  <span class="small muted">(its X-Request-Id; server log lines carry it)</span>
+                </dd>
+              </>
+            ) : null}
             {event.scimType ? (
               <>
                 <dt>SCIM error type</dt>

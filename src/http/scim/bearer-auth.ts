@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { Tokens } from '../../directory/tokens.ts';
+import { detectIdp } from '../../scim/compat/detect-idp.ts';
 import { ScimError } from '../../scim/errors.ts';
 import type { ScimEnv } from './scim-env.ts';
 
@@ -34,6 +35,12 @@ export function bearerAuth(
       throw unauthorized('the bearer token is not valid: it is unknown, revoked or expired');
     }
     c.set('accountId', authenticated.accountId);
+    c.set('eventActor', {
+      kind: 'idp',
+      appId: authenticated.appId,
+      tokenId: authenticated.tokenId,
+      idp: detectIdp(c.req.header('user-agent'), new URL(c.req.url).search),
+    });
     c.set('sandbox', await isSandbox(authenticated.accountId));
   };
 }

@@ -9,6 +9,7 @@
  */
 import { type Context, Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
+import type { EventActor } from '../../directory/model.ts';
 import {
   BULK_RESPONSE_SCHEMA,
   type BulkOperation,
@@ -37,7 +38,8 @@ export interface BulkRouteDeps {
   readonly bulkMaxPayloadBytes: number;
   /** The account's rate limit (router.ts): a Bulk request costs its number of operations. */
   readonly charge: ChargeRequests;
-  readonly onInternalError: (error: unknown) => void;
+  /** Logs a 5xx; the request (when known) names its id in the line. */
+  readonly onInternalError: (error: unknown, c?: Context) => void;
 }
 
 /** What one operation runs with: the outer request's account and base URL. */
@@ -45,6 +47,8 @@ interface OperationBindings {
   readonly accountId: string;
   readonly baseUrl: string;
   readonly userAgent: string | undefined;
+  /** The Bulk request's author: each operation's changes are the same IdP's. */
+  readonly eventActor: EventActor | undefined;
 }
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -66,6 +70,7 @@ export function bulkRoutes(deps: BulkRouteDeps) {
   operations.use(async (c, next) => {
     c.set('accountId', c.env.accountId);
     c.set('baseUrl', c.env.baseUrl);
+    c.set('eventActor', c.env.eventActor);
     await next();
   });
   operations.route('/Users', usersRoutes(deps));
@@ -75,7 +80,7 @@ export function bulkRoutes(deps: BulkRouteDeps) {
   });
   operations.onError((error, c) => {
     const scimError = toScimError(error);
-    if (scimError.status >= 500 && !isContention(error)) deps.onInternalError(error);
+    if (scimError.status >= 500 && !isContention(error)) deps.onInternalError(error, c);
     return renderScimError(c as unknown as Context<ScimEnv>, scimError);
   });
 
@@ -99,6 +104,7 @@ export function bulkRoutes(deps: BulkRouteDeps) {
     const bindings: OperationBindings = {
       accountId,
       baseUrl: c.get('baseUrl'),
+      eventActor: c.get('eventActor'),
       userAgent: c.req.header('user-agent'),
     };
 

@@ -29,7 +29,7 @@ import type { Projection } from '../../scim/resources/projection.ts';
 import { formatVersion } from '../../scim/resources/user-resource.ts';
 import { noneMatchNames, parseEntityTags } from './etag.ts';
 import { readJsonBody } from './read-body.ts';
-import type { ScimEnv } from './scim-env.ts';
+import { requestActor, type ScimEnv } from './scim-env.ts';
 import { scimJson } from './scim-response.ts';
 import { scimChunks } from './scim-stream.ts';
 
@@ -187,7 +187,9 @@ export function groupsRoutes({ directory, cursors, maxBodyBytes }: GroupsRouteDe
     const body = await readJsonBody(c, maxBodyBytes);
     const { draft, memberIds } = unwrap(parseGroupBody(body));
     const accountId = c.get('accountId') as string;
-    const { group, members, unknownMemberIds } = await groups.create(accountId, draft, memberIds);
+    const { group, members, unknownMemberIds } = await groups.create(accountId, draft, memberIds, {
+      actor: requestActor(c),
+    });
     c.set('groupId', group.id);
     warnUnknown(c, unknownMemberIds);
     const projection = projectionOf(c.req.query());
@@ -219,7 +221,7 @@ export function groupsRoutes({ directory, cursors, maxBodyBytes }: GroupsRouteDe
       c.get('accountId') as string,
       c.req.param('id'),
       () => ({ draft, membership: [{ kind: 'replace', userIds: memberIds }] }),
-      { ifMatch: ifMatch(c.req.header('if-match')) },
+      { actor: requestActor(c), ifMatch: ifMatch(c.req.header('if-match')) },
     );
     warnUnknown(c, unknownMemberIds);
     return single(c, group, projectionOf(c.req.query()));
@@ -238,7 +240,7 @@ export function groupsRoutes({ directory, cursors, maxBodyBytes }: GroupsRouteDe
       c.get('accountId') as string,
       c.req.param('id'),
       (current) => unwrap(planGroupPatch(current, body, baseUrl)),
-      { ifMatch: ifMatch(c.req.header('if-match')) },
+      { actor: requestActor(c), ifMatch: ifMatch(c.req.header('if-match')) },
     );
     warnUnknown(c, unknownMemberIds);
     const q = c.req.query();
@@ -252,6 +254,7 @@ export function groupsRoutes({ directory, cursors, maxBodyBytes }: GroupsRouteDe
     c.set('operation', 'delete group');
     c.set('groupId', c.req.param('id'));
     await groups.delete(c.get('accountId') as string, c.req.param('id'), {
+      actor: requestActor(c),
       ifMatch: ifMatch(c.req.header('if-match')),
     });
     return new Response(null, { status: 204 });

@@ -142,6 +142,7 @@ export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<Sc
       responseBody: responseText(c.get('responseText'), response, status, c.req.method),
       durationMs: Math.round((performance.now() - started) * 10) / 10,
       sandbox: c.get('sandbox') === true,
+      requestId: c.get('requestId') ?? null,
     });
   };
 }

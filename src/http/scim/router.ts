@@ -2,7 +2,7 @@
  * `/scim/v2`: middleware order is log → token-in-query refusal → failed-auth throttle → auth →
  * rate limit → routes. /Bulk is charged its operation count once it is parsed (bulk.ts).
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { Directory } from '../../directory/directory.ts';
 import type { CursorCodec } from '../../scim/cursor.ts';
 import { notFound, ScimError, tooManyRequests } from '../../scim/errors.ts';
@@ -37,7 +37,8 @@ export interface ScimRouterOptions {
   readonly cursorTimeoutSeconds: number;
   /** ROSTER_SCIM_SPC_PAGINATION: RFC 9865's `pagination` in /ServiceProviderConfig. */
   readonly advertisePagination?: boolean | undefined;
-  readonly onInternalError: (error: unknown) => void;
+  /** Logs a 5xx; the request (when known) names its id in the line. */
+  readonly onInternalError: (error: unknown, c?: Context) => void;
 }
 
 const DISCOVERY = /^\/scim\/v2\/(ServiceProviderConfigs?|ResourceTypes|Schemas)(\/|$)/;
@@ -125,7 +126,7 @@ export function scimRouter(options: ScimRouterOptions) {
   });
   scim.onError((error, c) => {
     const scimError = toScimError(error);
-    if (scimError.status >= 500 && !isContention(error)) options.onInternalError(error);
+    if (scimError.status >= 500 && !isContention(error)) options.onInternalError(error, c);
     return renderScimError(c, scimError);
   });
   return scim;

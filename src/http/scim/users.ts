@@ -21,7 +21,7 @@ import { toScimUser, userVersion } from '../../scim/resources/user-resource.ts';
 import { userResourceType } from '../../scim/schemas/resource-types.ts';
 import { noneMatchNames, parseEntityTags } from './etag.ts';
 import { readJsonBody } from './read-body.ts';
-import type { ScimEnv } from './scim-env.ts';
+import { requestActor, type ScimEnv } from './scim-env.ts';
 import { scimJson } from './scim-response.ts';
 import { withScimVisibility } from './user-visibility.ts';
 
@@ -195,7 +195,10 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     const { user, adopted, warning } = await directory.users.provision(
       c.get('accountId') as string,
       unwrap(userChangeOf(resource)),
-      { restore: (existing) => unwrap(restoredChangeOf(resource, existing)) },
+      {
+        actor: requestActor(c),
+        restore: (existing) => unwrap(restoredChangeOf(resource, existing)),
+      },
     );
     c.set('userId', user.id);
     if (warning) c.set('warning', warning);
@@ -251,7 +254,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
         before = current;
         return change(current, names);
       },
-      { ifMatch: ifMatch(c.req.header('if-match')) },
+      { actor: requestActor(c), ifMatch: ifMatch(c.req.header('if-match')) },
     );
     if (before) c.set('operation', describeChange(before, user, verb));
     if (warning) c.set('warning', warning);
@@ -296,6 +299,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     const id = c.req.param('id');
     c.set('userId', id);
     await directory.users.deprovision(c.get('accountId') as string, id, {
+      actor: requestActor(c),
       ifMatch: ifMatch(c.req.header('if-match')),
     });
     return new Response(null, { status: 204 });

@@ -49,6 +49,11 @@ const SCHEMA: readonly string[] = [
   // 3: the console's connection status: per IdP, its last request, last failure and counts, each
   // one probe of this index (provisioning-events.ts idpActivity).
   'create index if not exists provisioning_events_account_idp on provisioning_events (account_id, idp, outcome, at);',
+  // 4: the request's id (X-Request-Id), to find the event a client or a log line names
+  // (migration 0016 on PostgreSQL). Older events have none.
+  `alter table provisioning_events add column request_id text;
+   create index provisioning_events_account_request on provisioning_events (account_id, request_id)
+     where request_id is not null;`,
 ];
 
 /** Opens the connection the way every user of the log file does. */
@@ -92,10 +97,16 @@ export const EVENT_COLUMNS = [
   'response_body',
   'duration_ms',
   'sandbox',
+  'request_id',
 ] as const;
 
-/** The columns of the table older Roster versions kept in the directory's file (no sandbox). */
-export const LEGACY_EVENT_COLUMNS = EVENT_COLUMNS.filter((column) => column !== 'sandbox');
+/**
+ * The columns of the table older Roster versions kept in the directory's file (no sandbox, no
+ * request id).
+ */
+export const LEGACY_EVENT_COLUMNS = EVENT_COLUMNS.filter(
+  (column) => column !== 'sandbox' && column !== 'request_id',
+);
 
 export const INSERT_EVENT = `insert into provisioning_events (${EVENT_COLUMNS.join(', ')}) values (${EVENT_COLUMNS.map(() => '?').join(', ')})`;
 

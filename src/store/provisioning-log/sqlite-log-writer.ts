@@ -47,6 +47,7 @@ export function flattenEvents(events: readonly ProvisioningEvent[]): FlatEvents 
     flat[k++] = e.durationMs;
     // better-sqlite3 binds no booleans.
     flat[k++] = e.sandbox ? 1 : 0;
+    flat[k++] = e.requestId;
   }
   return flat;
 }
@@ -88,6 +89,7 @@ export function createLogWriter(db: SqliteDatabase.Database): LogWriter {
       flat[at + 14],
       flat[at + 15],
       flat[at + 16],
+      flat[at + 17],
     );
   const add = (f: AuthFailureCount) =>
     addFailures.run(

@@ -135,6 +135,8 @@ export interface ProvisioningEventsTable {
   duration_ms: number;
   /** The account was a sandbox when the request ran (migration 0012; SQLite log version 2). */
   sandbox: DbBool;
+  /** The request's `X-Request-Id` (migration 0016; SQLite log version 4); null before. */
+  request_id: string | null;
 }
 
 /** Failed authentications per minute; '' stands for "none" in key columns. */

@@ -42,9 +42,23 @@ export function kyselyStore(
       ? undefined
       : setInterval(() => void refreshStatistics().catch(() => {}), STATISTICS_INTERVAL_MS);
   refresher?.unref();
+  const session = sessionFor({ db, quirks, readNow, costly, positions: createPagePositions() });
+  // SQLite: the sequencer runs as one more job of group commit, so numbering events shares the
+  // COMMIT (and its fsync) of the writes queued with it instead of adding one of its own. It
+  // sees what earlier batches committed and what earlier jobs of its batch wrote; if the shared
+  // COMMIT fails, the numbers go with the writes. PostgreSQL runs it in its own transaction.
+  const events: Store['events'] =
+    quirks.dialect === 'sqlite'
+      ? {
+          ...session.events,
+          sequencePending: (limit, options) =>
+            transaction((trx) => trx.events.sequencePending(limit, options)),
+        }
+      : session.events;
   return {
     dialect: quirks.dialect,
-    ...sessionFor({ db, quirks, readNow, costly, positions: createPagePositions() }),
+    ...session,
+    events,
     log,
     transaction,
     async migrate() {

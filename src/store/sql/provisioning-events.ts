@@ -12,7 +12,7 @@ import type { ProvisioningEventsTable } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
 
 /**
- * Rows per INSERT, largest first: 17 parameters each stays far below both dialects' parameter
+ * Rows per INSERT, largest first: 18 parameters each stays far below both dialects' parameter
  * limits, and the last size of 1 takes whatever is left.
  */
 const CHUNK_SIZES = [256, 32, 4, 1] as const;
@@ -38,6 +38,7 @@ const toEvent = (
   responseBody: row.response_body,
   durationMs: Number(row.duration_ms),
   sandbox: quirks.readBool(row.sandbox),
+  requestId: row.request_id,
 });
 
 const toRow = (event: ProvisioningEvent, quirks: DialectQuirks) => ({
@@ -58,6 +59,7 @@ const toRow = (event: ProvisioningEvent, quirks: DialectQuirks) => ({
   response_body: event.responseBody,
   duration_ms: event.durationMs,
   sandbox: quirks.bool(event.sandbox),
+  request_id: event.requestId,
 });
 
 export function provisioningEventStore(ctx: SqlContext) {
@@ -88,6 +90,7 @@ export function provisioningEventStore(ctx: SqlContext) {
         filter.operation,
         filter.userId,
         filter.groupId,
+        filter.requestId,
       ];
       if (texts.some((text) => text !== undefined && !storable(text))) {
         return { ok: true, events: [] };
@@ -112,6 +115,9 @@ export function provisioningEventStore(ctx: SqlContext) {
       if (filter.outcome !== undefined) query = query.where('e.outcome', '=', filter.outcome);
       if (filter.userId !== undefined) query = query.where('e.user_id', '=', filter.userId);
       if (filter.groupId !== undefined) query = query.where('e.group_id', '=', filter.groupId);
+      if (filter.requestId !== undefined) {
+        query = query.where('e.request_id', '=', filter.requestId);
+      }
       if (anchor !== undefined) {
         const { at, seq } = anchor;
         query = query.where((eb) =>
