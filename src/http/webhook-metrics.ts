@@ -34,6 +34,7 @@ export function registerWebhookMetrics(metrics: Metrics, directory: Directory): 
   });
   // Every outcome is exported from the start, at 0, so rates and alerts need no absent().
   const children = new Map(OUTCOMES.map((outcome) => [outcome, deliveries.labels(outcome)]));
+  for (const child of children.values()) child.inc(0);
   directory.webhookDelivery.observe((outcome) => children.get(outcome)?.inc());
 
   metrics.scrapeGauge({
