@@ -5,6 +5,8 @@
  * pages a deep cursor page. Prints every scenario, then the targets table.
  * `npm run bench -- --postgres [--quick] [--json FILE]`: the same on PostgreSQL with one and
  * two instances; see bench/postgres.ts.
+ * `npm run bench -- --webhooks [--quick] [--json FILE]`: webhook delivery throughput and the
+ * lag from commit to receiver under creates; see bench/webhook-lag.ts.
  * `npm run bench -- --groups [--quick]`: group membership PATCH on groups of 10 to 100,000
  * members and /Bulk against single creates; see bench/groups.ts.
  *
@@ -496,6 +498,10 @@ async function main(): Promise<void> {
 
 if (args.has('--postgres')) {
   await runPostgres(quick, json);
+} else if (args.has('--webhooks')) {
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
+  await (await import('./webhook-lag.ts')).runWebhookLag(quick, json);
 } else if (args.has('--groups')) {
   process.on('SIGINT', () => process.exit(130));
   process.on('SIGTERM', () => process.exit(143));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, serverTimeouts } from './config.ts';
+import { ConfigError, loadConfig, serverTimeouts, webhookDeliveryOptions } from './config.ts';
 
 describe('config: DNS and domain re-check settings', () => {
   it('defaults to the system resolver, a 5 s timeout and a 5 minute re-check', () => {
@@ -67,5 +67,35 @@ describe('config: server timeouts', () => {
         { ROSTER_HEADERS_TIMEOUT_SECONDS: '60', ROSTER_REQUEST_TIMEOUT_SECONDS: '30' },
       ),
     ).toThrow(/must not exceed/);
+  });
+});
+
+describe('config: webhooks', () => {
+  it('delivers by default, with a 10 s timeout, 16 endpoints at once and a 30 s lease', () => {
+    const config = loadConfig({}, {});
+    expect(config.webhooks).toBe(true);
+    expect(config.webhookDeliveryRetentionDays).toBe(30);
+    expect(webhookDeliveryOptions(config)).toEqual({
+      timeoutMs: 10_000,
+      concurrency: 16,
+      leaseMs: 30_000,
+      lingerMs: 1000,
+    });
+  });
+
+  it('turns delivery off, and refuses what it cannot use', () => {
+    expect(loadConfig({}, { ROSTER_WEBHOOKS: 'off' }).webhooks).toBe(false);
+    expect(webhookDeliveryOptions(loadConfig({}, { ROSTER_WEBHOOK_TIMEOUT_SECONDS: '2' }))).toEqual(
+      { timeoutMs: 2000, concurrency: 16, leaseMs: 6000, lingerMs: 1000 },
+    );
+    for (const env of [
+      { ROSTER_WEBHOOKS: 'no' },
+      { ROSTER_WEBHOOK_TIMEOUT_SECONDS: '0' },
+      { ROSTER_WEBHOOK_TIMEOUT_SECONDS: '61' },
+      { ROSTER_WEBHOOK_CONCURRENCY: '0' },
+      { ROSTER_WEBHOOK_DELIVERY_RETENTION_DAYS: '-1' },
+    ]) {
+      expect(() => loadConfig({}, env), JSON.stringify(env)).toThrow(ConfigError);
+    }
   });
 });

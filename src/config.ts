@@ -200,6 +200,21 @@ const configSchema = z
      */
     consoleSessionIdleMinutes: z.coerce.number().int().min(1).max(1440).default(30),
     consoleSessionHours: z.coerce.number().int().min(1).max(720).default(12),
+    /**
+     * Webhooks (docs/webhooks.md): `off` stops this instance from delivering (a read-only
+     * replica, or an instance kept for requests only); endpoints can still be managed, and
+     * other instances deliver.
+     */
+    webhooks: z
+      .enum(['on', 'off'])
+      .default('on')
+      .transform((value) => value === 'on'),
+    /** Longest wait for one webhook request, seconds; then the attempt is a timeout. */
+    webhookTimeoutSeconds: z.coerce.number().int().min(1).max(60).default(10),
+    /** Endpoints one instance delivers to at once. */
+    webhookConcurrency: z.coerce.number().int().min(1).max(256).default(16),
+    /** Days the webhook delivery log keeps attempts; 0: forever. */
+    webhookDeliveryRetentionDays: z.coerce.number().int().min(0).max(36_500).default(30),
     logLevel: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -269,6 +284,10 @@ export function loadConfig(
     logDatabaseFile: env.ROSTER_LOG_DATABASE_FILE,
     consoleSessionIdleMinutes: env.ROSTER_CONSOLE_SESSION_IDLE_MINUTES,
     consoleSessionHours: env.ROSTER_CONSOLE_SESSION_HOURS,
+    webhooks: env.ROSTER_WEBHOOKS,
+    webhookTimeoutSeconds: env.ROSTER_WEBHOOK_TIMEOUT_SECONDS,
+    webhookConcurrency: env.ROSTER_WEBHOOK_CONCURRENCY,
+    webhookDeliveryRetentionDays: env.ROSTER_WEBHOOK_DELIVERY_RETENTION_DAYS,
     logLevel: env.ROSTER_LOG_LEVEL,
   };
   // Empty strings in the environment mean "unset", as in most shells' `VAR= cmd`.
@@ -300,12 +319,28 @@ export function consoleSessionPolicy(config: Config) {
   };
 }
 
+/**
+ * The webhook delivery engine's settings (directory/webhook-delivery.ts). A lease lasts three
+ * request timeouts (30 s by default): a working instance renews it after every delivery, long
+ * before it could expire, and a crashed instance's endpoints wait that long for another.
+ */
+export function webhookDeliveryOptions(config: Config) {
+  return {
+    timeoutMs: config.webhookTimeoutSeconds * 1000,
+    concurrency: config.webhookConcurrency,
+    leaseMs: config.webhookTimeoutSeconds * 3000,
+    // An endpoint that caught up stays claimed a second for the next events (fewer writes).
+    lingerMs: 1000,
+  };
+}
+
 /** How long the journals keep entries (see `directory/retention.ts`). */
 export function retentionPolicy(config: Config) {
   return {
     provisioningLogDays: config.provisioningLogRetentionDays,
     auditDays: config.auditRetentionDays,
     eventDays: config.eventRetentionDays,
+    webhookDeliveryDays: config.webhookDeliveryRetentionDays,
   };
 }
 

@@ -20,6 +20,7 @@ import { registerPermissionSets, registerPermissions } from './commands/permissi
 import { registerProject } from './commands/project.ts';
 import { registerScim } from './commands/scim.ts';
 import { registerUsers } from './commands/users.ts';
+import { registerWebhooks } from './commands/webhooks.ts';
 import { CliError } from './output.ts';
 
 const { version } = JSON.parse(
@@ -76,6 +77,7 @@ registerGroups(program);
 registerScim(program);
 registerLog(program);
 registerEvents(program);
+registerWebhooks(program);
 
 /** Commander's `error: …` lines, in the one-line style of every other failure. */
 function cliErrorText(text: string): string {

@@ -21,6 +21,9 @@ import { createTeams } from './teams.ts';
 import { createTokens } from './tokens.ts';
 import type { TxtLookup } from './txt-lookup.ts';
 import { createUsers } from './users.ts';
+import { createWebhookDelivery, type WebhookDeliveryOptions } from './webhook-delivery.ts';
+import { httpWebhookSender } from './webhook-sender.ts';
+import { createWebhooks } from './webhooks.ts';
 
 /** Everything every surface (SCIM, admin API, CLI) calls, wired over one store. */
 export function createDirectory({
@@ -33,6 +36,7 @@ export function createDirectory({
   dns = {},
   consoleSessions,
   txtLookup = createNodeTxtLookup({ server: dns.resolver, timeoutMs: dns.timeoutMs ?? 5000 }),
+  webhooks = {},
 }: {
   store: Store;
   clock?: Clock;
@@ -44,6 +48,8 @@ export function createDirectory({
   dns?: { readonly resolver?: string | undefined; readonly timeoutMs?: number | undefined };
   /** Replaces the node:dns lookup entirely. */
   txtLookup?: TxtLookup;
+  /** The webhook delivery engine's settings (started by `serve`, not here). */
+  webhooks?: Partial<Omit<WebhookDeliveryOptions, 'store' | 'clock'>>;
   /** How often the sequencer looks for events other instances committed. */
   eventTickMs?: number;
   /** A background sequencer run failed (it is retried on the next tick). */
@@ -71,6 +77,16 @@ export function createDirectory({
   const groups = createGroups({ store, clock });
   const provisioningLog = createProvisioningLog(store, clock);
   const adminKeys = createAdminKeys({ store, clock });
+  // The raw store: the engine's own writes emit no events, so they need not nudge the
+  // sequencer.
+  const webhookDelivery = createWebhookDelivery({
+    sender: httpWebhookSender,
+    ...webhooks,
+    store: rawStore,
+    clock,
+  });
+  // Right after this instance sequences events, due endpoints are claimed (no tick's wait).
+  sequencer.onSequenced(() => webhookDelivery.wake());
   return {
     store,
     clock,
@@ -106,7 +122,11 @@ export function createDirectory({
     permissionSets: createPermissionSets({ store, clock, onChange: forgetRoles }),
     teams: createTeams({ store, clock }),
     seatPools: createSeatPools({ store }),
+    /** Webhook endpoints (admin) and the delivery engine (`serve` starts it). */
+    webhooks: createWebhooks({ store, clock, engine: webhookDelivery }),
+    webhookDelivery,
     async close(): Promise<void> {
+      await webhookDelivery.stop();
       await sequencer.stop();
       await this.provisioningLog.close();
       await store.close();

@@ -55,7 +55,14 @@ export type DirectoryErrorCode =
   | 'provisioning_event.unknown_anchor'
   // The event feed (issue 11).
   | 'event.cursor_unknown'
-  | 'event.cursor_expired';
+  | 'event.cursor_expired'
+  | 'webhook.not_found'
+  | 'webhook.invalid_url'
+  | 'webhook.event_type_unknown'
+  | 'webhook.limit_reached'
+  | 'webhook.invalid_overlap'
+  | 'webhook.delivery_not_found'
+  | 'webhook.event_not_found';
 
 export class DirectoryError extends Error {
   override readonly name = 'DirectoryError';

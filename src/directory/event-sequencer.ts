@@ -25,6 +25,11 @@ export interface EventSequencer {
   settle(): Promise<void>;
   /** Calls `listener` after a run of this instance sequenced events of `accountId`. */
   subscribe(accountId: string, listener: () => void): () => void;
+  /**
+   * Calls `listener` after every run of this instance that sequenced events, of any account
+   * (the webhook delivery engine wakes on it).
+   */
+  onSequenced(listener: (accountIds: readonly string[]) => void): () => void;
   /** Starts the tick (`intervalMs`). */
   start(): void;
   /** Stops the tick and waits for a running pass. */
@@ -41,6 +46,7 @@ export function createEventSequencer({
   onError?: (error: unknown) => void;
 }): EventSequencer {
   const listeners = new Map<string, Set<() => void>>();
+  const everyRun = new Set<(accountIds: readonly string[]) => void>();
   let current: Promise<void> | undefined;
   let next: Promise<void> | undefined;
   /** Whether the next run must wait for the lock (a reader is waiting on it). */
@@ -50,6 +56,7 @@ export function createEventSequencer({
   let stopped = false;
 
   function notify(accountIds: readonly string[]): void {
+    for (const listener of everyRun) listener(accountIds);
     for (const accountId of accountIds) {
       for (const listener of listeners.get(accountId) ?? []) listener();
     }
@@ -112,6 +119,10 @@ export function createEventSequencer({
         set.delete(listener);
         if (set.size === 0) listeners.delete(accountId);
       };
+    },
+    onSequenced(listener) {
+      everyRun.add(listener);
+      return () => everyRun.delete(listener);
     },
     start() {
       if (timer !== undefined || stopped) return;

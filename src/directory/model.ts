@@ -350,3 +350,62 @@ export interface DirectoryEvent {
 
 /** An event as a change appends it: not sequenced yet. */
 export type NewDirectoryEvent = Omit<DirectoryEvent, 'sequence'>;
+
+/**
+ * A webhook endpoint of an account (issue 11; docs/webhooks.md). `secret` signs deliveries
+ * (Standard Webhooks), so it is kept as issued, unlike tokens and keys: it is never logged and
+ * shown only at creation and rotation. `cursor` is the account's event sequence delivered last;
+ * the delivery engine moves it only after a 2xx, one event at a time.
+ */
+export interface WebhookEndpoint {
+  readonly id: string;
+  readonly accountId: string;
+  readonly url: string;
+  readonly description: string | null;
+  /** The event types sent; empty means every type. */
+  readonly eventTypes: readonly string[];
+  readonly secret: string;
+  /** The secret before the last rotation, still signing until `previousSecretExpiresAt`. */
+  readonly previousSecret: string | null;
+  readonly previousSecretExpiresAt: string | null;
+  readonly enabled: boolean;
+  readonly disabledAt: string | null;
+  readonly disabledReason: string | null;
+  readonly cursor: number;
+  /** Failed attempts at the event after the cursor, since the last success. */
+  readonly attempts: number;
+  /** When the engine may try again (after a failure); null: at once. */
+  readonly nextAttemptAt: string | null;
+  /** The first failure of the current run of failures; null while healthy. */
+  readonly failingSince: string | null;
+  readonly lastError: string | null;
+  /** The instance delivering to it, until `leaseExpiresAt`. */
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type WebhookTrigger = 'automatic' | 'redelivery' | 'test';
+
+/** One attempt to deliver one event (or the test event) to one endpoint. */
+export interface WebhookDelivery {
+  readonly id: string;
+  readonly endpointId: string;
+  readonly accountId: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  /** Null for the test event, which is not in the feed. */
+  readonly eventSequence: number | null;
+  /** 1 for the first try of an event, counting the automatic retries after it. */
+  readonly attempt: number;
+  readonly trigger: WebhookTrigger;
+  readonly statusCode: number | null;
+  /** Why it failed without a status (`timeout`, `connection refused`…), or null. */
+  readonly error: string | null;
+  readonly latencyMs: number;
+  /** The start of the response body as text, sanitised; null when there was none. */
+  readonly responseExcerpt: string | null;
+  readonly deliveredAt: string;
+  readonly success: boolean;
+}

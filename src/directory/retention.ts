@@ -1,6 +1,7 @@
 /**
  * How long the journals keep their entries: the provisioning log (and its failed-authentication
- * counts), the audit trail and the event feed each have a retention in days, 0 meaning forever.
+ * counts), the audit trail, the event feed and the webhook delivery log each have a retention in
+ * days, 0 meaning forever.
  * The feed always keeps each account's newest event, so cursors stay valid and sequences never
  * restart (`EventStore.prune`). `serve` prunes
  * once at start and then every hour; several instances pruning one database is harmless (a
@@ -20,12 +21,15 @@ export interface RetentionPolicy {
   readonly auditDays: number;
   /** Days the event feed keeps events; 0 keeps them forever. Optional for older callers: 30. */
   readonly eventDays?: number;
+  /** Days the webhook delivery log keeps attempts; 0 keeps them forever. Default 30. */
+  readonly webhookDeliveryDays?: number;
 }
 
 export interface PruneSummary {
   readonly events: number;
   readonly auditEntries: number;
   readonly feedEvents: number;
+  readonly webhookDeliveries: number;
 }
 
 export function createRetention({
@@ -43,21 +47,35 @@ export function createRetention({
   return {
     policy,
     /** The oldest time each journal still keeps, or null for forever. */
-    keepsFrom(): { provisioningLog: string | null; audit: string | null; events: string | null } {
+    keepsFrom(): {
+      provisioningLog: string | null;
+      audit: string | null;
+      events: string | null;
+      webhookDeliveries: string | null;
+    } {
       const eventDays = policy.eventDays ?? 30;
+      const deliveryDays = policy.webhookDeliveryDays ?? 30;
       return {
         provisioningLog: policy.provisioningLogDays > 0 ? cutoff(policy.provisioningLogDays) : null,
         audit: policy.auditDays > 0 ? cutoff(policy.auditDays) : null,
         events: eventDays > 0 ? cutoff(eventDays) : null,
+        webhookDeliveries: deliveryDays > 0 ? cutoff(deliveryDays) : null,
       };
     },
     /** Deletes what is past its retention now. */
     async prune(): Promise<PruneSummary> {
-      const { provisioningLog, audit, events: feed } = this.keepsFrom();
+      const {
+        provisioningLog,
+        audit,
+        events: feed,
+        webhookDeliveries: attempts,
+      } = this.keepsFrom();
       const events = provisioningLog === null ? 0 : await log.prune(provisioningLog);
       const auditEntries = audit === null ? 0 : await store.audit.prune(audit);
       const feedEvents = feed === null ? 0 : await store.events.prune(feed);
-      return { events, auditEntries, feedEvents };
+      const webhookDeliveries =
+        attempts === null ? 0 : await store.webhooks.pruneDeliveries(attempts);
+      return { events, auditEntries, feedEvents, webhookDeliveries };
     },
   };
 }

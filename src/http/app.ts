@@ -16,6 +16,7 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { metricsRoute } from './metrics-route.ts';
 import { requestIds, requestLogger } from './request-id.ts';
 import { scimRouter } from './scim/router.ts';
+import { registerWebhookMetrics } from './webhook-metrics.ts';
 
 /**
  * Routes on a normalised path: `//Users` and `/Users/` reach `/Users` (IdPs build URLs by
@@ -64,6 +65,7 @@ export function createApp(options: AppOptions) {
   const metrics =
     options.metrics ??
     createMetrics({ provisioningLogBacklog: () => directory.provisioningLog.backlog() });
+  registerWebhookMetrics(metrics, directory);
   const app = new Hono({ getPath: normalisedPath });
   const cursors = createCursorCodec(cursorSecret, config.cursorTimeoutSeconds);
   // One count of failed authentications per address, across SCIM and the admin API.

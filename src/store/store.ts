@@ -35,6 +35,8 @@ import type {
   Team,
   TeamMembership,
   User,
+  WebhookDelivery,
+  WebhookEndpoint,
 } from '../directory/model.ts';
 import type { UserPage, UserQuery } from '../directory/user-query.ts';
 
@@ -482,6 +484,76 @@ export interface EventStore {
   prune(before: string): Promise<number>;
 }
 
+/** What a change to an endpoint may set; absent fields keep their value. */
+export type WebhookEndpointChanges = Partial<
+  Omit<WebhookEndpoint, 'id' | 'accountId' | 'createdAt' | 'leaseOwner' | 'leaseExpiresAt'>
+>;
+
+/**
+ * Webhook endpoints, their delivery log and the delivery engine's leases (issue 11; migration
+ * 0017). An endpoint's row is its work item: the engine claims due endpoints with a lease and
+ * writes the outcome of each attempt only while it still holds that lease.
+ */
+export interface WebhookStore {
+  insertEndpoint(endpoint: WebhookEndpoint): Promise<void>;
+  findEndpoint(accountId: string, id: string): Promise<WebhookEndpoint | undefined>;
+  /** Oldest first; an account has few endpoints (the directory caps them). */
+  listEndpoints(accountId: string): Promise<WebhookEndpoint[]>;
+  /** Applies `changes`; the endpoint as changed, or undefined when there is none. */
+  updateEndpoint(
+    accountId: string,
+    id: string,
+    changes: WebhookEndpointChanges,
+  ): Promise<WebhookEndpoint | undefined>;
+  /** Deletes the endpoint and its delivery log; false when there was none. */
+  deleteEndpoint(accountId: string, id: string): Promise<boolean>;
+  /**
+   * Leases up to `limit` endpoints that are due: enabled, not leased (or their lease expired
+   * before `now`), not waiting for a retry after `now`, and behind their account's latest
+   * event. Each gets `owner` until `leaseUntil`. On PostgreSQL rows another instance is
+   * claiming are skipped (`FOR UPDATE SKIP LOCKED`), so no two instances claim one endpoint;
+   * SQLite has one writer.
+   */
+  claimDue(claim: {
+    readonly owner: string;
+    readonly now: string;
+    readonly leaseUntil: string;
+    readonly limit: number;
+  }): Promise<WebhookEndpoint[]>;
+  /**
+   * Applies `changes` and extends the lease to `leaseUntil` (null: releases it), only while
+   * `owner` still holds the lease; false when it lost it (expired and taken over), in which
+   * case nothing is written.
+   */
+  updateLeased(
+    id: string,
+    owner: string,
+    changes: WebhookEndpointChanges,
+    leaseUntil: string | null,
+  ): Promise<boolean>;
+  /** The sequenced event `eventId` of the account, for redelivery. */
+  findEvent(accountId: string, eventId: string): Promise<DirectoryEvent | undefined>;
+  insertDelivery(delivery: WebhookDelivery): Promise<void>;
+  findDelivery(
+    accountId: string,
+    endpointId: string,
+    id: string,
+  ): Promise<WebhookDelivery | undefined>;
+  /** The endpoint's delivery log, newest first, older than the delivery `before` when given. */
+  listDeliveries(
+    accountId: string,
+    endpointId: string,
+    page: { readonly before?: string | undefined; readonly limit: number },
+  ): Promise<WebhookDelivery[]>;
+  /** Deletes log entries delivered before `before` (ISO); returns how many. */
+  pruneDeliveries(before: string): Promise<number>;
+  /**
+   * What enabled endpoints have not received yet: events between their cursor and their
+   * account's latest (not counting type filters), and when the oldest of those occurred.
+   */
+  backlog(): Promise<{ readonly events: number; readonly oldestOccurredAt: string | null }>;
+}
+
 export interface StoreSession {
   readonly accounts: AccountStore;
   readonly users: UserStore;
@@ -500,6 +572,7 @@ export interface StoreSession {
   readonly audit: AuditStore;
   readonly consoleSessions: ConsoleSessionStore;
   readonly events: EventStore;
+  readonly webhooks: WebhookStore;
 }
 
 export interface Store extends StoreSession {

@@ -208,6 +208,7 @@ describe.skipIf(unavailable !== undefined)('console in a real browser', () => {
       '/seat-pools',
       '/groups',
       '/tokens',
+      '/webhooks',
       '/audit',
       '/brake',
       '/guides',

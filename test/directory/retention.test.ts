@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDirectory } from '../../src/directory/directory.ts';
-import type { ProvisioningEvent } from '../../src/directory/model.ts';
+import type { ProvisioningEvent, WebhookDelivery } from '../../src/directory/model.ts';
 import { STORE_KINDS } from '../helpers/create-test-app.ts';
 import { HOUR_MS, manualClock } from '../helpers/manual-clock.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
@@ -75,8 +75,30 @@ describe.each(STORE_KINDS)('journal retention (%s)', (kind) => {
       });
 
     // Day 0: one of each; day 20: an audit entry; day 28: an event and a failure; then day 31.
+    const hook = await directory.webhooks.create(accountId, { url: 'https://app.example.com/h' });
+    const attempt = async (): Promise<WebhookDelivery> => {
+      const logged: WebhookDelivery = {
+        id: `whd_${clock.now()}`,
+        endpointId: hook.id,
+        accountId,
+        eventId: 'evt_x',
+        eventType: 'user.created',
+        eventSequence: 1,
+        attempt: 1,
+        trigger: 'automatic',
+        statusCode: 204,
+        error: null,
+        latencyMs: 1,
+        responseExcerpt: null,
+        deliveredAt: clock.now(),
+        success: true,
+      };
+      await store.webhooks.insertDelivery(logged);
+      return logged;
+    };
     directory.provisioningLog.record(event());
     failure();
+    await attempt();
     const oldAudit = await audit();
     clock.advance(20 * DAY_MS);
     const recentAudit = await audit();
@@ -84,19 +106,25 @@ describe.each(STORE_KINDS)('journal retention (%s)', (kind) => {
     const recent = event();
     directory.provisioningLog.record(recent);
     failure();
+    const recentAttempt = await attempt();
     clock.advance(3 * DAY_MS);
 
     expect(directory.retention.keepsFrom()).toEqual({
       provisioningLog: '2026-03-25T09:00:00.000Z',
       audit: '2026-03-02T09:00:00.000Z',
-      // The event feed's default: 30 days.
+      // The event feed's default: 30 days, and the webhook delivery log's.
       events: '2026-03-02T09:00:00.000Z',
+      webhookDeliveries: '2026-03-02T09:00:00.000Z',
     });
     expect(await directory.retention.prune()).toEqual({
       events: 1,
       auditEntries: 1,
       feedEvents: 0,
+      webhookDeliveries: 1,
     });
+    expect(
+      (await directory.webhooks.deliveries(accountId, hook.id, { limit: 10 })).map((d) => d.id),
+    ).toEqual([recentAttempt.id]);
     expect(await directory.provisioningLog.list({ accountId, limit: 10 })).toEqual([recent]);
     const failures = await directory.provisioningLog.authFailures({ accountId, limit: 10 });
     expect(failures.map((f) => [f.minute, f.count])).toEqual([['2026-03-29T09:00:00.000Z', 1]]);
@@ -108,6 +136,7 @@ describe.each(STORE_KINDS)('journal retention (%s)', (kind) => {
       events: 0,
       auditEntries: 0,
       feedEvents: 0,
+      webhookDeliveries: 0,
     });
   });
 
@@ -118,7 +147,7 @@ describe.each(STORE_KINDS)('journal retention (%s)', (kind) => {
     const directory = createDirectory({
       store: opened.store,
       clock,
-      retention: { provisioningLogDays: 0, auditDays: 0, eventDays: 0 },
+      retention: { provisioningLogDays: 0, auditDays: 0, eventDays: 0, webhookDeliveryDays: 0 },
     });
     await directory.audit.record({
       accountId: null,
@@ -136,11 +165,13 @@ describe.each(STORE_KINDS)('journal retention (%s)', (kind) => {
       provisioningLog: null,
       audit: null,
       events: null,
+      webhookDeliveries: null,
     });
     expect(await directory.retention.prune()).toEqual({
       events: 0,
       auditEntries: 0,
       feedEvents: 0,
+      webhookDeliveries: 0,
     });
     expect(await directory.audit.list({ limit: 10 })).toHaveLength(1);
   });

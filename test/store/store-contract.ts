@@ -14,6 +14,7 @@ import { userCountsContract } from './contract-user-counts.ts';
 import { userPagingContract } from './contract-user-paging.ts';
 import { userQueryContract } from './contract-user-query.ts';
 import { usersContract } from './contract-users.ts';
+import { webhooksContract } from './contract-webhooks.ts';
 
 export interface OpenedStore {
   readonly store: Store;
@@ -49,6 +50,7 @@ export function storeContract(name: string, openStore: () => Promise<OpenedStore
     deprovisionBrakeContract(store);
     groupsContract(store);
     eventsContract(store);
+    webhooksContract(store);
 
     it('settings: the first stored value wins, also when instances race on an empty database', async () => {
       const key = `race-${Math.random()}`;

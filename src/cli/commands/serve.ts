@@ -8,6 +8,7 @@ import {
   loadConfig,
   retentionPolicy,
   serverTimeouts,
+  webhookDeliveryOptions,
 } from '../../config.ts';
 import { createDirectory } from '../../directory/directory.ts';
 import { startDomainRechecks } from '../../directory/domain-rechecks.ts';
@@ -37,10 +38,22 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
     consoleSessions: consoleSessionPolicy(config),
     dns: { resolver: config.dnsResolver, timeoutMs: config.dnsTimeoutMs },
     onEventError: (error) => logger.warn({ err: error }, 'sequencing events failed; retrying'),
+    webhooks: {
+      ...webhookDeliveryOptions(config),
+      // The endpoint and its reason, never its secret.
+      onDisabled: (endpoint, reason) =>
+        logger.warn(
+          { accountId: endpoint.accountId, webhookId: endpoint.id, reason },
+          'webhook endpoint disabled',
+        ),
+      onError: (error) => logger.warn({ err: error }, 'webhook delivery pass failed; retrying'),
+    },
   });
   // Events committed by this instance are sequenced right after their commit; the tick picks
   // up those of other instances (and any a failed run left).
   directory.eventSequencer.start();
+  // Delivers webhooks unless ROSTER_WEBHOOKS=off (docs/webhooks.md).
+  if (config.webhooks) directory.webhookDelivery.start();
   const demo = await directory.accounts.ensureDemoAccount(config.demoToken);
   const operator = await directory.adminKeys.ensureOperatorKey(config.adminKey);
   // One secret per deployment, kept in the database, so every instance accepts the cursors of
@@ -71,7 +84,10 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
   const retention = startRetention(directory.retention, {
     onError: (error) => logger.warn({ err: error }, 'pruning the journals failed'),
     onPass: (summary) => {
-      if (summary.events + summary.auditEntries + summary.feedEvents > 0) {
+      if (
+        summary.events + summary.auditEntries + summary.feedEvents + summary.webhookDeliveries >
+        0
+      ) {
         logger.info(summary, 'journals pruned');
       }
     },

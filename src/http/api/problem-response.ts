@@ -93,6 +93,13 @@ const DIRECTORY_STATUS: Readonly<Record<DirectoryErrorCode, number>> = {
   'group.version_mismatch': 412,
   'group.update_contended': 503,
   'group.not_mapped': 404,
+  'webhook.not_found': 404,
+  'webhook.invalid_url': 400,
+  'webhook.event_type_unknown': 400,
+  'webhook.limit_reached': 409,
+  'webhook.invalid_overlap': 400,
+  'webhook.delivery_not_found': 404,
+  'webhook.event_not_found': 404,
 };
 
 /** RFC 9110 reason phrases for the statuses this API answers with: the problem `title`. */

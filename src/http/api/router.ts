@@ -28,6 +28,7 @@ import { scimPreviewRoutes } from './scim-preview.ts';
 import { seatPoolRoutes } from './seat-pools.ts';
 import { teamRoutes } from './teams.ts';
 import { userRoutes } from './users.ts';
+import { webhookRoutes } from './webhooks.ts';
 
 export interface ApiRouterOptions {
   readonly directory: Directory;
@@ -71,6 +72,7 @@ export function apiRoutes(
     ...provisioningLogRoutes(directory),
     ...eventRoutes(directory),
     ...auditRoutes(directory),
+    ...webhookRoutes(directory),
   ];
   let document: unknown;
   routes.push(

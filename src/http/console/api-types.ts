@@ -19,6 +19,11 @@ import type { appSchema, installSchema, rotationSchema, tokenSchema } from '../a
 import type { seatPoolSchema } from '../api/seat-pools.ts';
 import type { teamSchema } from '../api/teams.ts';
 import type { userListSchema, userSchema } from '../api/users.ts';
+import type {
+  webhookDeliveryListSchema,
+  webhookDeliverySchema,
+  webhookEndpointSchema,
+} from '../api/webhooks.ts';
 
 export type { AccountView } from './console-env.ts';
 export type AccountList = z.infer<typeof accountListSchema>;
@@ -46,3 +51,6 @@ export type UserList = z.infer<typeof userListSchema>;
 export interface Items<T> {
   readonly items: T[];
 }
+export type WebhookEndpointView = z.infer<typeof webhookEndpointSchema>;
+export type WebhookDeliveryView = z.infer<typeof webhookDeliverySchema>;
+export type WebhookDeliveryList = z.infer<typeof webhookDeliveryListSchema>;

@@ -57,6 +57,7 @@ import { loadStaticAssets } from './static-assets.ts';
 import { teamPages } from './teams.tsx';
 import { tokenPages } from './tokens.tsx';
 import { userPages } from './users.tsx';
+import { webhookPages } from './webhooks.tsx';
 
 export interface ConsoleOptions {
   readonly directory: Directory;
@@ -342,6 +343,7 @@ export function consoleRouter(app: Hono, options: ConsoleOptions) {
   seatPoolPages(routes, deps);
   groupPages(routes, deps, directory);
   tokenPages(routes, deps);
+  webhookPages(routes, deps);
   operatorPages(routes, deps, directory);
 
   return {

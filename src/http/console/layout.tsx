@@ -51,6 +51,7 @@ const ACCOUNT_NAV: readonly (readonly [string, readonly NavItem[]])[] = [
       { href: '/seat-pools', label: 'Seat pools' },
       { href: '/groups', label: 'Groups' },
       { href: '/tokens', label: 'Access tokens' },
+      { href: '/webhooks', label: 'Webhooks' },
     ],
   ],
 ];
@@ -88,6 +89,9 @@ const DONE: Readonly<Record<string, string>> = {
     "The group is mapped. Its members' permission sets follow it while role sync is on.",
   'group-unmapped': "The mapping is removed. Its members' permission sets are decided again.",
   'token-revoked': 'The token is revoked: an IdP using it is refused from now on.',
+  'webhook-enabled': 'The endpoint is enabled: delivery resumes at its cursor.',
+  'webhook-disabled': 'The endpoint is disabled: its events wait until it is enabled again.',
+  'webhook-deleted': 'The endpoint and its delivery log are deleted.',
   'brake-released': "The brake is released: the IdP's retried deactivations go through.",
   'account-created': 'The account is created.',
   'account-updated': 'The account is saved.',

@@ -20,6 +20,7 @@ import { consoleSessionsMigration } from './0013-console-sessions.ts';
 import { provisioningLogActivityMigration } from './0014-provisioning-log-activity.ts';
 import { eventsMigration } from './0015-events.ts';
 import { provisioningLogRequestIdMigration } from './0016-provisioning-log-request-id.ts';
+import { webhooksMigration } from './0017-webhooks.ts';
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -41,6 +42,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0014-provisioning-log-activity': provisioningLogActivityMigration(dialect),
         '0015-events': eventsMigration(dialect),
         '0016-provisioning-log-request-id': provisioningLogRequestIdMigration(dialect),
+        '0017-webhooks': webhooksMigration(dialect),
       };
     },
   };

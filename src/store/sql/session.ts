@@ -18,6 +18,7 @@ import { settingStore } from './settings.ts';
 import { teamStore } from './teams.ts';
 import { tokenStore } from './tokens.ts';
 import { userStore } from './users.ts';
+import { webhookStore } from './webhooks.ts';
 
 export function sessionFor(ctx: SqlContext): StoreSession {
   return {
@@ -38,5 +39,6 @@ export function sessionFor(ctx: SqlContext): StoreSession {
     audit: auditStore(ctx),
     consoleSessions: consoleSessionStore(ctx),
     events: eventStore(ctx),
+    webhooks: webhookStore(ctx),
   };
 }
