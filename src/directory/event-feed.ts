@@ -124,3 +124,19 @@ export function createEventFeed({
 }
 
 export type EventFeed = ReturnType<typeof createEventFeed>;
+
+/**
+ * An event as the feed shows it (`GET /accounts/{id}/events`) and as a webhook payload's `data`.
+ */
+export function feedItem(event: DirectoryEvent) {
+  return {
+    id: event.id,
+    type: event.type,
+    accountId: event.accountId,
+    sequence: event.sequence,
+    occurredAt: event.occurredAt,
+    actor: event.actor,
+    subject: event.subject,
+    data: event.data,
+  };
+}

@@ -22,6 +22,7 @@
 import { hostname } from 'node:os';
 import type { Store, WebhookEndpointChanges } from '../store/store.ts';
 import type { Clock } from './clock.ts';
+import { feedItem } from './event-feed.ts';
 import { newId } from './ids.ts';
 import type { DirectoryEvent, WebhookDelivery, WebhookEndpoint, WebhookTrigger } from './model.ts';
 import type { WebhookOutcome, WebhookResponse, WebhookSender } from './webhook-sender.ts';
@@ -51,20 +52,6 @@ export function retryDelayMs(failures: number, random: () => number = Math.rando
   return Math.round(base * factor);
 }
 
-/** The event as the feed shows it (`GET /accounts/{id}/events`), the payload's `data`. */
-export function feedShape(event: DirectoryEvent) {
-  return {
-    id: event.id,
-    type: event.type,
-    accountId: event.accountId,
-    sequence: event.sequence,
-    occurredAt: event.occurredAt,
-    actor: event.actor,
-    subject: event.subject,
-    data: event.data,
-  };
-}
-
 /** A message to send: its id (`webhook-id`), type and body. */
 export interface WebhookMessage {
   readonly id: string;
@@ -85,7 +72,7 @@ export function eventMessage(event: DirectoryEvent): WebhookMessage {
     body: JSON.stringify({
       type: event.type,
       timestamp: event.occurredAt,
-      data: feedShape(event),
+      data: feedItem(event),
     }),
   };
 }

@@ -246,6 +246,14 @@ async function checkPromise(
       const path = kind === 'user' ? `/scim/v2/Users/${id}` : `/scim/v2/Groups/${id}`;
       expect((await call(origin, 'GET', path)).status, event.subject).toBe(200);
     }
+    const shown = (event.data.changes as Record<string, { after: unknown }> | undefined)
+      ?.displayName?.after;
+    if (event.type === 'user.updated' && typeof shown === 'string') {
+      const user = await call(origin, 'GET', `/scim/v2/Users/${event.subject.slice(5)}`);
+      expect(user.status, event.subject).toBe(200);
+      // Each rename is the user's only one in this test: the stored name is the event's.
+      expect(user.body.displayName, event.subject).toBe(shown);
+    }
   }
   // The receiver got every event at least once, each signed, and nothing else.
   await delivered(

@@ -5,9 +5,8 @@
  */
 import { z } from 'zod';
 import type { Directory } from '../../directory/directory.ts';
-import { MAX_FEED_LIMIT, MAX_FEED_WAIT_SECONDS } from '../../directory/event-feed.ts';
+import { feedItem, MAX_FEED_LIMIT, MAX_FEED_WAIT_SECONDS } from '../../directory/event-feed.ts';
 import { EVENT_TYPES, isEventType } from '../../directory/events.ts';
-import type { DirectoryEvent } from '../../directory/model.ts';
 import { defineRoute, named } from './api-route.ts';
 import { idParams } from './common-schemas.ts';
 import { ApiProblem } from './problem-response.ts';
@@ -121,19 +120,6 @@ function parseTypes(value: string | undefined): string[] | undefined {
     }
   }
   return types;
-}
-
-export function feedItem(event: DirectoryEvent) {
-  return {
-    id: event.id,
-    type: event.type,
-    accountId: event.accountId,
-    sequence: event.sequence,
-    occurredAt: event.occurredAt,
-    actor: event.actor,
-    subject: event.subject,
-    data: event.data,
-  };
 }
 
 export function eventRoutes(directory: Directory) {
