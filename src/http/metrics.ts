@@ -13,8 +13,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { detectIdp } from '../scim/compat/detect-idp.ts';
-import './request-context.ts';
+import { requestIdp } from './request-context.ts';
 import { scimOperation } from './scim/operation-label.ts';
 import type { ScimEnv } from './scim/scim-env.ts';
 
@@ -59,12 +58,6 @@ function surfaceOf(path: string): Surface | undefined {
   if (path.startsWith('/scim/v2') && (path.length === 8 || path[8] === '/')) return 'scim';
   if (path.startsWith('/api/v1') && (path.length === 7 || path[7] === '/')) return 'admin';
   return undefined;
-}
-
-/** The query of a URL (`?…`), which may carry Entra's compatibility flag (detect-idp.ts). */
-function searchOf(url: string): string {
-  const at = url.indexOf('?');
-  return at < 0 ? '' : url.slice(at);
 }
 
 export function createMetrics(options: MetricsOptions): Metrics {
@@ -119,7 +112,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
       surface === 'scim'
         ? scimOperation(c.req.method, c.req.path)
         : ((c.get('apiOperation') as string | undefined) ?? 'unknown');
-    const idp = detectIdp(c.req.header('user-agent'), searchOf(c.req.url));
+    const idp = requestIdp(c);
     const status = c.res.status;
     const requestKey = `${surface}\u0000${idp}\u0000${operation}\u0000${status}`;
     let counted = requestChildren.get(requestKey);

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Tokens } from '../../directory/tokens.ts';
-import { detectIdp } from '../../scim/compat/detect-idp.ts';
 import { ScimError } from '../../scim/errors.ts';
+import { requestIdp } from '../request-context.ts';
 import type { ScimEnv } from './scim-env.ts';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="Roster SCIM"' };
@@ -39,7 +39,7 @@ export function bearerAuth(
       kind: 'idp',
       appId: authenticated.appId,
       tokenId: authenticated.tokenId,
-      idp: detectIdp(c.req.header('user-agent'), new URL(c.req.url).search),
+      idp: requestIdp(c),
     });
     c.set('sandbox', await isSandbox(authenticated.accountId));
   };

@@ -6,7 +6,7 @@ import type { MiddlewareHandler } from 'hono';
 import { newId } from '../../directory/ids.ts';
 import type { ProvisioningOutcome } from '../../directory/model.ts';
 import type { ProvisioningLog } from '../../directory/provisioning-log.ts';
-import { detectIdp } from '../../scim/compat/detect-idp.ts';
+import { requestIdp } from '../request-context.ts';
 import { escapeUnstorable } from '../unstorable-text.ts';
 import { redactQuery, redactSecrets } from './redact-secrets.ts';
 import type { ScimEnv } from './scim-env.ts';
@@ -118,7 +118,7 @@ export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<Sc
           accountId: null,
           tokenPrefix: null,
         }),
-        idp: detectIdp(c.req.header('user-agent'), url.search),
+        idp: requestIdp(c),
         source: c.get('sourceAddress') ?? 'unknown',
       });
       return;
@@ -127,7 +127,7 @@ export function provisioningRecorder(log: ProvisioningLog): MiddlewareHandler<Sc
       id: newId(),
       accountId,
       at: new Date().toISOString(),
-      idp: detectIdp(c.req.header('user-agent'), url.search),
+      idp: requestIdp(c),
       method: c.req.method,
       path: readablePath(redactQuery(url.path + url.search)),
       operation: c.get('operation') ?? `${c.req.method} ${url.path}`,
