@@ -60,15 +60,31 @@ export function createDirectory({
     intervalMs: eventTickMs,
     onError: onEventError,
   });
-  // Every write goes through this store: once a transaction commits, the events it appended
-  // are sequenced at once (coalesced with other commits), not a tick later.
+  // Every write goes through this store: once a transaction that appended events commits, they
+  // are sequenced at once (coalesced with other commits), not a tick later, and their readers
+  // wake. Transactions without events leave the sequencer alone.
   const store: Store = {
     ...rawStore,
-    transaction: (work) =>
-      rawStore.transaction(work).then((value) => {
-        sequencer.nudge();
-        return value;
-      }),
+    transaction: (work) => {
+      let accountIds: Set<string> | undefined;
+      return rawStore
+        .transaction((session) =>
+          work({
+            ...session,
+            events: {
+              ...session.events,
+              append(events) {
+                for (const event of events) (accountIds ??= new Set()).add(event.accountId);
+                return session.events.append(events);
+              },
+            },
+          }),
+        )
+        .then((value) => {
+          if (accountIds !== undefined) sequencer.committed(accountIds);
+          return value;
+        });
+    },
   };
   const tokens = createTokens({ store, clock });
   const accountRoles = createAccountRoles({ store });

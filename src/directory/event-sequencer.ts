@@ -1,7 +1,9 @@
 /**
  * Runs the store's sequencer (`EventStore.sequencePending`): right after a change that emitted
- * events commits (`nudge`), before a feed read (`settle`), and on a tick, which picks up what
- * other instances committed. Runs never overlap in one instance: triggers that arrive while one
+ * events commits (`committed`), before a feed read (`settle`), and on a tick, which picks up what
+ * other instances committed. On SQLite a change numbers its own events (sql/events.ts), so a
+ * commit only wakes the listeners, and the sequencer runs for events appended outside a
+ * transaction. Runs never overlap in one instance: triggers that arrive while one
  * runs are coalesced into the single run that follows it, so a burst of commits costs a run or
  * two, not one per request.
  *
@@ -18,6 +20,12 @@ const BATCH = 1000;
 export interface EventSequencer {
   /** Sequences soon (after a commit); never waits, never fails the caller. */
   nudge(): void;
+  /**
+   * A transaction of this instance committed events of these accounts: sequences them soon
+   * (`nudge`), or, where the store numbers events as they are appended, tells the listeners at
+   * once.
+   */
+  committed(accountIds: ReadonlySet<string>): void;
   /**
    * Resolves once everything committed before the call is sequenced (by this instance, or by
    * another one that held the lock: then this waits for it).
@@ -107,6 +115,10 @@ export function createEventSequencer({
 
   return {
     nudge,
+    committed(accountIds) {
+      if (!store.events.sequencesOnAppend) nudge();
+      else if (!stopped) notify([...accountIds]);
+    },
     settle: () => run(true),
     subscribe(accountId, listener) {
       let set = listeners.get(accountId);

@@ -9,7 +9,7 @@ import {
   logFilenameFor,
   type SqliteLogOptions,
 } from './provisioning-log/sqlite-log.ts';
-import type { ReadNow } from './sql/context.ts';
+import type { ReadNow, RunNow } from './sql/context.ts';
 import type { Database } from './sql/database.ts';
 import { sqliteQuirks } from './sql/dialect-quirks.ts';
 import { kyselyStore } from './sql/kysely-store.ts';
@@ -79,6 +79,15 @@ export function createSqliteStore({
     const statement = statements.prepare(sql);
     return statement.reader ? statement.all(...parameters) : undefined;
   };
+  // Group commit's batch holds the connection from BEGIN to COMMIT (group-commit.ts); its
+  // statements run here at once, the way Kysely's driver would run them, minus its queue.
+  const runNow: RunNow = (sql, parameters) => {
+    if (!database.inTransaction) return undefined;
+    const statement = statements.prepare(sql);
+    if (statement.reader) return { rows: statement.all(...parameters) };
+    const { changes, lastInsertRowid } = statement.run(...parameters);
+    return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+  };
   const log = createSqliteLog({
     ...logOptions,
     filename: logOptions.filename ?? logFilenameFor(filename),
@@ -94,7 +103,7 @@ export function createSqliteStore({
           budgetMs: costlyReads.budgetMs ?? COSTLY_READ_DEFAULTS.budgetMs,
           cacheKib: 8192,
         });
-  const store = kyselyStore(db, sqliteQuirks, log, { readNow, costly });
+  const store = kyselyStore(db, sqliteQuirks, log, { readNow, runNow, costly });
   return {
     ...store,
     async migrate() {

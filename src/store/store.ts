@@ -451,11 +451,21 @@ export interface SequencedBatch {
 }
 
 /**
- * The events outbox and feed (issue 11; migration 0015). Events are appended unsequenced inside
- * the change's transaction, then sequenced once committed; readers see sequenced events only.
+ * The events outbox and feed (issue 11; migration 0015). Events are appended inside the change's
+ * transaction and commit with it. On PostgreSQL they are appended unsequenced and sequenced once
+ * committed; on SQLite, whose transactions commit one after the other in the order they run, a
+ * transaction numbers its events itself. Readers see sequenced events only.
  */
 export interface EventStore {
-  /** Inserts events without a sequence; inside a transaction they commit with it. */
+  /**
+   * Whether `append` inside a transaction also gives the events their sequences (SQLite): once
+   * it commits they are readable, and the sequencer has nothing to do for them.
+   */
+  readonly sequencesOnAppend: boolean;
+  /**
+   * Inserts events; inside a transaction they commit with it. Unsequenced, unless the store
+   * `sequencesOnAppend` and this runs in a transaction.
+   */
   append(events: readonly NewDirectoryEvent[]): Promise<void>;
   /**
    * Gives committed, unsequenced events (at most `limit`, oldest insertion first) the next

@@ -4,6 +4,7 @@
  * rebuilding the query tree for every chunk cost as much as SQLite's own work when seeding.
  */
 import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
+import { execute, type SqlContext } from './context.ts';
 import type { Database } from './database.ts';
 import type { Dialect } from './dialect-quirks.ts';
 
@@ -21,7 +22,8 @@ export type BulkInsert = <T extends keyof Database & string>(
 ) => Promise<void>;
 
 /** An inserter that reuses compiled statement text for every shape it has seen. */
-export function bulkInserter(db: Kysely<Database>, dialect: Dialect): BulkInsert {
+export function bulkInserter(ctx: Pick<SqlContext, 'db' | 'runNow'>, dialect: Dialect): BulkInsert {
+  const { db } = ctx;
   return async (table, rows, chunkSize) => {
     const first = rows[0];
     if (first === undefined) return;
@@ -43,13 +45,13 @@ export function bulkInserter(db: Kysely<Database>, dialect: Dialect): BulkInsert
           .compile();
         // Only reuse the text if every value became one parameter in column-major row order.
         if (compiled.parameters.length !== parameters.length) {
-          await db.executeQuery(compiled);
+          await execute(ctx, compiled);
           continue;
         }
         text = compiled.sql;
         sqlByShape.set(shape, text);
       }
-      await db.executeQuery(CompiledQuery.raw(text, parameters));
+      await execute(ctx, CompiledQuery.raw(text, parameters));
     }
   };
 }

@@ -1,5 +1,5 @@
 /** What every noun module needs: a Kysely handle (the store's or a transaction's) and quirks. */
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { CostlyReads } from '../costly-reads/costly-reads.ts';
 import type { Database } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
@@ -12,6 +12,16 @@ import { compile, type SqlFragment } from './sql-fragment.ts';
  */
 export type ReadNow = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
 
+/**
+ * Runs a statement on the store's own SQLite connection at once, inside the transaction that
+ * holds it, or answers undefined when no transaction is open (the caller then goes through
+ * Kysely).
+ */
+export type RunNow = (
+  sql: string,
+  parameters: readonly unknown[],
+) => QueryResult<unknown> | undefined;
+
 export interface SqlContext {
   readonly db: Kysely<Database>;
   readonly quirks: DialectQuirks;
@@ -21,6 +31,13 @@ export interface SqlContext {
    * own work. Reads on the hot paths go through `selectRows`, which uses this when it can.
    */
   readonly readNow?: ReadNow | undefined;
+  /**
+   * SQLite inside group commit's transaction (group-commit.ts): the batch holds the one
+   * connection until its COMMIT, so its statements may run at once instead of through Kysely's
+   * connection queue, which costs more than a small INSERT's own work (measured: about 15 µs a
+   * statement against 5–10 µs for the statement). Undefined everywhere else.
+   */
+  readonly runNow?: RunNow | undefined;
   /**
    * Where reads that may scan run (costly-reads/): reader threads on SQLite, a pool with a
    * statement timeout on PostgreSQL. Undefined inside transactions, which read their own writes.
@@ -35,7 +52,17 @@ export async function selectRows<R>(ctx: SqlContext, fragment: SqlFragment): Pro
   const query = compile(fragment, ctx.quirks.dialect);
   const now = ctx.readNow?.(query.sql, query.parameters);
   if (now !== undefined) return now as R[];
-  return (await ctx.db.executeQuery<R>(query)).rows;
+  return (await execute<R>(ctx, query)).rows;
+}
+
+/** Runs a statement: at once where the store allows it (`runNow`), else through Kysely. */
+export async function execute<R>(
+  ctx: Pick<SqlContext, 'db' | 'runNow'>,
+  query: CompiledQuery,
+): Promise<QueryResult<R>> {
+  const now = ctx.runNow?.(query.sql, query.parameters);
+  if (now !== undefined) return now as QueryResult<R>;
+  return ctx.db.executeQuery<R>(query);
 }
 
 /** Runs `work` in the surrounding transaction if there is one, else in a new one. */

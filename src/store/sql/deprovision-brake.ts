@@ -1,5 +1,5 @@
 import type { DeprovisionBrakeStore } from '../store.ts';
-import type { SqlContext } from './context.ts';
+import { execute, type SqlContext } from './context.ts';
 import { compile, type SqlFragment, sql } from './sql-fragment.ts';
 
 /**
@@ -12,9 +12,10 @@ const BRAKE_LOCK_CLASS = 0x62726b; // "brk"
  * Every deactivation an IdP makes runs these in its transaction, so they are written as SQL
  * text (sql-fragment.ts), not built through Kysely's query tree on each call.
  */
-export function deprovisionBrakeStore({ db, quirks }: SqlContext): DeprovisionBrakeStore {
+export function deprovisionBrakeStore(ctx: SqlContext): DeprovisionBrakeStore {
+  const { db, quirks } = ctx;
   const run = async <R>(fragment: SqlFragment) =>
-    (await db.executeQuery<R>(compile(fragment, quirks.dialect))).rows;
+    (await execute<R>(ctx, compile(fragment, quirks.dialect))).rows;
   return {
     async lock(accountId) {
       if (quirks.dialect !== 'postgres' || !db.isTransaction) return;

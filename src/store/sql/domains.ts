@@ -2,7 +2,7 @@ import { sql as kyselySql, type Selectable } from 'kysely';
 import type { Domain, DomainFailureCode, DomainState } from '../../directory/model.ts';
 import type { DomainStore } from '../store.ts';
 import { mapConflicts } from './conflicts.ts';
-import { type SqlContext, storable } from './context.ts';
+import { execute, type SqlContext, storable } from './context.ts';
 import type { DomainsTable } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
 import { compile, sql } from './sql-fragment.ts';
@@ -36,7 +36,8 @@ const mutable = (domain: Domain, quirks: DialectQuirks) => ({
   sharing_allowed: quirks.bool(domain.sharingAllowed),
 });
 
-export function domainStore({ db, quirks }: SqlContext): DomainStore {
+export function domainStore(ctx: SqlContext): DomainStore {
+  const { db, quirks } = ctx;
   return {
     async insert(domain) {
       await mapConflicts(() =>
@@ -117,7 +118,8 @@ export function domainStore({ db, quirks }: SqlContext): DomainStore {
     async find(accountId, domain) {
       if (!storable(domain)) return undefined;
       // On every SCIM create: rendered directly rather than through Kysely's query tree.
-      const { rows } = await db.executeQuery<Selectable<DomainsTable>>(
+      const { rows } = await execute<Selectable<DomainsTable>>(
+        ctx,
         compile(
           sql`select * from domains where account_id = ${accountId} and domain = ${domain}`,
           quirks.dialect,

@@ -8,6 +8,7 @@
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { StoreSession } from '../store.ts';
+import { execute, type RunNow } from './context.ts';
 import type { Database } from './database.ts';
 
 /** Most transactions one COMMIT carries; bounds how long a batch holds the connection. */
@@ -26,10 +27,12 @@ type Outcome =
 export function groupCommit(
   db: Kysely<Database>,
   sessionFor: (trx: Kysely<Database>) => StoreSession,
+  runNow?: RunNow,
 ) {
   const queue: Job[] = [];
   let draining = false;
-  const statement = (text: string) => CompiledQuery.raw(text, []);
+  const statement = (trx: Kysely<Database>, text: string) =>
+    execute({ db: trx, runNow }, CompiledQuery.raw(text, []));
 
   async function runBatch(batch: readonly Job[]): Promise<void> {
     const outcomes: Outcome[] = [];
@@ -37,14 +40,14 @@ export function groupCommit(
       await db.transaction().execute(async (trx) => {
         const session = sessionFor(trx);
         for (const job of batch) {
-          await trx.executeQuery(statement('savepoint roster_job'));
+          await statement(trx, 'savepoint roster_job');
           try {
             const value = await job.work(session);
-            await trx.executeQuery(statement('release roster_job'));
+            await statement(trx, 'release roster_job');
             outcomes.push({ ok: true, value });
           } catch (error) {
-            await trx.executeQuery(statement('rollback to roster_job'));
-            await trx.executeQuery(statement('release roster_job'));
+            await statement(trx, 'rollback to roster_job');
+            await statement(trx, 'release roster_job');
             outcomes.push({ ok: false, error });
           }
         }

@@ -4,7 +4,7 @@
  */
 import type { GroupMember, Membership } from '../../directory/model.ts';
 import type { GroupMemberStore } from '../store.ts';
-import { type SqlContext, selectRows, storable } from './context.ts';
+import { execute, type SqlContext, selectRows, storable } from './context.ts';
 import { compile, type SqlFragment, sql } from './sql-fragment.ts';
 
 /** Ids per statement: well under both dialects' parameter limits. */
@@ -33,7 +33,7 @@ const toMember = (row: MemberRow): GroupMember => ({
 export function groupMemberStore(ctx: SqlContext): GroupMemberStore {
   const { db, quirks } = ctx;
   const run = async <R>(fragment: SqlFragment) => {
-    const result = await db.executeQuery<R>(compile(fragment, quirks.dialect));
+    const result = await execute<R>(ctx, compile(fragment, quirks.dialect));
     return { rows: result.rows, affected: Number(result.numAffectedRows ?? 0) };
   };
 

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { GroupPermissionSet } from '../../directory/model.ts';
 import type { GroupPermissionSetStore } from '../store.ts';
-import { type SqlContext, storable } from './context.ts';
+import { execute, type SqlContext, storable } from './context.ts';
 import type { GroupPermissionSetsTable } from './database.ts';
 import { compile, sql } from './sql-fragment.ts';
 
@@ -15,7 +15,8 @@ const toMapping = (row: Selectable<GroupPermissionSetsTable>): GroupPermissionSe
   createdAt: row.created_at,
 });
 
-export function groupPermissionSetStore({ db, quirks }: SqlContext): GroupPermissionSetStore {
+export function groupPermissionSetStore(ctx: SqlContext): GroupPermissionSetStore {
+  const { db, quirks } = ctx;
   return {
     async put(mapping) {
       await db
@@ -69,9 +70,8 @@ export function groupPermissionSetStore({ db, quirks }: SqlContext): GroupPermis
       const unique = [...new Set(userIds.filter(storable))];
       for (let i = 0; i < unique.length; i += CHUNK) {
         const ids = unique.slice(i, i + CHUNK);
-        const result = await db.executeQuery<
-          Selectable<GroupPermissionSetsTable> & { user_id: string }
-        >(
+        const result = await execute<Selectable<GroupPermissionSetsTable> & { user_id: string }>(
+          ctx,
           compile(
             sql`select m.user_id, p.* from group_members m
                 join group_permission_sets p on p.group_id = m.group_id

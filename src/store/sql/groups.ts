@@ -9,7 +9,7 @@ import type { GroupStore } from '../store.ts';
 import { type ConditionCompiler, conditionShapes } from './condition-shapes.ts';
 import { type ConditionTable, conditionToSql, type ElementTable } from './condition-to-sql.ts';
 import { mapConflicts } from './conflicts.ts';
-import { type SqlContext, storable } from './context.ts';
+import { execute, type SqlContext, storable } from './context.ts';
 import type { GroupsTable } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
 import { selectPage, sortPlan } from './keyset-paging.ts';
@@ -107,7 +107,7 @@ function pinsGroupKey(condition: GroupQuery['condition']): boolean {
 export function groupStore(ctx: SqlContext): GroupStore {
   const { db, quirks } = ctx;
   const run = async <R>(fragment: SqlFragment) =>
-    (await db.executeQuery<R>(compile(fragment, quirks.dialect))).rows;
+    (await execute<R>(ctx, compile(fragment, quirks.dialect))).rows;
   const select = async (where: SqlFragment, tail: SqlFragment = sql.raw('')) =>
     (await run<Selectable<GroupsTable>>(sql`select g.* from groups g where ${where} ${tail}`)).map(
       toGroup,

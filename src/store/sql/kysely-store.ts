@@ -3,7 +3,7 @@ import { type Kysely, Migrator, sql } from 'kysely';
 import type { CostlyReads } from '../costly-reads/costly-reads.ts';
 import { migrationProvider } from '../migrations/index.ts';
 import type { ProvisioningLogStore, Store } from '../store.ts';
-import type { ReadNow } from './context.ts';
+import type { ReadNow, RunNow } from './context.ts';
 import type { Database } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
 import { groupCommit } from './group-commit.ts';
@@ -24,13 +24,13 @@ export function kyselyStore(
   db: Kysely<Database>,
   quirks: DialectQuirks,
   log: ProvisioningLogStore,
-  { readNow, costly }: { readNow?: ReadNow; costly?: CostlyReads } = {},
+  { readNow, runNow, costly }: { readNow?: ReadNow; runNow?: RunNow; costly?: CostlyReads } = {},
 ): Store {
   // SQLite has one writer, so queued transactions share a COMMIT; PostgreSQL runs them side by
   // side on its pool.
   const transaction: Store['transaction'] =
     quirks.dialect === 'sqlite'
-      ? groupCommit(db, (trx) => sessionFor({ db: trx, quirks }))
+      ? groupCommit(db, (trx) => sessionFor({ db: trx, quirks, runNow }), runNow)
       : (work) => db.transaction().execute((trx) => work(sessionFor({ db: trx, quirks })));
   const statement = quirks.refreshStatistics;
   // Through Kysely, so it takes the connection in turn and never lands inside a transaction.

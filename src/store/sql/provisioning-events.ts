@@ -67,8 +67,8 @@ export function provisioningEventStore(ctx: SqlContext) {
   return {
     async insertMany(events: readonly ProvisioningEvent[]): Promise<void> {
       if (events.length === 0) return;
-      await withTransaction(ctx, async ({ db }) => {
-        const insert = bulkInserter(db, ctx.quirks.dialect);
+      await withTransaction(ctx, async (trx) => {
+        const insert = bulkInserter(trx, ctx.quirks.dialect);
         const rows = events.map((event) => toRow(event, ctx.quirks));
         // Batches come in every size; cutting them into a few fixed sizes keeps the number of
         // distinct statements (each compiled once, then reused by its text) small.

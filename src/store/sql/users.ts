@@ -4,7 +4,7 @@ import type { UserCondition, UserPage, UserQuery } from '../../directory/user-qu
 import type { UserStore } from '../store.ts';
 import { bulkInserter } from './bulk-insert.ts';
 import { mapConflicts } from './conflicts.ts';
-import { type SqlContext, selectRows, storable, withTransaction } from './context.ts';
+import { execute, type SqlContext, selectRows, storable, withTransaction } from './context.ts';
 import type { UsersTable } from './database.ts';
 import { selectPage, sortPlan } from './keyset-paging.ts';
 import { compile, type SqlFragment, sql } from './sql-fragment.ts';
@@ -19,8 +19,8 @@ const USER_CHUNK = 1000;
 const VALUE_CHUNK = 3000;
 
 async function insertUsers(ctx: SqlContext, users: readonly User[]): Promise<void> {
-  const { db, quirks } = ctx;
-  const bulkInsert = bulkInserter(db, quirks.dialect);
+  const { quirks } = ctx;
+  const bulkInsert = bulkInserter(ctx, quirks.dialect);
   for (let i = 0; i < users.length; i += USER_CHUNK) {
     const chunk = users.slice(i, i + USER_CHUNK);
     await bulkInsert(
@@ -73,7 +73,7 @@ export function userStore(ctx: SqlContext): UserStore {
   const run = async <R>(fragment: SqlFragment, on = db) =>
     on === db
       ? selectRows<R>(ctx, fragment)
-      : (await on.executeQuery<R>(compile(fragment, quirks.dialect))).rows;
+      : (await execute<R>({ db: on }, compile(fragment, quirks.dialect))).rows;
   const selectUsers = (where: SqlFragment) =>
     run<Selectable<UsersTable>>(sql`select u.* from users u where ${where}`);
 
@@ -134,7 +134,8 @@ export function userStore(ctx: SqlContext): UserStore {
           const assignments = sql.join(
             columns.map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
           );
-          const result = await trx.db.executeQuery(
+          const result = await execute(
+            trx,
             compile(
               sql`update users set ${assignments} where id = ${id} and account_id = ${account_id} and version = ${expectedVersion}`,
               quirks.dialect,
@@ -144,7 +145,7 @@ export function userStore(ctx: SqlContext): UserStore {
           // The element rows follow the multi-valued attributes; unchanged, they stay.
           if (before !== undefined && before.multi_valued === changes.multi_valued) return true;
           await run(sql`delete from user_values where user_id = ${id}`, trx.db);
-          await bulkInserter(trx.db, quirks.dialect)(
+          await bulkInserter(trx, quirks.dialect)(
             'user_values',
             valueRows(user, quirks),
             VALUE_CHUNK,

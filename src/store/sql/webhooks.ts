@@ -9,7 +9,7 @@ import type {
   WebhookEndpoint,
 } from '../../directory/model.ts';
 import type { WebhookEndpointChanges, WebhookStore } from '../store.ts';
-import { rowLimit, type SqlContext, storable, withTransaction } from './context.ts';
+import { execute, rowLimit, type SqlContext, storable, withTransaction } from './context.ts';
 import { compile, type SqlFragment, sql } from './sql-fragment.ts';
 
 interface EndpointRow {
@@ -89,9 +89,9 @@ const CHANGE_COLUMNS: Record<keyof WebhookEndpointChanges, string> = {
 export function webhookStore(ctx: SqlContext): WebhookStore {
   const { quirks } = ctx;
   const run = async <R>(fragment: SqlFragment, c: SqlContext = ctx) =>
-    (await c.db.executeQuery<R>(compile(fragment, quirks.dialect))).rows;
+    (await execute<R>(c, compile(fragment, quirks.dialect))).rows;
   const affected = async (fragment: SqlFragment, c: SqlContext = ctx) =>
-    Number((await c.db.executeQuery(compile(fragment, quirks.dialect))).numAffectedRows ?? 0);
+    Number((await execute(c, compile(fragment, quirks.dialect))).numAffectedRows ?? 0);
 
   const toEndpoint = (row: EndpointRow): WebhookEndpoint => ({
     id: row.id,
