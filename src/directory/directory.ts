@@ -74,7 +74,10 @@ export function createDirectory({
             events: {
               ...session.events,
               append(events) {
-                for (const event of events) (accountIds ??= new Set()).add(event.accountId);
+                for (const event of events) {
+                  accountIds ??= new Set();
+                  accountIds.add(event.accountId);
+                }
                 return session.events.append(events);
               },
             },
