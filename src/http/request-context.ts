@@ -3,6 +3,9 @@
  * ConsoleEnv): the request id, and what the metrics need to know of a request that only the
  * code handling it can tell (metrics.ts reads them once the response is decided).
  */
+import type { Context } from 'hono';
+import { detectIdp } from '../scim/compat/detect-idp.ts';
+
 declare module 'hono' {
   interface ContextVariableMap {
     /** This request's id (request-id.ts). */
@@ -18,9 +21,6 @@ declare module 'hono' {
     failedAuthReason: FailedAuthReason;
   }
 }
-
-import type { Context } from 'hono';
-import { detectIdp } from '../scim/compat/detect-idp.ts';
 
 /**
  * Which IdP sent this request, for the actor of its changes, the provisioning log and the

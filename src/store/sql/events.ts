@@ -1,7 +1,8 @@
 /**
  * The events outbox and feed (migration 0015). `append` runs in every change's transaction, so
- * its statements are written as SQL text (sql-fragment.ts). `sequencePending` is the only
- * writer of `sequence` and `event_counters`, one run at a time across instances.
+ * its statements are written as SQL text (sql-fragment.ts). On PostgreSQL `sequencePending` is
+ * the only writer of `sequence` and `event_counters`, one run at a time across instances; on
+ * SQLite a transaction's own `append` numbers its events (`appendSequenced`).
  */
 import type { DirectoryEvent, EventActor, NewDirectoryEvent } from '../../directory/model.ts';
 import type { EventStore, SequencedBatch } from '../store.ts';
@@ -71,11 +72,22 @@ export function eventStore(ctx: SqlContext): EventStore {
       );
       next.set(accountId, integer(row?.last_sequence) - count + 1);
     }
-    const rows = events.map((e) => {
+    await insert(events, (e) => {
       const sequence = next.get(e.accountId) as number;
       next.set(e.accountId, sequence + 1);
-      return sql`(${e.id}, ${e.accountId}, ${sequence}, ${e.type}, ${e.occurredAt}, ${JSON.stringify(e.actor)}, ${e.subject}, ${JSON.stringify(e.data ?? null)})`;
+      return sequence;
     });
+  }
+
+  /** One multi-row INSERT of `events`, each with the sequence `sequenceOf` gives it (or none). */
+  async function insert(
+    events: readonly NewDirectoryEvent[],
+    sequenceOf: (event: NewDirectoryEvent) => number | null,
+  ): Promise<void> {
+    const rows = events.map(
+      (e) =>
+        sql`(${e.id}, ${e.accountId}, ${sequenceOf(e)}, ${e.type}, ${e.occurredAt}, ${JSON.stringify(e.actor)}, ${e.subject}, ${JSON.stringify(e.data ?? null)})`,
+    );
     await run(
       sql`insert into events (id, account_id, sequence, type, occurred_at, actor, subject, data) values ${sql.join(rows)}`,
     );
@@ -87,13 +99,7 @@ export function eventStore(ctx: SqlContext): EventStore {
     async append(events) {
       if (events.length === 0) return;
       if (sqlite && ctx.db.isTransaction) return appendSequenced(events);
-      const rows = events.map(
-        (e) =>
-          sql`(${e.id}, ${e.accountId}, ${e.type}, ${e.occurredAt}, ${JSON.stringify(e.actor)}, ${e.subject}, ${JSON.stringify(e.data ?? null)})`,
-      );
-      await run(
-        sql`insert into events (id, account_id, type, occurred_at, actor, subject, data) values ${sql.join(rows)}`,
-      );
+      await insert(events, () => null);
     },
 
     async sequencePending(limit, { wait = true } = {}): Promise<SequencedBatch> {
