@@ -313,8 +313,20 @@ export function createScimApps({
         const app = await installedApp(session, accountId);
         const uninstalled = await write(session, app, { ...app, installedAt: null });
         const now = clock.now();
-        const revokedTokens = await session.tokens.revokeAllForApp(accountId, app.id, now);
+        const revoked = await session.tokens.revokeAllForApp(accountId, app.id, now);
+        // Each revoked token has its own event, as when revoked alone, so a consumer that
+        // reacts to `token.revoked` needs no second handler for uninstalls.
         await session.events.append([
+          ...revoked.map((tokenId) =>
+            newEvent(
+              accountId,
+              'token.revoked',
+              `scim_app:${app.id}`,
+              { appId: app.id, tokenId },
+              now,
+              options.actor,
+            ),
+          ),
           newEvent(
             accountId,
             'scim_app.uninstalled',
@@ -324,7 +336,7 @@ export function createScimApps({
             options.actor,
           ),
         ]);
-        return { app: uninstalled, revokedTokens };
+        return { app: uninstalled, revokedTokens: revoked.length };
       });
       tokens.forgetCached();
       return result;

@@ -266,8 +266,8 @@ export interface TokenStore {
   list(accountId: string): Promise<AccessToken[]>;
   touch(id: string, at: string): Promise<void>;
   revoke(id: string, at: string): Promise<void>;
-  /** Revokes every unrevoked token of the app; returns how many it revoked. */
-  revokeAllForApp(accountId: string, appId: string, at: string): Promise<number>;
+  /** Revokes every unrevoked token of the app; returns the ids it revoked. */
+  revokeAllForApp(accountId: string, appId: string, at: string): Promise<string[]>;
   /**
    * Makes an unrevoked token expire at `at`, unless it already expires earlier (rotation
    * overlap never extends a token's life); says whether the token now expires at `at`.

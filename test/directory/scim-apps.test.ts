@@ -433,7 +433,7 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
     }
   });
 
-  it('emits scim_app.installed, token.rotated, token.revoked and scim_app.uninstalled, in order', async (context) => {
+  it('emits scim_app.installed, token.rotated, token.revoked and scim_app.uninstalled (with a token.revoked for each token it revokes), in order', async (context) => {
     if (!opened) return context.skip('PostgreSQL is not reachable here');
     const { accountId, tokenId } = await installed();
     const { issued } = await directory.scimApps.rotateToken(accountId, {
@@ -451,7 +451,9 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
       [1, 'scim_app.installed', `scim_app:${app?.id}`],
       [2, 'token.rotated', `scim_app:${app?.id}`],
       [3, 'token.revoked', `scim_app:${app?.id}`],
-      [4, 'scim_app.uninstalled', `scim_app:${app?.id}`],
+      // Uninstalling revokes the one token still unrevoked (the replaced one, in its overlap).
+      [4, 'token.revoked', `scim_app:${app?.id}`],
+      [5, 'scim_app.uninstalled', `scim_app:${app?.id}`],
     ]);
     expect(items[1]?.data).toEqual({
       appId: app?.id,
@@ -460,6 +462,7 @@ describe.each(STORE_KINDS)('SCIM app lifecycle (%s)', (kind) => {
       replacedUntil: new Date(Date.parse(clock.now()) + 60_000).toISOString(),
     });
     expect(items[2]?.data).toEqual({ appId: app?.id, tokenId: issued.record.id });
+    expect(items[3]?.data).toEqual({ appId: app?.id, tokenId });
     expect(items.every((e) => e.actor.kind === 'system')).toBe(true);
   });
 });

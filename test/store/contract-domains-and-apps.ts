@@ -281,8 +281,8 @@ export function domainsAndAppsContract(store: () => Store): void {
       const c = makeToken(account.id, 'app-b');
       for (const t of [a, b, c]) await store().tokens.insert(t);
       const at = tick();
-      expect(await store().tokens.revokeAllForApp('other', 'app-a', at)).toBe(0);
-      expect(await store().tokens.revokeAllForApp(account.id, 'app-a', at)).toBe(1);
+      expect(await store().tokens.revokeAllForApp('other', 'app-a', at)).toEqual([]);
+      expect(await store().tokens.revokeAllForApp(account.id, 'app-a', at)).toEqual([a.id]);
       expect(await store().tokens.list(account.id)).toEqual([{ ...a, revokedAt: at }, b, c]);
     });
   });

@@ -89,8 +89,9 @@ export function tokenStore({ db }: SqlContext): TokenStore {
         .where('account_id', '=', accountId)
         .where('app_id', '=', appId)
         .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+        .returning('id')
+        .execute();
+      return result.map((row) => row.id).sort();
     },
     async expire(accountId, id, at) {
       const result = await db
