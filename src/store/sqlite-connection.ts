@@ -16,6 +16,15 @@ export function configureSqliteConnection(
   // the transactions that queue up meanwhile: measured +20 µs per create under concurrent load.
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
+  // Group commit runs each transaction of a batch in its own SAVEPOINT, and SQLite copies every
+  // page a savepoint changes into a sub-journal first (so it can roll back alone): about 20
+  // pages per SCIM create. With the default temp store that copy spills to a file in /var/tmp
+  // once it passes 64 KiB, two pwrites per page (measured with strace: 56 pwrites per create,
+  // 46 of them to sub-journals). In memory it is a memcpy, and the sub-journal is emptied at
+  // each RELEASE, so it holds one transaction's pages at most. CPU per create fell by about a
+  // quarter (docs/performance.md). Read-only connections never write a sub-journal, and their
+  // large sorts and temporary tables keep spilling to disk.
+  if (!database.readonly) database.pragma('temp_store = MEMORY');
   database.pragma('busy_timeout = 5000');
   database.pragma(`cache_size = -${cacheKib}`);
   // SQLite's LIKE ignores ASCII case by default; PostgreSQL's does not. Case-insensitive
