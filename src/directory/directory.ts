@@ -105,7 +105,7 @@ export function createDirectory({
     clock,
   });
   // Right after this instance sequences events, due endpoints are claimed (no tick's wait).
-  sequencer.onSequenced(() => webhookDelivery.wake());
+  sequencer.onSequenced((accountIds) => webhookDelivery.wake(accountIds));
   return {
     store,
     clock,

@@ -404,6 +404,34 @@ export function createWebhookDelivery({
     });
   }
 
+  /**
+   * The accounts with an enabled endpoint, as of the last tick (undefined until loaded: then
+   * every wake-up looks). A commit of any other account needs no claim: looking costs a store
+   * transaction, which on SQLite joins the creates' group commit and was about half of what
+   * events cost a SCIM create (docs/performance.md). Endpoints enabled on this instance are
+   * added at once (`watch`); ones enabled on another instance are seen at the next tick, which
+   * claims them anyway.
+   */
+  let watched: Set<string> | undefined;
+  /** Accounts watched while a refresh is reading, so its older answer cannot drop them. */
+  let watchedMeanwhile: Set<string> | undefined;
+  async function refreshWatched(): Promise<void> {
+    if (watchedMeanwhile !== undefined) return;
+    const meanwhile = new Set<string>();
+    watchedMeanwhile = meanwhile;
+    try {
+      const accountIds = await store.webhooks.accountsWithEnabledEndpoints();
+      watched = new Set([...accountIds, ...meanwhile]);
+    } finally {
+      watchedMeanwhile = undefined;
+    }
+  }
+  function tick(): Promise<void> {
+    const refreshed = refreshWatched().catch(onError);
+    pump();
+    return refreshed;
+  }
+
   const inFlight = new Map<string, Promise<void>>();
   let pumping: Promise<void> | undefined;
   let again = false;
@@ -473,17 +501,31 @@ export function createWebhookDelivery({
         if (claimed === 0 && inFlight.size === 0 && pumping === undefined) return;
       }
     },
-    /** Looks for due work now (after a commit that emitted events), once started. */
-    wake(): void {
+    /**
+     * Looks for due work now, once started: after a commit that emitted events of `accountIds`
+     * (only if one of them has an enabled endpoint), or, without accounts, in any case.
+     */
+    wake(accountIds?: readonly string[]): void {
       for (const resume of [...waiting]) resume();
-      if (timer !== undefined) pump();
+      if (timer === undefined) return;
+      const known = watched;
+      if (accountIds === undefined || known === undefined || accountIds.some((id) => known.has(id)))
+        pump();
     },
-    /** Starts the background loop: a tick, and wake-ups. */
-    start(): void {
-      if (timer !== undefined || stopped) return;
-      timer = setInterval(pump, tickMs);
+    /** An endpoint of `accountId` was created or enabled here: its events wake the engine. */
+    watch(accountId: string): void {
+      watched?.add(accountId);
+      watchedMeanwhile?.add(accountId);
+    },
+    /**
+     * Starts the background loop: a tick, and wake-ups. Resolves once the engine knows which
+     * accounts have enabled endpoints (until then every wake-up looks for work).
+     */
+    start(): Promise<void> {
+      if (timer !== undefined || stopped) return Promise.resolve();
+      timer = setInterval(tick, tickMs);
       timer.unref();
-      pump();
+      return tick();
     },
     /**
      * Stops claiming and gives running attempts up to `graceMs` to finish and release their

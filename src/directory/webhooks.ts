@@ -138,6 +138,7 @@ export function createWebhooks({
         updatedAt: now,
       };
       await store.webhooks.insertEndpoint(endpoint);
+      engine.watch(accountId);
       return endpoint;
     },
 
@@ -171,7 +172,10 @@ export function createWebhooks({
         updatedAt: now,
       });
       assertThat(updated, 'webhook.not_found', `no webhook endpoint with id '${id}'`);
-      if (enabling) engine.wake();
+      if (enabling) {
+        engine.watch(accountId);
+        engine.wake();
+      }
       return updated;
     },
 

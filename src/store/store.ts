@@ -517,6 +517,8 @@ export interface WebhookStore {
   ): Promise<WebhookEndpoint | undefined>;
   /** Deletes the endpoint and its delivery log; false when there was none. */
   deleteEndpoint(accountId: string, id: string): Promise<boolean>;
+  /** The accounts that have at least one enabled endpoint (the engine wakes only for them). */
+  accountsWithEnabledEndpoints(): Promise<string[]>;
   /**
    * Leases up to `limit` endpoints that are due: enabled, not leased (or their lease expired
    * before `now`), not waiting for a retry after `now`, and behind their account's latest

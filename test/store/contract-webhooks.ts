@@ -80,6 +80,9 @@ export function webhooksContract(store: () => Store): void {
       expect(await store().webhooks.findEndpoint(a.id, e.id)).toEqual(e);
       expect(await store().webhooks.findEndpoint(b.id, e.id)).toBeUndefined();
       expect(await store().webhooks.findEndpoint(a.id, 'whe_\u0000')).toBeUndefined();
+      const watched = await store().webhooks.accountsWithEnabledEndpoints();
+      expect(watched).toContain(a.id);
+      expect(watched).not.toContain(b.id);
       const changed = await store().webhooks.updateEndpoint(a.id, e.id, {
         enabled: false,
         disabledReason: 'why',
@@ -93,6 +96,8 @@ export function webhooksContract(store: () => Store): void {
         description: null,
         eventTypes: [],
       });
+      // Disabled: its account no longer wakes the engine.
+      expect(await store().webhooks.accountsWithEnabledEndpoints()).not.toContain(a.id);
       expect(await store().webhooks.updateEndpoint(b.id, e.id, { enabled: true })).toBeUndefined();
       expect(await store().webhooks.listEndpoints(b.id)).toEqual([]);
       expect(await store().webhooks.deleteEndpoint(b.id, e.id)).toBe(false);

@@ -343,5 +343,54 @@ for (const kind of STORE_KINDS) {
       ).toBe(false);
       expect((await directory.webhooks.get(accountId, endpoint.id)).cursor).toBe(2);
     });
+
+    it('looks for work after a commit only where an account has an enabled endpoint, and delivers there at once', async (ctx) => {
+      if (!world) return ctx.skip();
+      const { store } = world;
+      await world.directory.webhookDelivery.stop();
+      // The real store, counting the engine's claims (each one a store transaction).
+      let claims = 0;
+      const counted = {
+        ...store,
+        webhooks: {
+          ...store.webhooks,
+          claimDue: (claim: Parameters<typeof store.webhooks.claimDue>[0]) => {
+            claims += 1;
+            return store.webhooks.claimDue(claim);
+          },
+        },
+      };
+      // A tick far away: only wake-ups can deliver within this test.
+      const instance = createDirectory({
+        store: counted,
+        clock,
+        webhooks: { random: () => 0.5, tickMs: 3_600_000, owner: 'waking' },
+      });
+      const quiet = await newAccountId(store);
+      const busy = await newAccountId(store);
+      // Created on another instance before this one starts: known from the start.
+      const before = await createDirectory({ store, clock }).webhooks.create(busy, {
+        url: `${receiver.url}/wake-before`,
+      });
+      await instance.webhookDelivery.start();
+      await instance.webhookDelivery.deliverDue();
+      const settled = claims;
+      // The directory's own store: each commit tells the sequencer, which wakes the engine.
+      await emit(instance.store, clock, quiet, 3);
+      await emit(instance.store, clock, quiet, 2);
+      expect(claims).toBe(settled);
+      await emit(instance.store, clock, busy, 2);
+      expect(claims).toBe(settled + 1);
+      await receiver.waitFor('/wake-before', 2);
+      // An endpoint created on this instance is woken for at once, without waiting for a tick.
+      const late = await instance.webhooks.create(quiet, { url: `${receiver.url}/wake-late` });
+      expect(late.cursor).toBe(5);
+      await emit(instance.store, clock, quiet, 1);
+      await receiver.waitFor('/wake-late', 1);
+      await instance.webhookDelivery.stop();
+      expect(at('/wake-late').map((r) => r.json.data.sequence)).toEqual([6]);
+      expect(at('/wake-before').map((r) => r.headers['webhook-id'])).toHaveLength(2);
+      expect((await instance.webhooks.get(busy, before.id)).cursor).toBe(2);
+    });
   });
 }

@@ -53,7 +53,7 @@ export async function serveCommand(flags: ConfigFlags): Promise<void> {
   // up those of other instances (and any a failed run left).
   directory.eventSequencer.start();
   // Delivers webhooks unless ROSTER_WEBHOOKS=off (docs/webhooks.md).
-  if (config.webhooks) directory.webhookDelivery.start();
+  if (config.webhooks) await directory.webhookDelivery.start();
   const demo = await directory.accounts.ensureDemoAccount(config.demoToken);
   const operator = await directory.adminKeys.ensureOperatorKey(config.adminKey);
   // One secret per deployment, kept in the database, so every instance accepts the cursors of

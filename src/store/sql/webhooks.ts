@@ -200,6 +200,13 @@ export function webhookStore(ctx: SqlContext): WebhookStore {
       });
     },
 
+    async accountsWithEnabledEndpoints() {
+      const rows = await run<{ account_id: string }>(
+        sql`select distinct account_id from webhook_endpoints where enabled = ${quirks.bool(true)} order by account_id`,
+      );
+      return rows.map((row) => row.account_id);
+    },
+
     async claimDue({ owner, now, leaseUntil, limit }) {
       const take = rowLimit(limit, 1000);
       if (take === 0) return [];
