@@ -6,6 +6,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { ReadBudgetError } from '../errors.ts';
+import { execute } from '../sql/context.ts';
 import type { Database } from '../sql/database.ts';
 import { compile } from '../sql/sql-fragment.ts';
 import { createAdmission } from './admission.ts';
@@ -40,7 +41,7 @@ export function createPostgresReaders(options: PostgresReadersOptions): CostlyRe
   });
   const run: CostlyRun = async <R>(fragment: Parameters<CostlyRun>[0]) => {
     try {
-      return (await db.executeQuery<R>(compile(fragment, 'postgres'))).rows;
+      return (await execute<R>({ db }, compile(fragment, 'postgres'))).rows;
     } catch (error) {
       if ((error as { code?: unknown }).code === QUERY_CANCELED) {
         throw new ReadBudgetError('overBudget', budgetMs, 1);

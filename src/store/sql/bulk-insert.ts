@@ -3,7 +3,7 @@
  * of each size; later chunks of that size reuse its SQL text with fresh parameters, because
  * rebuilding the query tree for every chunk cost as much as SQLite's own work when seeding.
  */
-import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { execute, type SqlContext } from './context.ts';
 import type { Database } from './database.ts';
 import type { Dialect } from './dialect-quirks.ts';
@@ -51,7 +51,7 @@ export function bulkInserter(ctx: Pick<SqlContext, 'db' | 'runNow'>, dialect: Di
         text = compiled.sql;
         sqlByShape.set(shape, text);
       }
-      await execute(ctx, CompiledQuery.raw(text, parameters));
+      await execute(ctx, { sql: text, parameters });
     }
   };
 }

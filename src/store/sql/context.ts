@@ -1,10 +1,10 @@
 /** What every noun module needs: a Kysely handle (the store's or a transaction's) and quirks. */
-import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
+import { CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import type { CostlyReads } from '../costly-reads/costly-reads.ts';
 import type { Database } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
 import type { PagePositions } from './page-positions.ts';
-import { compile, type SqlFragment } from './sql-fragment.ts';
+import { compile, type SqlFragment, type SqlStatement } from './sql-fragment.ts';
 
 /**
  * Runs a read on the store's own SQLite connection at once, or answers undefined when it may
@@ -58,11 +58,11 @@ export async function selectRows<R>(ctx: SqlContext, fragment: SqlFragment): Pro
 /** Runs a statement: at once where the store allows it (`runNow`), else through Kysely. */
 export async function execute<R>(
   ctx: Pick<SqlContext, 'db' | 'runNow'>,
-  query: CompiledQuery,
+  query: SqlStatement,
 ): Promise<QueryResult<R>> {
   const now = ctx.runNow?.(query.sql, query.parameters);
   if (now !== undefined) return now as QueryResult<R>;
-  return ctx.db.executeQuery<R>(query);
+  return ctx.db.executeQuery<R>(CompiledQuery.raw(query.sql, [...query.parameters]));
 }
 
 /** Runs `work` in the surrounding transaction if there is one, else in a new one. */

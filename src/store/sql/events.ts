@@ -1,8 +1,9 @@
 /**
  * The events outbox and feed (migration 0015). `append` runs in every change's transaction, so
- * its statements are written as SQL text (sql-fragment.ts). On PostgreSQL `sequencePending` is
- * the only writer of `sequence` and `event_counters`, one run at a time across instances; on
- * SQLite a transaction's own `append` numbers its events (`appendSequenced`).
+ * its statements are plain SQL text built once, not fragments composed per call. On PostgreSQL
+ * `sequencePending` is the only writer of `sequence` and `event_counters`, one run at a time
+ * across instances; on SQLite a transaction's own `append` numbers its events
+ * (`appendSequenced`).
  */
 import type { DirectoryEvent, EventActor, NewDirectoryEvent } from '../../directory/model.ts';
 import type { EventStore, SequencedBatch } from '../store.ts';
@@ -14,6 +15,23 @@ import { compile, type SqlFragment, sql } from './sql-fragment.ts';
  * brake's locks); the second key is constant: one sequencer for the whole database.
  */
 const SEQUENCER_LOCK_CLASS = 0x657674; // "evt"
+
+/** The columns an append writes, in the order `insert` gives their values. */
+const EVENT_COLUMNS = [
+  'id',
+  'account_id',
+  'sequence',
+  'type',
+  'occurred_at',
+  'actor',
+  'subject',
+  'data',
+] as const;
+
+/** SQLite: adds `count` to the account's counter and returns it (appendSequenced). */
+const TAKE_SEQUENCES = `insert into event_counters (account_id, last_sequence) values (?, ?)
+  on conflict (account_id) do update set last_sequence = last_sequence + excluded.last_sequence
+  returning last_sequence`;
 
 /** Rows per UPDATE when sequences are written. */
 const UPDATE_CHUNK = 500;
@@ -61,16 +79,21 @@ export function eventStore(ctx: SqlContext): EventStore {
    * of its rows (which rewrote the row and two index entries) and a job of group commit.
    */
   async function appendSequenced(events: readonly NewDirectoryEvent[]): Promise<void> {
-    const counts = new Map<string, number>();
-    for (const e of events) counts.set(e.accountId, (counts.get(e.accountId) ?? 0) + 1);
+    // Nearly every change emits events of one account: one counter statement.
+    const first = events[0] as NewDirectoryEvent;
+    const counts = events.every((e) => e.accountId === first.accountId)
+      ? new Map([[first.accountId, events.length]])
+      : events.reduce(
+          (m, e) => m.set(e.accountId, (m.get(e.accountId) ?? 0) + 1),
+          new Map<string, number>(),
+        );
     const next = new Map<string, number>();
     for (const [accountId, count] of counts) {
-      const [row] = await run<{ last_sequence: number | string }>(
-        sql`insert into event_counters (account_id, last_sequence) values (${accountId}, ${count})
-          on conflict (account_id) do update set last_sequence = last_sequence + excluded.last_sequence
-          returning last_sequence`,
-      );
-      next.set(accountId, integer(row?.last_sequence) - count + 1);
+      const { rows } = await execute<{ last_sequence: number | string }>(ctx, {
+        sql: TAKE_SEQUENCES,
+        parameters: [accountId, count],
+      });
+      next.set(accountId, integer(rows[0]?.last_sequence) - count + 1);
     }
     await insert(events, (e) => {
       const sequence = next.get(e.accountId) as number;
@@ -79,18 +102,42 @@ export function eventStore(ctx: SqlContext): EventStore {
     });
   }
 
+  /** The INSERT of `rows` events, per row count: text built once, as it runs on every change. */
+  const insertText = new Map<number, string>();
+  function insertStatement(rows: number): string {
+    let text = insertText.get(rows);
+    if (text === undefined) {
+      const width = EVENT_COLUMNS.length;
+      const values = Array.from(
+        { length: rows },
+        (_, row) =>
+          `(${EVENT_COLUMNS.map((_, column) => (sqlite ? '?' : `$${row * width + column + 1}`)).join(', ')})`,
+      );
+      text = `insert into events (${EVENT_COLUMNS.join(', ')}) values ${values.join(', ')}`;
+      if (insertText.size < 64) insertText.set(rows, text);
+    }
+    return text;
+  }
+
   /** One multi-row INSERT of `events`, each with the sequence `sequenceOf` gives it (or none). */
   async function insert(
     events: readonly NewDirectoryEvent[],
     sequenceOf: (event: NewDirectoryEvent) => number | null,
   ): Promise<void> {
-    const rows = events.map(
-      (e) =>
-        sql`(${e.id}, ${e.accountId}, ${sequenceOf(e)}, ${e.type}, ${e.occurredAt}, ${JSON.stringify(e.actor)}, ${e.subject}, ${JSON.stringify(e.data ?? null)})`,
-    );
-    await run(
-      sql`insert into events (id, account_id, sequence, type, occurred_at, actor, subject, data) values ${sql.join(rows)}`,
-    );
+    const parameters: unknown[] = [];
+    for (const e of events) {
+      parameters.push(
+        e.id,
+        e.accountId,
+        sequenceOf(e),
+        e.type,
+        e.occurredAt,
+        JSON.stringify(e.actor),
+        e.subject,
+        JSON.stringify(e.data ?? null),
+      );
+    }
+    await execute(ctx, { sql: insertStatement(events.length), parameters });
   }
 
   return {
@@ -199,7 +246,8 @@ export function eventStore(ctx: SqlContext): EventStore {
 
     async prune(before) {
       // The account's newest event is its counter's value: kept, whatever its age.
-      const result = await ctx.db.executeQuery(
+      const result = await execute(
+        ctx,
         compile(
           sql`delete from events where occurred_at < ${before} and sequence is not null
             and sequence < (select c.last_sequence from event_counters c where c.account_id = events.account_id)`,

@@ -6,7 +6,7 @@
  * settle only after the shared COMMIT, so no caller is told of a write that is not committed.
  * Under one client at a time this is exactly one transaction per call, as before.
  */
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { StoreSession } from '../store.ts';
 import { execute, type RunNow } from './context.ts';
 import type { Database } from './database.ts';
@@ -32,7 +32,7 @@ export function groupCommit(
   const queue: Job[] = [];
   let draining = false;
   const statement = (trx: Kysely<Database>, text: string) =>
-    execute({ db: trx, runNow }, CompiledQuery.raw(text, []));
+    execute({ db: trx, runNow }, { sql: text, parameters: [] });
 
   async function runBatch(batch: readonly Job[]): Promise<void> {
     const outcomes: Outcome[] = [];

@@ -3,7 +3,7 @@ import { type Kysely, Migrator, sql } from 'kysely';
 import type { CostlyReads } from '../costly-reads/costly-reads.ts';
 import { migrationProvider } from '../migrations/index.ts';
 import type { ProvisioningLogStore, Store } from '../store.ts';
-import type { ReadNow, RunNow } from './context.ts';
+import { execute, type ReadNow, type RunNow } from './context.ts';
 import type { Database } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
 import { groupCommit } from './group-commit.ts';
@@ -35,7 +35,7 @@ export function kyselyStore(
   const statement = quirks.refreshStatistics;
   // Through Kysely, so it takes the connection in turn and never lands inside a transaction.
   const refreshStatistics = async () => {
-    if (statement !== undefined) await db.executeQuery(compile(statement, quirks.dialect));
+    if (statement !== undefined) await execute({ db }, compile(statement, quirks.dialect));
   };
   const refresher =
     statement === undefined

@@ -6,8 +6,17 @@
  * Values are always parameters; only `raw` and `ref` put text into the statement, and both
  * take our own constants, never client input.
  */
-import { CompiledQuery } from 'kysely';
 import type { Dialect } from './dialect-quirks.ts';
+
+/**
+ * A statement ready to run: its text for one dialect and its parameters. Plain data, not
+ * Kysely's CompiledQuery (whose query node, frozen copies and query id cost allocations on
+ * every statement); `execute` (context.ts) makes one only when Kysely runs the statement.
+ */
+export interface SqlStatement {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
 
 export class SqlFragment {
   /** `strings.length === values.length + 1`, as in a template literal. */
@@ -73,11 +82,11 @@ sql.join = (parts: readonly SqlFragment[], separator: SqlFragment = sql.raw(', '
 };
 
 /** The statement for a dialect: `?` placeholders for SQLite, `$1, $2…` for PostgreSQL. */
-export function compile(fragment: SqlFragment, dialect: Dialect): CompiledQuery {
+export function compile(fragment: SqlFragment, dialect: Dialect): SqlStatement {
   const { strings, values } = fragment;
   let text = strings[0] ?? '';
   for (let i = 0; i < values.length; i++) {
     text += (dialect === 'postgres' ? `$${i + 1}` : '?') + (strings[i + 1] ?? '');
   }
-  return CompiledQuery.raw(text, [...values]);
+  return { sql: text, parameters: values };
 }
