@@ -293,7 +293,7 @@ for (const kind of STORE_KINDS) {
       const endpoint = await lingering.webhooks.create(accountId, {
         url: `${receiver.url}/linger`,
       });
-      lingering.webhookDelivery.start();
+      await lingering.webhookDelivery.start();
       await emit(store, clock, accountId, 3);
       lingering.webhookDelivery.wake();
       await receiver.waitFor('/linger', 3);
