@@ -8,6 +8,7 @@
 import type { DirectoryEvent, EventActor, NewDirectoryEvent } from '../../directory/model.ts';
 import type { EventStore, SequencedBatch } from '../store.ts';
 import { execute, rowLimit, type SqlContext, storable, withTransaction } from './context.ts';
+import type { Dialect } from './dialect-quirks.ts';
 import { compile, type SqlFragment, sql } from './sql-fragment.ts';
 
 /**
@@ -32,6 +33,28 @@ const EVENT_COLUMNS = [
 const TAKE_SEQUENCES = `insert into event_counters (account_id, last_sequence) values (?, ?)
   on conflict (account_id) do update set last_sequence = last_sequence + excluded.last_sequence
   returning last_sequence`;
+
+/** The INSERT of `rows` events, per dialect and row count: built once, as it runs on every change. */
+const insertTexts: Record<Dialect, Map<number, string>> = {
+  sqlite: new Map(),
+  postgres: new Map(),
+};
+function insertStatement(dialect: Dialect, rows: number): string {
+  const cache = insertTexts[dialect];
+  let text = cache.get(rows);
+  if (text === undefined) {
+    const width = EVENT_COLUMNS.length;
+    const values = Array.from(
+      { length: rows },
+      (_, row) =>
+        `(${EVENT_COLUMNS.map((_, column) => (dialect === 'sqlite' ? '?' : `$${row * width + column + 1}`)).join(', ')})`,
+    );
+    text = `insert into events (${EVENT_COLUMNS.join(', ')}) values ${values.join(', ')}`;
+    // Changes emit a handful of events; a /Bulk or a large group's may emit thousands, once.
+    if (cache.size < 64) cache.set(rows, text);
+  }
+  return text;
+}
 
 /** Rows per UPDATE when sequences are written. */
 const UPDATE_CHUNK = 500;
@@ -102,23 +125,6 @@ export function eventStore(ctx: SqlContext): EventStore {
     });
   }
 
-  /** The INSERT of `rows` events, per row count: text built once, as it runs on every change. */
-  const insertText = new Map<number, string>();
-  function insertStatement(rows: number): string {
-    let text = insertText.get(rows);
-    if (text === undefined) {
-      const width = EVENT_COLUMNS.length;
-      const values = Array.from(
-        { length: rows },
-        (_, row) =>
-          `(${EVENT_COLUMNS.map((_, column) => (sqlite ? '?' : `$${row * width + column + 1}`)).join(', ')})`,
-      );
-      text = `insert into events (${EVENT_COLUMNS.join(', ')}) values ${values.join(', ')}`;
-      if (insertText.size < 64) insertText.set(rows, text);
-    }
-    return text;
-  }
-
   /** One multi-row INSERT of `events`, each with the sequence `sequenceOf` gives it (or none). */
   async function insert(
     events: readonly NewDirectoryEvent[],
@@ -137,7 +143,7 @@ export function eventStore(ctx: SqlContext): EventStore {
         JSON.stringify(e.data ?? null),
       );
     }
-    await execute(ctx, { sql: insertStatement(events.length), parameters });
+    await execute(ctx, { sql: insertStatement(quirks.dialect, events.length), parameters });
   }
 
   return {
