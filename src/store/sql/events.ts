@@ -1,14 +1,14 @@
 /**
  * The events outbox and feed (migration 0015). `append` runs in every change's transaction, so
- * its statements are plain SQL text built once, not fragments composed per call. On PostgreSQL
- * `sequencePending` is the only writer of `sequence` and `event_counters`, one run at a time
- * across instances; on SQLite a transaction's own `append` numbers its events
- * (`appendSequenced`).
+ * its statements are written as SQL text (sql-fragment.ts), and its INSERT reuses statement text
+ * per shape (bulk-insert.ts). On PostgreSQL `sequencePending` is the only writer of `sequence`
+ * and `event_counters`, one run at a time across instances; on SQLite a transaction's own
+ * `append` numbers its events (`appendSequenced`).
  */
 import type { DirectoryEvent, EventActor, NewDirectoryEvent } from '../../directory/model.ts';
 import type { EventStore, SequencedBatch } from '../store.ts';
+import { bulkInserter } from './bulk-insert.ts';
 import { execute, rowLimit, type SqlContext, storable, withTransaction } from './context.ts';
-import type { Dialect } from './dialect-quirks.ts';
 import { compile, type SqlFragment, sql } from './sql-fragment.ts';
 
 /**
@@ -17,44 +17,8 @@ import { compile, type SqlFragment, sql } from './sql-fragment.ts';
  */
 const SEQUENCER_LOCK_CLASS = 0x657674; // "evt"
 
-/** The columns an append writes, in the order `insert` gives their values. */
-const EVENT_COLUMNS = [
-  'id',
-  'account_id',
-  'sequence',
-  'type',
-  'occurred_at',
-  'actor',
-  'subject',
-  'data',
-] as const;
-
-/** SQLite: adds `count` to the account's counter and returns it (appendSequenced). */
-const TAKE_SEQUENCES = `insert into event_counters (account_id, last_sequence) values (?, ?)
-  on conflict (account_id) do update set last_sequence = last_sequence + excluded.last_sequence
-  returning last_sequence`;
-
-/** The INSERT of `rows` events, per dialect and row count: built once, as it runs on every change. */
-const insertTexts: Record<Dialect, Map<number, string>> = {
-  sqlite: new Map(),
-  postgres: new Map(),
-};
-function insertStatement(dialect: Dialect, rows: number): string {
-  const cache = insertTexts[dialect];
-  let text = cache.get(rows);
-  if (text === undefined) {
-    const width = EVENT_COLUMNS.length;
-    const values = Array.from(
-      { length: rows },
-      (_, row) =>
-        `(${EVENT_COLUMNS.map((_, column) => (dialect === 'sqlite' ? '?' : `$${row * width + column + 1}`)).join(', ')})`,
-    );
-    text = `insert into events (${EVENT_COLUMNS.join(', ')}) values ${values.join(', ')}`;
-    // Changes emit a handful of events; a /Bulk or a large group's may emit thousands, once.
-    if (cache.size < 64) cache.set(rows, text);
-  }
-  return text;
-}
+/** Events per INSERT (8 parameters each, within both databases' limits). */
+const INSERT_CHUNK = 500;
 
 /** Rows per UPDATE when sequences are written. */
 const UPDATE_CHUNK = 500;
@@ -93,6 +57,7 @@ export function eventStore(ctx: SqlContext): EventStore {
   });
 
   const sqlite = quirks.dialect === 'sqlite';
+  const insertRows = bulkInserter(ctx, quirks.dialect);
 
   /**
    * SQLite: numbers the events inside the change's own transaction. SQLite runs one write
@@ -102,21 +67,16 @@ export function eventStore(ctx: SqlContext): EventStore {
    * of its rows (which rewrote the row and two index entries) and a job of group commit.
    */
   async function appendSequenced(events: readonly NewDirectoryEvent[]): Promise<void> {
-    // Nearly every change emits events of one account: one counter statement.
-    const first = events[0] as NewDirectoryEvent;
-    const counts = events.every((e) => e.accountId === first.accountId)
-      ? new Map([[first.accountId, events.length]])
-      : events.reduce(
-          (m, e) => m.set(e.accountId, (m.get(e.accountId) ?? 0) + 1),
-          new Map<string, number>(),
-        );
+    const counts = new Map<string, number>();
+    for (const e of events) counts.set(e.accountId, (counts.get(e.accountId) ?? 0) + 1);
     const next = new Map<string, number>();
     for (const [accountId, count] of counts) {
-      const { rows } = await execute<{ last_sequence: number | string }>(ctx, {
-        sql: TAKE_SEQUENCES,
-        parameters: [accountId, count],
-      });
-      next.set(accountId, integer(rows[0]?.last_sequence) - count + 1);
+      const [row] = await run<{ last_sequence: number | string }>(
+        sql`insert into event_counters (account_id, last_sequence) values (${accountId}, ${count})
+          on conflict (account_id) do update set last_sequence = last_sequence + excluded.last_sequence
+          returning last_sequence`,
+      );
+      next.set(accountId, integer(row?.last_sequence) - count + 1);
     }
     await insert(events, (e) => {
       const sequence = next.get(e.accountId) as number;
@@ -130,20 +90,17 @@ export function eventStore(ctx: SqlContext): EventStore {
     events: readonly NewDirectoryEvent[],
     sequenceOf: (event: NewDirectoryEvent) => number | null,
   ): Promise<void> {
-    const parameters: unknown[] = [];
-    for (const e of events) {
-      parameters.push(
-        e.id,
-        e.accountId,
-        sequenceOf(e),
-        e.type,
-        e.occurredAt,
-        JSON.stringify(e.actor),
-        e.subject,
-        JSON.stringify(e.data ?? null),
-      );
-    }
-    await execute(ctx, { sql: insertStatement(quirks.dialect, events.length), parameters });
+    const rows = events.map((e) => ({
+      id: e.id,
+      account_id: e.accountId,
+      sequence: sequenceOf(e),
+      type: e.type,
+      occurred_at: e.occurredAt,
+      actor: JSON.stringify(e.actor),
+      subject: e.subject,
+      data: JSON.stringify(e.data ?? null),
+    }));
+    await insertRows('events', rows, INSERT_CHUNK);
   }
 
   return {
