@@ -187,7 +187,8 @@ async function main(): Promise<void> {
   }
   const a = median(without.map((r) => r.perSecond));
   const b = median(withEvents.map((r) => r.perSecond));
-  // Each round's pair ran a minute apart at most, so its ratio is what drifts least.
+  // Each round's pair ran at the same time (or a minute apart at most), so its ratio is what
+  // drifts least.
   const rateCosts = without.map(
     (r, i) => (1 - (withEvents[i] as Run).perSecond / r.perSecond) * 100,
   );
