@@ -389,7 +389,7 @@ for (const kind of STORE_KINDS) {
       await receiver.waitFor('/wake-late', 1);
       await instance.webhookDelivery.stop();
       expect(at('/wake-late').map((r) => r.json.data.sequence)).toEqual([6]);
-      expect(at('/wake-before').map((r) => r.headers['webhook-id'])).toHaveLength(2);
+      expect(at('/wake-before')).toHaveLength(2);
       expect((await instance.webhooks.get(busy, before.id)).cursor).toBe(2);
     });
   });
