@@ -89,6 +89,31 @@ export function eventsContract(store: () => Store): void {
       expect(await store().events.latestSequence(a.id)).toBe(16);
     });
 
+    it('fails only the transaction whose event cannot be stored, even when others share its COMMIT', async () => {
+      const a = makeAccount();
+      const appended = [0, 1, 2, 3].map((i) => event(a.id, { data: { i } }));
+      const outcomes = await Promise.allSettled(
+        appended.map((e, i) =>
+          store().transaction(async (s) => {
+            // BigInt has no JSON form: this change must fail when it appends, alone.
+            await s.events.append([i === 1 ? { ...e, data: { i: BigInt(i) } } : e]);
+          }),
+        ),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      await sequenceAll(store());
+      const listed = await store().events.listAfter(a.id, 0, { limit: 10 });
+      expect(listed.map((e) => e.sequence)).toEqual([1, 2, 3]);
+      expect(new Set(listed.map((e) => e.id))).toEqual(
+        new Set([appended[0], appended[2], appended[3]].map((e) => e?.id)),
+      );
+    });
+
     it('continues sequences across runs, pages after a cursor and filters by type', async () => {
       const a = makeAccount();
       const types = ['user.created', 'group.created', 'user.created', 'user.deactivated'];

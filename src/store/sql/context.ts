@@ -3,6 +3,7 @@ import { CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import type { CostlyReads } from '../costly-reads/costly-reads.ts';
 import type { Database } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
+import type { EventRowDraft } from './events.ts';
 import type { PagePositions } from './page-positions.ts';
 import { compile, type SqlFragment, type SqlStatement } from './sql-fragment.ts';
 
@@ -45,6 +46,11 @@ export interface SqlContext {
   readonly costly?: CostlyReads | undefined;
   /** Where index pages ended (page-positions.ts); outside transactions only. */
   readonly positions?: PagePositions | undefined;
+  /**
+   * SQLite inside group commit's transaction: the batch's events wait here, and the batch
+   * writes them all just before its COMMIT (group-commit.ts). Undefined everywhere else.
+   */
+  readonly batchEvents?: EventRowDraft[] | undefined;
 }
 
 /** The rows of a SELECT: at once where the store allows it (`readNow`), else through Kysely. */

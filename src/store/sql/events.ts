@@ -3,7 +3,7 @@
  * its statements are written as SQL text (sql-fragment.ts), and its INSERT reuses statement text
  * per shape (bulk-insert.ts). On PostgreSQL `sequencePending` is the only writer of `sequence`
  * and `event_counters`, one run at a time across instances; on SQLite a transaction's own
- * `append` numbers its events (`appendSequenced`).
+ * events are numbered as they are written (`appendNumbered`), once per group commit batch.
  */
 import type { DirectoryEvent, EventActor, NewDirectoryEvent } from '../../directory/model.ts';
 import type { EventStore, SequencedBatch } from '../store.ts';
@@ -41,6 +41,87 @@ function integer(value: unknown): number {
   return n;
 }
 
+/**
+ * An event as the row it becomes, before it has a sequence. Serialized when appended, so data
+ * that cannot be stored fails the change that appended it, not a group commit batch later.
+ */
+export interface EventRowDraft {
+  readonly id: string;
+  readonly account_id: string;
+  readonly type: string;
+  readonly occurred_at: string;
+  readonly actor: string;
+  readonly subject: string;
+  readonly data: string;
+}
+
+const toDraft = (e: NewDirectoryEvent): EventRowDraft => ({
+  id: e.id,
+  account_id: e.accountId,
+  type: e.type,
+  occurred_at: e.occurredAt,
+  actor: JSON.stringify(e.actor),
+  subject: e.subject,
+  data: JSON.stringify(e.data ?? null),
+});
+
+/**
+ * SQLite: numbers the events inside the change's own transaction. SQLite runs one write
+ * transaction at a time and commits them in the order they ran, so numbers taken here follow
+ * commit order, and a rolled-back transaction takes its numbers back with it: gap-free, as the
+ * sequencer's are. This spares each change the sequencer's later UPDATE of its rows (which
+ * rewrote the row and two index entries) and a job of group commit. Group commit calls this
+ * once per batch, with every event its committed jobs appended (`SqlContext.batchEvents`): one
+ * counter update per account and one multi-row INSERT instead of two statements per change.
+ */
+export async function appendNumbered(
+  ctx: SqlContext,
+  drafts: readonly EventRowDraft[],
+): Promise<void> {
+  const counts = new Map<string, number>();
+  for (const d of drafts) counts.set(d.account_id, (counts.get(d.account_id) ?? 0) + 1);
+  const next = new Map<string, number>();
+  for (const [accountId, count] of counts) {
+    const [row] = (
+      await execute<{ last_sequence: number | string }>(
+        ctx,
+        compile(
+          sql`insert into event_counters (account_id, last_sequence) values (${accountId}, ${count})
+            on conflict (account_id) do update set last_sequence = last_sequence + excluded.last_sequence
+            returning last_sequence`,
+          ctx.quirks.dialect,
+        ),
+      )
+    ).rows;
+    next.set(accountId, integer(row?.last_sequence) - count + 1);
+  }
+  await insertEvents(ctx, drafts, (d) => {
+    const sequence = next.get(d.account_id) as number;
+    next.set(d.account_id, sequence + 1);
+    return sequence;
+  });
+}
+
+/** Multi-row INSERTs of `events`, each with the sequence `sequenceOf` gives it (or none). */
+function insertEvents(
+  ctx: SqlContext,
+  drafts: readonly EventRowDraft[],
+  sequenceOf: (draft: EventRowDraft) => number | null,
+): Promise<void> {
+  // Column order as the INSERT's (bulk-insert.ts takes the first row's keys).
+  const rows = drafts.map((d) => ({
+    id: d.id,
+    account_id: d.account_id,
+    sequence: sequenceOf(d),
+    type: d.type,
+    occurred_at: d.occurred_at,
+    actor: d.actor,
+    subject: d.subject,
+    data: d.data,
+  }));
+  return bulkInserter(ctx, ctx.quirks.dialect)('events', rows, INSERT_CHUNK);
+}
+
 export function eventStore(ctx: SqlContext): EventStore {
   const { quirks } = ctx;
   const run = async <R>(fragment: SqlFragment, c: SqlContext = ctx) =>
@@ -57,59 +138,19 @@ export function eventStore(ctx: SqlContext): EventStore {
   });
 
   const sqlite = quirks.dialect === 'sqlite';
-  const insertRows = bulkInserter(ctx, quirks.dialect);
-
-  /**
-   * SQLite: numbers the events inside the change's own transaction. SQLite runs one write
-   * transaction at a time and commits them in the order they ran, so numbers taken here follow
-   * commit order, and a rolled-back transaction (or group commit job) takes its numbers back with
-   * it: gap-free, as the sequencer's are. This spares each change the sequencer's later UPDATE
-   * of its rows (which rewrote the row and two index entries) and a job of group commit.
-   */
-  async function appendSequenced(events: readonly NewDirectoryEvent[]): Promise<void> {
-    const counts = new Map<string, number>();
-    for (const e of events) counts.set(e.accountId, (counts.get(e.accountId) ?? 0) + 1);
-    const next = new Map<string, number>();
-    for (const [accountId, count] of counts) {
-      const [row] = await run<{ last_sequence: number | string }>(
-        sql`insert into event_counters (account_id, last_sequence) values (${accountId}, ${count})
-          on conflict (account_id) do update set last_sequence = last_sequence + excluded.last_sequence
-          returning last_sequence`,
-      );
-      next.set(accountId, integer(row?.last_sequence) - count + 1);
-    }
-    await insert(events, (e) => {
-      const sequence = next.get(e.accountId) as number;
-      next.set(e.accountId, sequence + 1);
-      return sequence;
-    });
-  }
-
-  /** One multi-row INSERT of `events`, each with the sequence `sequenceOf` gives it (or none). */
-  async function insert(
-    events: readonly NewDirectoryEvent[],
-    sequenceOf: (event: NewDirectoryEvent) => number | null,
-  ): Promise<void> {
-    const rows = events.map((e) => ({
-      id: e.id,
-      account_id: e.accountId,
-      sequence: sequenceOf(e),
-      type: e.type,
-      occurred_at: e.occurredAt,
-      actor: JSON.stringify(e.actor),
-      subject: e.subject,
-      data: JSON.stringify(e.data ?? null),
-    }));
-    await insertRows('events', rows, INSERT_CHUNK);
-  }
 
   return {
     sequencesOnAppend: sqlite,
 
     async append(events) {
       if (events.length === 0) return;
-      if (sqlite && ctx.db.isTransaction) return appendSequenced(events);
-      await insert(events, () => null);
+      const drafts = events.map(toDraft);
+      if (ctx.batchEvents !== undefined) {
+        ctx.batchEvents.push(...drafts);
+        return;
+      }
+      if (sqlite && ctx.db.isTransaction) return appendNumbered(ctx, drafts);
+      await insertEvents(ctx, drafts, () => null);
     },
 
     async sequencePending(limit, { wait = true } = {}): Promise<SequencedBatch> {

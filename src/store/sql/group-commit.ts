@@ -5,11 +5,18 @@
  * own SAVEPOINT of one shared transaction, so a failing one rolls back alone, and all of them
  * settle only after the shared COMMIT, so no caller is told of a write that is not committed.
  * Under one client at a time this is exactly one transaction per call, as before.
+ *
+ * The events the jobs append (the outbox, events.ts) wait in the batch until its last job has
+ * run, then go in together, just before the COMMIT: one counter update per account and one
+ * multi-row INSERT carry the whole batch's events, where each change used to run both
+ * statements of its own. They still commit with their changes or not at all: a job that fails
+ * drops what it appended with its savepoint, and if writing them fails, the whole batch fails.
  */
 import type { Kysely } from 'kysely';
 import type { StoreSession } from '../store.ts';
 import { execute, type RunNow } from './context.ts';
 import type { Database } from './database.ts';
+import type { EventRowDraft } from './events.ts';
 
 /** Most transactions one COMMIT carries; bounds how long a batch holds the connection. */
 const MAX_BATCH = 64;
@@ -26,7 +33,8 @@ type Outcome =
 
 export function groupCommit(
   db: Kysely<Database>,
-  sessionFor: (trx: Kysely<Database>) => StoreSession,
+  sessionFor: (trx: Kysely<Database>, batchEvents: EventRowDraft[]) => StoreSession,
+  writeEvents: (trx: Kysely<Database>, events: readonly EventRowDraft[]) => Promise<void>,
   runNow?: RunNow,
 ) {
   const queue: Job[] = [];
@@ -38,8 +46,10 @@ export function groupCommit(
     const outcomes: Outcome[] = [];
     try {
       await db.transaction().execute(async (trx) => {
-        const session = sessionFor(trx);
+        const events: EventRowDraft[] = [];
+        const session = sessionFor(trx, events);
         for (const job of batch) {
+          const appended = events.length;
           await statement(trx, 'savepoint roster_job');
           try {
             const value = await job.work(session);
@@ -48,9 +58,11 @@ export function groupCommit(
           } catch (error) {
             await statement(trx, 'rollback to roster_job');
             await statement(trx, 'release roster_job');
+            events.length = appended;
             outcomes.push({ ok: false, error });
           }
         }
+        if (events.length > 0) await writeEvents(trx, events);
       });
     } catch (error) {
       // The shared COMMIT (or a savepoint statement) failed: nothing of the batch is committed.

@@ -6,6 +6,7 @@ import type { ProvisioningLogStore, Store } from '../store.ts';
 import { execute, type ReadNow, type RunNow } from './context.ts';
 import type { Database } from './database.ts';
 import type { DialectQuirks } from './dialect-quirks.ts';
+import { appendNumbered } from './events.ts';
 import { groupCommit } from './group-commit.ts';
 import { createPagePositions } from './page-positions.ts';
 import { sessionFor } from './session.ts';
@@ -30,7 +31,12 @@ export function kyselyStore(
   // side on its pool.
   const transaction: Store['transaction'] =
     quirks.dialect === 'sqlite'
-      ? groupCommit(db, (trx) => sessionFor({ db: trx, quirks, runNow }), runNow)
+      ? groupCommit(
+          db,
+          (trx, batchEvents) => sessionFor({ db: trx, quirks, runNow, batchEvents }),
+          (trx, events) => appendNumbered({ db: trx, quirks, runNow }, events),
+          runNow,
+        )
       : (work) => db.transaction().execute((trx) => work(sessionFor({ db: trx, quirks })));
   const statement = quirks.refreshStatistics;
   // Through Kysely, so it takes the connection in turn and never lands inside a transaction.
