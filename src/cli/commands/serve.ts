@@ -17,11 +17,14 @@ import { createApp } from '../../http/app.ts';
 import { createMetrics } from '../../http/metrics.ts';
 import { createLogger } from '../../logger.ts';
 import { createStore } from '../../store/create-store.ts';
+import { limitHeapGrowth } from '../heap-growth.ts';
 
 /** How long shutdown waits for in-flight requests before closing anyway. */
 const DRAIN_MS = 10_000;
 
 export async function serveCommand(flags: ConfigFlags): Promise<void> {
+  // Before anything is allocated: the server's peak memory is mostly garbage V8 let pile up.
+  limitHeapGrowth();
   const config = loadConfig(flags);
   const logger = createLogger(config.logLevel);
   const store = createStore(config.databaseUrl, {
