@@ -59,9 +59,12 @@ export function createSqliteStore({
 }: SqliteStoreOptions): Store {
   if (filename !== ':memory:' && filename !== '') mkdirSync(dirname(filename), { recursive: true });
   const database = new SqliteDatabase(filename);
-  // 32 MB page cache (default 2 MB): bulk loads and index paths touch many pages. It was 64 MB
-  // while the first page of a listing counted the account's index; user_counts ended that.
-  configureSqliteConnection(database, { cacheKib: 32_768 });
+  // 16 MB page cache (default 2 MB): bulk loads and index paths touch many pages. It was 64 MB
+  // while the first page of a listing counted the account's index (user_counts ended that),
+  // then 32 MB. At 1M users the hot upper levels of the indexes fit either way and random
+  // leaves miss either way (the OS cache serves them); 16 MB measured the same lookups and
+  // creates and 16 MB less resident memory (docs/performance.md, "Memory").
+  configureSqliteConnection(database, { cacheKib: 16_384 });
   // Bound the work of `pragma optimize` (run here and after bulk loads) on large tables.
   database.pragma('analysis_limit = 1000');
   database.pragma('optimize = 0x10002');
@@ -101,7 +104,9 @@ export function createSqliteStore({
           threads: costlyReads.slots ?? COSTLY_READ_DEFAULTS.slots,
           perAccount: costlyReads.perAccount ?? COSTLY_READ_DEFAULTS.perAccount,
           budgetMs: costlyReads.budgetMs ?? COSTLY_READ_DEFAULTS.budgetMs,
-          cacheKib: 8192,
+          // Costly reads scan (offsets, counts, unindexed filters): pages they read once are
+          // not read again soon, so a large cache only held memory (8 MB each until 12-06).
+          cacheKib: 2048,
         });
   const store = kyselyStore(db, sqliteQuirks, log, { readNow, runNow, costly });
   return {
