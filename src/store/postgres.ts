@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { COSTLY_READ_DEFAULTS, type CostlyReadOptions } from './costly-reads/costly-reads.ts';
 import { createPostgresReaders } from './costly-reads/postgres-readers.ts';
+import { createStatementNames, prepareRepeatedStatements } from './postgres-prepared.ts';
 import { createPostgresLog, type PostgresLogOptions } from './provisioning-log/postgres-log.ts';
 import type { Database } from './sql/database.ts';
 import { postgresQuirks } from './sql/dialect-quirks.ts';
@@ -32,8 +33,12 @@ export function createPostgresStore({
   // itself. Listening on every client covers both: the failing query rejects (that request
   // fails), the pool discards the connection, and the next query reconnects.
   pool.on('error', () => {});
+  // Statements Roster repeats are prepared once per connection, not parsed and planned on
+  // every execution (postgres-prepared.ts).
+  const names = createStatementNames();
   pool.on('connect', (client) => {
     client.on('error', () => {});
+    prepareRepeatedStatements(client, names);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const costly = createPostgresReaders({
