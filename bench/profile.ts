@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { type CpuProfile, summariseProfile } from './cpu-profile-summary.ts';
 import { createUserRequests, patchActiveRequests } from './create-requests.ts';
 import { measure, type RequestShape } from './load.ts';
+import { createBenchDatabase } from './postgres-database.ts';
 import { fmt, log } from './report.ts';
 import { seedUsers, userNameOf } from './seed-users.ts';
 import { BENCH_TOKEN, pinProcess, rosterServe, startServer } from './server-process.ts';
@@ -27,7 +28,13 @@ async function main(): Promise<void> {
   const users = option('--users', 100_000);
   const seconds = option('--seconds', 10);
   const workdir = mkdtempSync(join(tmpdir(), 'roster-profile-'));
-  const database = join(workdir, 'roster.db');
+  // `--postgres`: a throwaway database on ROSTER_BENCH_POSTGRES (PostgreSQL runs unpinned).
+  const pgDatabase = process.argv.includes('--postgres')
+    ? await createBenchDatabase(
+        process.env.ROSTER_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432',
+      )
+    : undefined;
+  const database = pgDatabase?.url ?? join(workdir, 'roster.db');
   const profiles = join(workdir, 'profiles');
   pinProcess(process.pid, 1);
   try {
@@ -100,6 +107,7 @@ async function main(): Promise<void> {
     // Requests served include the drain probes; seeding-time work is not in the profile.
     summariseProfile(profile, result.total + 2, loadStartedUs);
   } finally {
+    await pgDatabase?.drop();
     if (!process.argv.includes('--keep')) rmSync(workdir, { recursive: true, force: true });
     else log(`Kept ${workdir}`);
   }
