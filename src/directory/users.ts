@@ -6,7 +6,7 @@ import type { DeprovisionBrake } from './deprovision-brake.ts';
 import { assertThat, DirectoryError } from './errors.ts';
 import { eventUser, newEvent, userUpdateEvents } from './events.ts';
 import { newId } from './ids.ts';
-import type { EventActor, PermissionSet, User } from './model.ts';
+import type { EventActor, Membership, PermissionSet, User } from './model.ts';
 import { decidePermissionSet, type RoleClaim, type RoleDecision } from './role-sync.ts';
 import type { UserPage, UserQuery } from './user-query.ts';
 
@@ -538,6 +538,18 @@ export function createUsers({
       const user = isPlausibleId(id) ? await store.users.findById(accountId, id) : undefined;
       assertThat(user && isVisibleToScim(user), 'user.not_found', `no user with id '${id}'`);
       return user;
+    },
+
+    /** `get` with the user's groups, which a read needs for its `groups` and its ETag. */
+    async getWithGroups(
+      accountId: string,
+      id: string,
+    ): Promise<{ readonly user: User; readonly memberships: readonly Membership[] }> {
+      const found = isPlausibleId(id)
+        ? await store.users.findByIdWithGroups(accountId, id)
+        : undefined;
+      assertThat(found && isVisibleToScim(found.user), 'user.not_found', `no user with id '${id}'`);
+      return found;
     },
 
     query(query: UserQuery): Promise<UserPage> {

@@ -55,6 +55,14 @@ export interface UserStore {
   insertMany(users: readonly User[]): Promise<void>;
   findById(accountId: string, id: string): Promise<User | undefined>;
   /**
+   * `findById` with the user's groups, in the order `GroupMemberStore.groupsOf` gives, read in
+   * one statement: on PostgreSQL every statement is a round trip, and a read by id needs both.
+   */
+  findByIdWithGroups(
+    accountId: string,
+    id: string,
+  ): Promise<{ readonly user: User; readonly memberships: Membership[] } | undefined>;
+  /**
    * Users of the account whose userName equals `userName`, or whose email equals `email`, both
    * compared case-insensitively. At most two users can match (one per unique key).
    */

@@ -51,6 +51,32 @@ export function groupsContract(store: () => Store): void {
       await store().groups.insert(makeGroup(other.id, { displayName: 'Sales EMEA' }));
     });
 
+    it('reads a user with its groups in one call, as findById and groupsOf give them', async () => {
+      const { account, users } = await seed(store());
+      const [member, loner] = users as [(typeof users)[0], (typeof users)[0]];
+      // Names out of order and of mixed case: groupsOf orders by the lowercased name.
+      const zeta = makeGroup(account.id, { displayName: 'zeta "quoted"', version: 3 });
+      const alpha = makeGroup(account.id, { displayName: 'Alpha' });
+      const beta = makeGroup(account.id, { displayName: 'beta' });
+      for (const group of [zeta, alpha, beta]) await store().groups.insert(group);
+      for (const group of [zeta, alpha, beta]) {
+        await store().groupMembers.add(account.id, group.id, [member.id]);
+      }
+      const found = await store().users.findByIdWithGroups(account.id, member.id);
+      expect(found?.user).toEqual(await store().users.findById(account.id, member.id));
+      const memberships = await store().groupMembers.groupsOf(account.id, [member.id]);
+      expect(memberships.map((m) => m.groupName)).toEqual(['Alpha', 'beta', 'zeta "quoted"']);
+      expect(found?.memberships).toEqual(memberships);
+      expect(await store().users.findByIdWithGroups(account.id, loner.id)).toEqual({
+        user: await store().users.findById(account.id, loner.id),
+        memberships: [],
+      });
+      const other = makeAccount();
+      await store().accounts.insert(other);
+      expect(await store().users.findByIdWithGroups(other.id, member.id)).toBeUndefined();
+      expect(await store().users.findByIdWithGroups(account.id, 'bad\u0000id')).toBeUndefined();
+    });
+
     it('updates with compare-and-set and deletes with the memberships', async () => {
       const { account, users } = await seed(store());
       const group = makeGroup(account.id);

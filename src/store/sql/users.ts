@@ -108,6 +108,36 @@ export function userStore(ctx: SqlContext): UserStore {
       return loadUsers(rows, quirks)[0];
     },
 
+    async findByIdWithGroups(accountId, id) {
+      if (!storable(id)) return undefined;
+      // The memberships as one JSON array of [group id, name, version], ordered as groupsOf
+      // orders them (SQLite has ORDER BY inside aggregates since 3.44).
+      const entry =
+        quirks.dialect === 'postgres'
+          ? sql`coalesce(json_agg(json_build_array(m.group_id, g.display_name, g.version) order by g.display_name_lower, g.id), '[]'::json)`
+          : sql`coalesce(json_group_array(json_array(m.group_id, g.display_name, g.version) order by g.display_name_lower, g.id), '[]')`;
+      const rows = await run<Selectable<UsersTable> & { memberships: unknown }>(
+        sql`select u.*, (select ${entry} from group_members m join groups g on g.id = m.group_id
+            where m.account_id = u.account_id and m.user_id = u.id) as memberships
+          from users u where u.account_id = ${accountId} and u.id = ${id}`,
+      );
+      const row = rows[0];
+      if (row === undefined) return undefined;
+      const { memberships, ...columns } = row;
+      const [user] = loadUsers([columns], quirks);
+      if (user === undefined) return undefined;
+      const entries = quirks.readJson(memberships) as [string, string, number | string][];
+      return {
+        user,
+        memberships: entries.map(([groupId, groupName, version]) => ({
+          userId: user.id,
+          groupId,
+          groupName,
+          groupVersion: Number(version),
+        })),
+      };
+    },
+
     async findByIdentity(accountId, { userName, email }) {
       if (userName !== undefined && !storable(userName)) userName = undefined;
       if (email !== undefined && !storable(email)) email = undefined;
