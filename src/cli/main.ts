@@ -84,6 +84,11 @@ function cliErrorText(text: string): string {
   return `roster: ${text
     .replace(/^error: /, '')
     .replace(/\n\(Did you mean (.+)\?\)/, ' (did you mean $1?)')
+    // A token or key prefix is random and starts with '-' one time in 64: say how to pass it.
+    .replace(
+      /^unknown option '(-[^-'][^']+)'/,
+      "unknown option '$1' (a value that starts with '-', such as a token prefix, goes after '--': -- $1)",
+    )
     .trimEnd()}\n`;
 }
 

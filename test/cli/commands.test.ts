@@ -464,6 +464,13 @@ describe('roster commands against a running server', { timeout: 120_000 }, () =>
       'commands',
     ]);
 
+    // A token prefix that starts with '-' reads as an option; the error says how to pass it.
+    const dashed = await roster(['token', 'revoke', '-pmfXKlA…']);
+    expect(dashed.code).toBe(1);
+    expect(dashed.stderr.split('\n')[0]).toBe(
+      "roster: unknown option '-pmfXKlA…' (a value that starts with '-', such as a token prefix, goes after '--': -- -pmfXKlA…)",
+    );
+
     // A port nothing listens on any more.
     const closed = createServer();
     await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
