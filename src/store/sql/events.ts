@@ -108,17 +108,7 @@ function insertEvents(
   drafts: readonly EventRowDraft[],
   sequenceOf: (draft: EventRowDraft) => number | null,
 ): Promise<void> {
-  // Column order as the INSERT's (bulk-insert.ts takes the first row's keys).
-  const rows = drafts.map((d) => ({
-    id: d.id,
-    account_id: d.account_id,
-    sequence: sequenceOf(d),
-    type: d.type,
-    occurred_at: d.occurred_at,
-    actor: d.actor,
-    subject: d.subject,
-    data: d.data,
-  }));
+  const rows = drafts.map((d) => ({ ...d, sequence: sequenceOf(d) }));
   return bulkInserter(ctx, ctx.quirks.dialect)('events', rows, INSERT_CHUNK);
 }
 
