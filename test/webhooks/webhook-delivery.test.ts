@@ -376,16 +376,17 @@ for (const kind of STORE_KINDS) {
       await instance.webhookDelivery.deliverDue();
       const settled = claims;
       // The directory's own store: each commit tells the sequencer, which wakes the engine.
-      await emit(instance.store, clock, quiet, 3);
-      await emit(instance.store, clock, quiet, 2);
+      const sequencer = instance.eventSequencer;
+      await emit(instance.store, clock, quiet, 3, 'user.created', sequencer);
+      await emit(instance.store, clock, quiet, 2, 'user.created', sequencer);
       expect(claims).toBe(settled);
-      await emit(instance.store, clock, busy, 2);
+      await emit(instance.store, clock, busy, 2, 'user.created', sequencer);
       expect(claims).toBe(settled + 1);
       await receiver.waitFor('/wake-before', 2);
       // An endpoint created on this instance is woken for at once, without waiting for a tick.
       const late = await instance.webhooks.create(quiet, { url: `${receiver.url}/wake-late` });
       expect(late.cursor).toBe(5);
-      await emit(instance.store, clock, quiet, 1);
+      await emit(instance.store, clock, quiet, 1, 'user.created', sequencer);
       await receiver.waitFor('/wake-late', 1);
       await instance.webhookDelivery.stop();
       expect(at('/wake-late').map((r) => r.json.data.sequence)).toEqual([6]);

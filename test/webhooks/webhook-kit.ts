@@ -7,6 +7,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../src/directory/clock.ts';
 import { createDirectory, type Directory } from '../../src/directory/directory.ts';
+import type { EventSequencer } from '../../src/directory/event-sequencer.ts';
 import { newEvent } from '../../src/directory/events.ts';
 import type { NewDirectoryEvent } from '../../src/directory/model.ts';
 import type { WebhookDeliveryOptions } from '../../src/directory/webhook-delivery.ts';
@@ -129,13 +130,20 @@ export async function newAccountId(store: Store): Promise<string> {
   return account.id;
 }
 
-/** Appends `count` user.created events to the account in one transaction and sequences them. */
+/**
+ * Appends `count` user.created events to the account in one transaction and sequences them:
+ * by calling the store's sequencer, or, given a directory's `sequencedBy`, by waiting for that
+ * directory's own sequencer (which its commit nudged). A test that watches what a directory's
+ * sequencer wakes must use the latter: a direct call can win the lock and number the events
+ * itself, and then the directory's sequencer finds nothing to tell its listeners.
+ */
 export async function emit(
   store: Store,
   clock: Clock,
   accountId: string,
   count: number,
   type: 'user.created' | 'user.deactivated' = 'user.created',
+  sequencedBy?: EventSequencer,
 ): Promise<NewDirectoryEvent[]> {
   const events = Array.from({ length: count }, (_, i) => {
     const id = `usr_${Math.random().toString(36).slice(2)}`;
@@ -154,6 +162,7 @@ export async function emit(
     return newEvent(accountId, type, `user:${id}`, { user }, clock.now(), { kind: 'system' });
   });
   await store.transaction((s) => s.events.append(events));
-  while ((await store.events.sequencePending(1000)).count > 0);
+  if (sequencedBy !== undefined) await sequencedBy.settle();
+  else while ((await store.events.sequencePending(1000)).count > 0);
   return events;
 }
