@@ -45,6 +45,11 @@ export interface UserQuery {
    * again, so a deep cursor page costs what the first one did.
    */
   readonly knownTotal?: number | undefined;
+  /**
+   * Also read the groups of the page's users (`UserPage.memberships`). A page that pins a
+   * unique key reads them in the same statement as the user.
+   */
+  readonly withGroups?: boolean | undefined;
 }
 
 export interface UserPage {
@@ -53,4 +58,9 @@ export interface UserPage {
   readonly total: number;
   /** Cursor paging only: an opaque keyset position after the last user, absent on the last page. */
   readonly nextKey?: string | undefined;
+  /**
+   * With `withGroups`: each user's groups by user id, ordered by group name (case-insensitively),
+   * then id; a user in no group has no entry.
+   */
+  readonly memberships?: ReadonlyMap<string, readonly import('./model.ts').Membership[]>;
 }

@@ -77,6 +77,69 @@ export function groupsContract(store: () => Store): void {
       expect(await store().users.findByIdWithGroups(account.id, 'bad\u0000id')).toBeUndefined();
     });
 
+    it('gives a query its users’ groups, as groupsOf does, for a lookup and for a page', async () => {
+      const { account, users } = await seed(store(), 3);
+      const [member, loner, third] = users as [
+        (typeof users)[0],
+        (typeof users)[0],
+        (typeof users)[0],
+      ];
+      const zeta = makeGroup(account.id, { displayName: 'zeta', version: 4 });
+      const alpha = makeGroup(account.id, { displayName: 'Alpha' });
+      for (const group of [zeta, alpha]) await store().groups.insert(group);
+      await store().groupMembers.add(account.id, zeta.id, [member.id, third.id]);
+      await store().groupMembers.add(account.id, alpha.id, [member.id]);
+      const expected = async (id: string) =>
+        store().groupMembers.groupsOf(account.id, [id]) as Promise<unknown[]>;
+      const page = { kind: 'index', offset: 0, limit: 10 } as const;
+      const byName = (userName: string) =>
+        ({
+          kind: 'compare',
+          op: 'eq',
+          field: { kind: 'column', column: 'userName' },
+          value: userName,
+          caseExact: false,
+        }) as const;
+
+      // A lookup pins a unique key: the groups come in the user's own row.
+      const found = await store().users.query({
+        accountId: account.id,
+        condition: byName(member.userName),
+        page,
+        withGroups: true,
+      });
+      expect(found.users.map((u) => u.id)).toEqual([member.id]);
+      expect(found.memberships?.get(member.id)).toEqual(await expected(member.id));
+      expect(found.memberships?.get(member.id)?.map((m) => m.groupName)).toEqual(['Alpha', 'zeta']);
+      const alone = await store().users.query({
+        accountId: account.id,
+        condition: byName(loner.userName),
+        page,
+        withGroups: true,
+      });
+      expect(alone.users).toHaveLength(1);
+      expect(alone.memberships?.size).toBe(0);
+      // A page of several users: the same groups, read for the page at once.
+      const all = await store().users.query({
+        accountId: account.id,
+        condition: { kind: 'all' },
+        page,
+        withGroups: true,
+      });
+      expect(all.users).toHaveLength(3);
+      expect(all.memberships?.get(member.id)).toEqual(await expected(member.id));
+      expect(all.memberships?.get(third.id)).toEqual(await expected(third.id));
+      expect(all.memberships?.has(loner.id)).toBe(false);
+      // Without asking, no groups are read.
+      const plain = await store().users.query({
+        accountId: account.id,
+        condition: byName(member.userName),
+        page,
+      });
+      expect(plain.memberships).toBeUndefined();
+      expect(plain.users).toEqual(found.users);
+    });
+
     it('updates with compare-and-set and deletes with the memberships', async () => {
       const { account, users } = await seed(store());
       const group = makeGroup(account.id);

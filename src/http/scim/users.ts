@@ -79,26 +79,6 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     returnsAttribute(userResourceType, projection, 'groups') ||
     returnsAttribute(userResourceType, projection, 'meta');
 
-  /** The groups of each user, in one statement, when the response shows them. */
-  async function membershipsOf(
-    accountId: string,
-    users: readonly User[],
-    projection: Projection,
-  ): Promise<Map<string, Membership[]>> {
-    const byUser = new Map<string, Membership[]>();
-    if (users.length === 0 || !showsMemberships(projection)) return byUser;
-    const memberships = await directory.groups.groupsOf(
-      accountId,
-      users.map((u) => u.id),
-    );
-    for (const m of memberships) {
-      const list = byUser.get(m.userId);
-      if (list) list.push(m);
-      else byUser.set(m.userId, [m]);
-    }
-    return byUser;
-  }
-
   /** One user's groups and ETag: the ETag header needs the groups whatever the projection. */
   async function versionOf(user: User) {
     const memberships = await directory.groups.groupsOf(user.accountId, [user.id]);
@@ -119,7 +99,13 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
   async function list(c: Context<ScimEnv>, accountId: string, parameters: ListParameters) {
     const { condition, sort, page, projection, filterText } = parameters;
     const names = await roleNames(c);
-    const query = { accountId, condition: withScimVisibility(condition), sort };
+    // The groups come with the page (a lookup's in the user's own statement) when shown.
+    const query = {
+      accountId,
+      condition: withScimVisibility(condition),
+      sort,
+      withGroups: showsMemberships(projection),
+    };
     const fingerprint = JSON.stringify([accountId, filterText, sort]);
     if (page.kind === 'cursor') {
       const state =
@@ -134,7 +120,7 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
       const next = result.nextKey
         ? cursors.encode({ position: result.nextKey, total: result.total }, fingerprint, Date.now())
         : undefined;
-      const groups = await membershipsOf(accountId, result.users, projection);
+      const groups = result.memberships;
       return scimJson(c, {
         schemas: [LIST_RESPONSE_SCHEMA],
         // RFC 9865 §2.2: the total as of the walk's first page.
@@ -142,20 +128,20 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
         itemsPerPage: result.users.length,
         // RFC 9865 §2.2: nextCursor on every page but the last.
         ...(next ? { nextCursor: next } : {}),
-        Resources: result.users.map((u) => render(c, u, projection, names, groups.get(u.id))),
+        Resources: result.users.map((u) => render(c, u, projection, names, groups?.get(u.id))),
       });
     }
     const result = await directory.users.query({
       ...query,
       page: { kind: 'index', offset: page.startIndex - 1, limit: page.count },
     });
-    const groups = await membershipsOf(accountId, result.users, projection);
+    const groups = result.memberships;
     return scimJson(c, {
       schemas: [LIST_RESPONSE_SCHEMA],
       totalResults: result.total,
       startIndex: page.startIndex,
       itemsPerPage: result.users.length,
-      Resources: result.users.map((u) => render(c, u, projection, names, groups.get(u.id))),
+      Resources: result.users.map((u) => render(c, u, projection, names, groups?.get(u.id))),
     });
   }
 

@@ -1,11 +1,12 @@
 import type { Selectable } from 'kysely';
-import type { User } from '../../directory/model.ts';
+import type { Membership, User } from '../../directory/model.ts';
 import type { UserCondition, UserPage, UserQuery } from '../../directory/user-query.ts';
 import type { UserStore } from '../store.ts';
 import { bulkInserter } from './bulk-insert.ts';
 import { mapConflicts } from './conflicts.ts';
 import { execute, type SqlContext, selectRows, storable, withTransaction } from './context.ts';
 import type { UsersTable } from './database.ts';
+import { membershipsColumn, readMembershipsColumn, selectGroupsOf } from './group-members.ts';
 import { selectPage, sortPlan } from './keyset-paging.ts';
 import { compile, type SqlFragment, sql } from './sql-fragment.ts';
 import { userConditionToSql } from './user-condition-to-sql.ts';
@@ -92,6 +93,41 @@ export function userStore(ctx: SqlContext): UserStore {
     return counts;
   }
 
+  /**
+   * The groups of a page's users by user id: from each row's `memberships` column where the
+   * single-row read added it (`membershipsColumn`), else in one more statement.
+   */
+  async function membershipsOfPage(
+    accountId: string,
+    rows: readonly Selectable<UsersTable>[],
+    users: readonly User[],
+  ): Promise<Map<string, Membership[]>> {
+    const byUser = new Map<string, Membership[]>();
+    const add = (userId: string, memberships: readonly Membership[]) => {
+      for (const m of memberships) {
+        const list = byUser.get(userId);
+        if (list) list.push(m);
+        else byUser.set(userId, [m]);
+      }
+    };
+    if (rows[0] !== undefined && 'memberships' in rows[0]) {
+      for (const [i, user] of users.entries()) {
+        const { memberships } = rows[i] as { memberships?: unknown };
+        add(user.id, readMembershipsColumn(quirks, user.id, memberships));
+      }
+      return byUser;
+    }
+    if (users.length === 0) return byUser;
+    for (const m of await selectGroupsOf(
+      ctx,
+      accountId,
+      users.map((u) => u.id),
+    )) {
+      add(m.userId, [m]);
+    }
+    return byUser;
+  }
+
   return {
     insert: (user) => mapConflicts(() => withTransaction(ctx, (trx) => insertUsers(trx, [user]))),
 
@@ -110,32 +146,15 @@ export function userStore(ctx: SqlContext): UserStore {
 
     async findByIdWithGroups(accountId, id) {
       if (!storable(id)) return undefined;
-      // The memberships as one JSON array of [group id, name, version], ordered as groupsOf
-      // orders them (SQLite has ORDER BY inside aggregates since 3.44).
-      const entry =
-        quirks.dialect === 'postgres'
-          ? sql`coalesce(json_agg(json_build_array(m.group_id, g.display_name, g.version) order by g.display_name_lower, g.id), '[]'::json)`
-          : sql`coalesce(json_group_array(json_array(m.group_id, g.display_name, g.version) order by g.display_name_lower, g.id), '[]')`;
       const rows = await run<Selectable<UsersTable> & { memberships: unknown }>(
-        sql`select u.*, (select ${entry} from group_members m join groups g on g.id = m.group_id
-            where m.account_id = u.account_id and m.user_id = u.id) as memberships
-          from users u where u.account_id = ${accountId} and u.id = ${id}`,
+        sql`select u.*, ${membershipsColumn(quirks)} from users u where u.account_id = ${accountId} and u.id = ${id}`,
       );
       const row = rows[0];
       if (row === undefined) return undefined;
       const { memberships, ...columns } = row;
       const [user] = loadUsers([columns], quirks);
       if (user === undefined) return undefined;
-      const entries = quirks.readJson(memberships) as [string, string, number | string][];
-      return {
-        user,
-        memberships: entries.map(([groupId, groupName, version]) => ({
-          userId: user.id,
-          groupId,
-          groupName,
-          groupVersion: Number(version),
-        })),
-      };
+      return { user, memberships: readMembershipsColumn(quirks, user.id, memberships) };
     },
 
     async findByIdentity(accountId, { userName, email }) {
@@ -234,6 +253,7 @@ export function userStore(ctx: SqlContext): UserStore {
           page: query.page,
           knownTotal: query.knownTotal,
           single,
+          singleRowColumns: query.withGroups ? membershipsColumn(quirks) : undefined,
           count: total === undefined ? undefined : () => Promise.resolve(total),
           positions,
         });
@@ -244,10 +264,14 @@ export function userStore(ctx: SqlContext): UserStore {
         single || bounded || costly === undefined
           ? await page(run, undefined)
           : await costly.read(query.accountId, (costlyRun) => page(costlyRun, costly.guard));
+      const users = loadUsers(result.rows, quirks);
       return {
-        users: loadUsers(result.rows, quirks),
+        users,
         total: result.total,
         nextKey: result.nextKey,
+        ...(query.withGroups
+          ? { memberships: await membershipsOfPage(query.accountId, result.rows, users) }
+          : {}),
       };
     },
 
