@@ -665,10 +665,25 @@ export function createUsers({
       accountId: string,
       id: string,
       change: (current: User) => UserChange | Promise<UserChange>,
-      options: { actor: EventActor; ifMatch?: readonly number[] | undefined },
-    ): Promise<{ user: User; changed: boolean; warning?: string | undefined }> {
+      options: {
+        actor: EventActor;
+        ifMatch?: readonly number[] | undefined;
+        /**
+         * Also return the user's groups, read with the user before the write (an update never
+         * changes them), so that a response needs no read after it.
+         */
+        withGroups?: boolean | undefined;
+      },
+    ): Promise<{
+      user: User;
+      changed: boolean;
+      warning?: string | undefined;
+      memberships?: readonly Membership[] | undefined;
+    }> {
       for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-        const current = await this.get(accountId, id);
+        const { user: current, memberships } = options.withGroups
+          ? await this.getWithGroups(accountId, id)
+          : { user: await this.get(accountId, id), memberships: undefined };
         assertVersion(current, options.ifMatch);
         const { roleClaim, ...draft } = await change(current);
         assertIndexable(draft);
@@ -681,7 +696,7 @@ export function createUsers({
         };
         const warning = decision?.warning;
         const changed = current.managedBy !== 'scim' || !sameContent(current, next);
-        if (!changed) return { user: current, changed: false, warning };
+        if (!changed) return { user: current, changed: false, warning, memberships };
         try {
           const written = await store.transaction(async (session) => {
             await assertDomainsVerified(session, accountId, draft, current);
@@ -705,7 +720,7 @@ export function createUsers({
             }
             return done;
           });
-          if (written) return { user: next, changed: true, warning };
+          if (written) return { user: next, changed: true, warning, memberships };
         } catch (error) {
           conflictToDirectoryError(error, draft);
         }

@@ -237,24 +237,21 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     c.set('userId', id);
     let before: User | undefined;
     const names = await roleNames(c);
-    const { user, warning } = await directory.users.update(
+    // The groups are read with the user, before the write: no read after it.
+    const { user, warning, memberships = [] } = await directory.users.update(
       c.get('accountId') as string,
       id,
       (current) => {
         before = current;
         return change(current, names);
       },
-      { actor: requestActor(c), ifMatch: ifMatch(c.req.header('if-match')) },
+      { actor: requestActor(c), ifMatch: ifMatch(c.req.header('if-match')), withGroups: true },
     );
     if (before) c.set('operation', describeChange(before, user, verb));
     if (warning) c.set('warning', warning);
-    const { etag, resource } = await renderOne(
-      c,
-      user,
-      projectionOf((n) => c.req.query(n)),
-      names,
-    );
-    return scimJson(c, resource, 200, { ETag: etag });
+    const projection = projectionOf((n) => c.req.query(n));
+    const resource = render(c, user, projection, names, memberships);
+    return scimJson(c, resource, 200, { ETag: userVersion(user.version, memberships) });
   }
 
   // RFC 7644 §3.5.1: the body replaces the user; read-only values in it are ignored.
