@@ -79,12 +79,18 @@ export function createDeprovisionBrake({
   ): Promise<DeprovisionBrakeStatus> {
     const now = Date.parse(clock.now());
     const windowStart = new Date(now - policy.windowMinutes * 60_000).toISOString();
-    const releasedAt = (await session.deprovisionBrake.releasedAt(accountId)) ?? null;
-    // A release starts a fresh window: what was counted before it has been looked at.
+    // The release and the count in one read. A release starts a fresh window: what was
+    // counted before it has been looked at.
+    const window = await session.deprovisionBrake.countWindow(
+      accountId,
+      windowStart,
+      decideOnly ? policy.minUsers : undefined,
+    );
+    const releasedAt = window.releasedAt ?? null;
     const since = releasedAt !== null && releasedAt > windowStart ? releasedAt : windowStart;
     const count = (atMost?: number) =>
       session.deprovisionBrake.countDeactivationsSince(accountId, since, atMost);
-    let deactivations = await count(decideOnly ? policy.minUsers : undefined);
+    let deactivations = window.count;
     if (deactivations < policy.minUsers) {
       return {
         deactivations,

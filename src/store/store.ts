@@ -429,8 +429,16 @@ export interface DeprovisionBrakeStore {
   }): Promise<void>;
   /** Deactivations of the account recorded strictly after `since` (an ISO timestamp). */
   countDeactivationsSince(accountId: string, since: string, atMost?: number): Promise<number>;
-  /** When an admin last released the account's brake, if ever. */
-  releasedAt(accountId: string): Promise<string | undefined>;
+  /**
+   * The account's window in one read: when an admin last released its brake, if ever, and its
+   * deactivations recorded strictly after the later of that release and `windowStart` (a
+   * release starts a fresh window), counted up to `atMost` when given.
+   */
+  countWindow(
+    accountId: string,
+    windowStart: string,
+    atMost?: number,
+  ): Promise<{ readonly releasedAt: string | undefined; readonly count: number }>;
   release(accountId: string, at: string): Promise<void>;
 }
 

@@ -23,15 +23,38 @@ export function deprovisionBrakeContract(store: () => Store): void {
       expect(await since('2026-01-01T11:00:00.000Z')).toBe(0);
     });
 
-    it('keeps the latest release per account', async () => {
+    it('keeps the latest release per account, and counts the window from the later of it and the window start', async () => {
       const account = makeAccount();
       await store().accounts.insert(account);
-      expect(await store().deprovisionBrake.releasedAt(account.id)).toBeUndefined();
+      const record = (at: string) =>
+        store().deprovisionBrake.recordDeactivation({
+          id: newId('d'),
+          accountId: account.id,
+          userId: 'u',
+          at,
+        });
+      for (const at of ['10:00', '10:30', '11:00', '12:30'])
+        await record(`2026-01-01T${at}:00.000Z`);
+      const window = (start: string, atMost?: number) =>
+        store().deprovisionBrake.countWindow(account.id, `2026-01-01T${start}:00.000Z`, atMost);
+      // Never released: the window start applies.
+      expect(await window('09:00')).toEqual({ releasedAt: undefined, count: 4 });
+      expect(await window('10:00')).toEqual({ releasedAt: undefined, count: 3 });
+      expect(await window('09:00', 2)).toEqual({ releasedAt: undefined, count: 2 });
       await store().deprovisionBrake.release(account.id, '2026-01-01T10:00:00.000Z');
-      await store().deprovisionBrake.release(account.id, '2026-01-01T12:00:00.000Z');
-      expect(await store().deprovisionBrake.releasedAt(account.id)).toBe(
-        '2026-01-01T12:00:00.000Z',
-      );
+      await store().deprovisionBrake.release(account.id, '2026-01-01T11:00:00.000Z');
+      const released = '2026-01-01T11:00:00.000Z';
+      // A release after the window start starts the window; one before it does not.
+      expect(await window('09:00')).toEqual({ releasedAt: released, count: 1 });
+      expect(await window('12:00')).toEqual({ releasedAt: released, count: 1 });
+      expect(await window('12:30')).toEqual({ releasedAt: released, count: 0 });
+      expect(await window('08:00', 0)).toEqual({ releasedAt: released, count: 0 });
+      // Another account's release is not this one's.
+      const other = makeAccount();
+      await store().accounts.insert(other);
+      expect(
+        await store().deprovisionBrake.countWindow(other.id, '2026-01-01T09:00:00.000Z'),
+      ).toEqual({ releasedAt: undefined, count: 0 });
     });
 
     it('counts active users only', async () => {

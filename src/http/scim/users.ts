@@ -238,7 +238,11 @@ export function usersRoutes({ directory, cursors, maxBodyBytes }: UsersRouteDeps
     let before: User | undefined;
     const names = await roleNames(c);
     // The groups are read with the user, before the write: no read after it.
-    const { user, warning, memberships = [] } = await directory.users.update(
+    const {
+      user,
+      warning,
+      memberships = [],
+    } = await directory.users.update(
       c.get('accountId') as string,
       id,
       (current) => {

@@ -12,6 +12,17 @@ const BRAKE_LOCK_CLASS = 0x62726b; // "brk"
  * Every deactivation an IdP makes runs these in its transaction, so they are written as SQL
  * text (sql-fragment.ts), not built through Kysely's query tree on each call.
  */
+/**
+ * The count of the account's deactivations strictly after `since`, as a scalar subquery. With
+ * `atMost`, counting stops there: enough to know whether a limit is reached, at a cost that
+ * does not grow with every deactivation of the window.
+ */
+function countAfter(accountId: string, since: SqlFragment, atMost: number | undefined) {
+  return atMost === undefined
+    ? sql`(select count(*) from deactivations d where d.account_id = ${accountId} and d.at > ${since})`
+    : sql`(select count(*) from (select 1 from deactivations d where d.account_id = ${accountId} and d.at > ${since} limit ${Math.max(0, Math.floor(atMost))}) as capped)`;
+}
+
 export function deprovisionBrakeStore(ctx: SqlContext): DeprovisionBrakeStore {
   const { db, quirks } = ctx;
   const run = async <R>(fragment: SqlFragment) =>
@@ -31,20 +42,24 @@ export function deprovisionBrakeStore(ctx: SqlContext): DeprovisionBrakeStore {
       );
     },
     async countDeactivationsSince(accountId, since, atMost) {
-      // With `atMost`, counting stops there: enough to know whether a limit is reached, at a
-      // cost that does not grow with every deactivation of the window.
       const [row] = await run<{ total: unknown }>(
-        atMost === undefined
-          ? sql`select count(*) as total from deactivations where account_id = ${accountId} and at > ${since}`
-          : sql`select count(*) as total from (select 1 from deactivations where account_id = ${accountId} and at > ${since} limit ${Math.max(0, Math.floor(atMost))}) as capped`,
+        sql`select ${countAfter(accountId, sql`${since}`, atMost)} as total`,
       );
       return quirks.readInt(row?.total ?? 0);
     },
-    async releasedAt(accountId) {
-      const [row] = await run<{ released_at: string }>(
-        sql`select released_at from deprovision_brakes where account_id = ${accountId}`,
+    async countWindow(accountId, windowStart, atMost) {
+      // One statement where a deactivation took two (the release, then the count): on
+      // PostgreSQL each was a round trip inside the deactivating transaction. A missing
+      // release compares as NULL, so the window start applies.
+      const since = sql`case when b.released_at > ${windowStart} then b.released_at else ${windowStart} end`;
+      const [row] = await run<{ released_at: string | null; total: unknown }>(
+        sql`select b.released_at, ${countAfter(accountId, since, atMost)} as total
+            from (select 1 as one) o left join deprovision_brakes b on b.account_id = ${accountId}`,
       );
-      return row?.released_at;
+      return {
+        releasedAt: row?.released_at ?? undefined,
+        count: quirks.readInt(row?.total ?? 0),
+      };
     },
     async release(accountId, at) {
       await run(
