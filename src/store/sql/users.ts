@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Selectable } from 'kysely';
 import type { Membership, User } from '../../directory/model.ts';
 import type { UserCondition, UserPage, UserQuery } from '../../directory/user-query.ts';
@@ -176,9 +177,18 @@ export function userStore(ctx: SqlContext): UserStore {
         withTransaction(ctx, async (trx) => {
           const { id, account_id, ...changes } = userRow(user, quirks);
           const before = previous === undefined ? undefined : userRow(previous, quirks);
-          const columns = Object.entries(changes).filter(
-            ([column, value]) =>
-              before === undefined || before[column as keyof typeof before] !== value,
+          // The JSON columns compare as values, not as text: PostgreSQL's jsonb gives keys back
+          // in its own order, so a user read from it serialises differently from the same user
+          // changed in one column, and every update rewrote both columns and every element row.
+          const same: Partial<Record<string, boolean>> = {
+            profile: previous !== undefined && isDeepStrictEqual(previous.profile, user.profile),
+            multi_valued:
+              previous !== undefined && isDeepStrictEqual(previous.multiValued, user.multiValued),
+          };
+          const columns = Object.entries(changes).filter(([column, value]) =>
+            column in same
+              ? !same[column]
+              : before === undefined || before[column as keyof typeof before] !== value,
           );
           const assignments = sql.join(
             columns.map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
@@ -192,7 +202,7 @@ export function userStore(ctx: SqlContext): UserStore {
           );
           if (Number(result.numAffectedRows ?? 0) === 0) return false;
           // The element rows follow the multi-valued attributes; unchanged, they stay.
-          if (before !== undefined && before.multi_valued === changes.multi_valued) return true;
+          if (same.multi_valued) return true;
           await run(sql`delete from user_values where user_id = ${id}`, trx.db);
           await bulkInserter(trx, quirks.dialect)(
             'user_values',
