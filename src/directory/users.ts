@@ -701,8 +701,6 @@ export function createUsers({
           const written = await store.transaction(async (session) => {
             await assertDomainsVerified(session, accountId, draft, current);
             const done = await session.users.update(next, current.version, current);
-            // After the write, in its transaction: a held deactivation rolls it back.
-            if (done && current.active && !next.active) await brake.admit(session, accountId, id);
             if (done) {
               await session.events.append([
                 ...userUpdateEvents(current, next, next.updatedAt, options.actor),
@@ -718,6 +716,9 @@ export function createUsers({
                   : []),
               ]);
             }
+            // Last before the commit, in its transaction: a held deactivation rolls it all
+            // back, and the brake's lock (PostgreSQL) is held for as few statements as can be.
+            if (done && current.active && !next.active) await brake.admit(session, accountId, id);
             return done;
           });
           if (written) return { user: next, changed: true, warning, memberships };
@@ -763,8 +764,6 @@ export function createUsers({
             const done = await (leaveGroups
               ? leaveGroups(session, accountId, id, writeUser, options.actor)
               : writeUser());
-            // After the write, in its transaction: a held deactivation rolls it all back.
-            if (done && current.active) await brake.admit(session, accountId, id);
             if (done) {
               const subject = `user:${id}`;
               await session.events.append([
@@ -790,6 +789,9 @@ export function createUsers({
                 ),
               ]);
             }
+            // Last before the commit, in its transaction: a held deactivation rolls it all
+            // back, and the brake's lock (PostgreSQL) is held for as few statements as can be.
+            if (done && current.active) await brake.admit(session, accountId, id);
             return done;
           });
         } catch (error) {

@@ -72,11 +72,19 @@ describe.each(STORE_KINDS)('deprovision brake window (%s)', (kind) => {
     await deactivate(ids[3] as string);
     clock.advanceMinutes(1);
     await deactivate(ids[4] as string);
+    const eventsOf = async (id: string) => {
+      await directory.eventSequencer.settle();
+      const events = await opened!.store.events.listAfter(accountId, 0, { limit: 1000 });
+      return events.filter((e) => e.subject === `user:${id}`).map((e) => e.type);
+    };
+    expect(await eventsOf(ids[4] as string)).toContain('user.deactivated');
     await expect(deactivate(ids[5] as string)).rejects.toMatchObject({
       code: 'user.deactivation_held',
       retryAfterSeconds: 30,
     });
     expect((await directory.users.get(accountId, ids[5] as string)).active).toBe(true);
+    // Held, the change and its events rolled back together: no event tells of it.
+    expect(await eventsOf(ids[5] as string)).toEqual(['user.created']);
 
     // An hour later the burst has left the window.
     clock.advanceMinutes(61);
