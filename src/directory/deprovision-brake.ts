@@ -34,6 +34,18 @@ export const DEFAULT_DEPROVISION_BRAKE: DeprovisionBrakePolicy = {
 };
 
 const ACTIVE_COUNT_TTL_MS = 60_000;
+/** How long an account found near its limit takes the brake alone. */
+const NEAR_HOLD_MS = 60_000;
+
+/**
+ * A deactivation that took the brake shared found the account near its limit: its transaction
+ * must roll back and run again, now taking the brake alone (`admit`). Never reaches a client.
+ */
+export class BrakeNeedsExclusive extends Error {
+  constructor(readonly accountId: string) {
+    super(`the brake of account ${accountId} is taken alone from now on: run the change again`);
+  }
+}
 
 export interface DeprovisionBrakeStatus {
   /** Deactivations counted in the current window (since the window start or the last release). */
@@ -57,6 +69,16 @@ export function createDeprovisionBrake({
   // that minute's changes: users added since lower it, users deactivated since are counted twice.
   // The limit moves by a tenth of that, so a burst is still held.
   const activeCounts = new Map<string, { at: number; count: number }>();
+  /**
+   * Accounts whose deactivations take the brake alone (until the time given): one was found
+   * near the limit. Only a hint for speed: a wrong one costs a retry or some waiting, never
+   * the limit.
+   */
+  const nearUntil = new Map<string, number>();
+  function markNear(accountId: string, nowMs: number): void {
+    if (nearUntil.size >= 10_000) nearUntil.clear();
+    nearUntil.set(accountId, nowMs + NEAR_HOLD_MS);
+  }
   async function activeUsers(session: StoreSession, accountId: string, nowMs: number) {
     const known = activeCounts.get(accountId);
     if (known && nowMs - known.at < ACTIVE_COUNT_TTL_MS) return known.count;
@@ -128,24 +150,47 @@ export function createDeprovisionBrake({
     /**
      * Called inside the transaction that deactivates `userId` on behalf of an IdP: records the
      * deactivation, or throws a retryable `user.deactivation_held` when the brake is engaged.
-     * The account's brake is held from the count to the commit, so the limit holds exactly.
+     *
+     * The limit holds exactly. Far below it, deactivations run side by side under the
+     * account's brake held shared: one whose count, plus every other transaction that could
+     * be in flight beside it (`lock`'s bound), stays under `minUsers` cannot reach the limit
+     * however those commit, since each of them counted, after taking the shared hold, at most
+     * the same margin. Near it, they take the brake alone and count one after the other. A
+     * shared holder that finds itself near throws `BrakeNeedsExclusive`: its transaction rolls
+     * back and runs again, and the account is taken alone for a while.
      */
     async admit(session: StoreSession, accountId: string, userId: string): Promise<void> {
-      // Count and record as one step: without the lock, deactivations in flight at once (on
-      // one instance's pool or on several instances) all counted the same total and all passed.
-      await session.deprovisionBrake.lock(accountId);
-      const current = await status(session, accountId, { decideOnly: true });
-      if (current.engaged) {
-        throw new DirectoryError(
-          'user.deactivation_held',
-          `deactivation held by the mass-deprovisioning brake: ${current.deactivations} users of ` +
-            `this account were deactivated since ${current.windowStart} (the limit is ` +
-            `${current.limit}, ${Math.round(policy.share * 100)}% of active users, at least ` +
-            `${policy.minUsers}). If this is intended, an account admin can release the brake ` +
-            `and the IdP's retries will go through; otherwise check the IdP's assignments.`,
-          [],
-          policy.retryAfterSeconds,
+      const nowMs = Date.parse(clock.now());
+      const near = (nearUntil.get(accountId) ?? 0) > nowMs;
+      const others = await session.deprovisionBrake.lock(accountId, near ? 'exclusive' : 'shared');
+      if (!near && others > 0) {
+        const windowStart = new Date(nowMs - policy.windowMinutes * 60_000).toISOString();
+        const { count } = await session.deprovisionBrake.countWindow(
+          accountId,
+          windowStart,
+          policy.minUsers,
         );
+        if (count + others >= policy.minUsers) {
+          markNear(accountId, nowMs);
+          throw new BrakeNeedsExclusive(accountId);
+        }
+      } else {
+        // Alone (or the store runs one transaction at a time): the exact decision.
+        const current = await status(session, accountId, { decideOnly: true });
+        if (current.deactivations + others < policy.minUsers) nearUntil.delete(accountId);
+        else markNear(accountId, nowMs);
+        if (current.engaged) {
+          throw new DirectoryError(
+            'user.deactivation_held',
+            `deactivation held by the mass-deprovisioning brake: ${current.deactivations} users of ` +
+              `this account were deactivated since ${current.windowStart} (the limit is ` +
+              `${current.limit}, ${Math.round(policy.share * 100)}% of active users, at least ` +
+              `${policy.minUsers}). If this is intended, an account admin can release the brake ` +
+              `and the IdP's retries will go through; otherwise check the IdP's assignments.`,
+            [],
+            policy.retryAfterSeconds,
+          );
+        }
       }
       await session.deprovisionBrake.recordDeactivation({
         id: newId(),

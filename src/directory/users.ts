@@ -2,7 +2,7 @@ import { domainToASCII } from 'node:url';
 import { ConflictError } from '../store/errors.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
-import type { DeprovisionBrake } from './deprovision-brake.ts';
+import { BrakeNeedsExclusive, type DeprovisionBrake } from './deprovision-brake.ts';
 import { assertThat, DirectoryError } from './errors.ts';
 import { eventUser, newEvent, userUpdateEvents } from './events.ts';
 import { newId } from './ids.ts';
@@ -723,6 +723,8 @@ export function createUsers({
           });
           if (written) return { user: next, changed: true, warning, memberships };
         } catch (error) {
+          // Near the brake's limit: everything rolled back; go again, taking the brake alone.
+          if (error instanceof BrakeNeedsExclusive) continue;
           conflictToDirectoryError(error, draft);
         }
         await backOff(attempt);
@@ -795,6 +797,8 @@ export function createUsers({
             return done;
           });
         } catch (error) {
+          // Near the brake's limit: everything rolled back; go again, taking the brake alone.
+          if (error instanceof BrakeNeedsExclusive) continue;
           // A group gained the user meanwhile: everything rolled back; go again.
           if (!(error instanceof DirectoryError && error.code === 'group.update_contended')) {
             throw error;

@@ -415,12 +415,15 @@ export interface SettingStore {
 /** What the mass-deprovisioning brake counts (`directory/deprovision-brake.ts`). */
 export interface DeprovisionBrakeStore {
   /**
-   * Inside a transaction: holds the account's brake until the transaction ends, so concurrent
-   * deactivations (from any instance) count and record one after the other and the limit holds
-   * exactly. PostgreSQL: a transaction-level advisory lock; SQLite runs one write transaction
-   * at a time already. Outside a transaction it does nothing.
+   * Inside a transaction: holds the account's brake until the transaction ends. `exclusive`:
+   * alone, so concurrent deactivations (from any instance) count and record one after the
+   * other and the limit holds exactly. `shared`: beside other shared holders, never beside an
+   * exclusive one. Returns how many other transactions may be in flight beside this one at
+   * most: PostgreSQL, a transaction-level advisory lock, answers `max_connections` − 1 (each
+   * transaction holds a connection); SQLite runs one write transaction at a time already and
+   * answers 0. Outside a transaction it holds nothing.
    */
-  lock(accountId: string): Promise<void>;
+  lock(accountId: string, mode: 'shared' | 'exclusive'): Promise<number>;
   recordDeactivation(deactivation: {
     readonly id: string;
     readonly accountId: string;

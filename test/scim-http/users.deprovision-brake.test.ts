@@ -137,3 +137,30 @@ describe.each(STORE_KINDS)('mass-deprovisioning brake under concurrency (%s)', (
     await release(app);
   });
 });
+
+/**
+ * A limit above PostgreSQL's bound on transactions in flight (max_connections, 100 by default):
+ * the first deactivations hold the brake shared, side by side, and those near the limit take it
+ * alone after a retry. The limit still holds exactly across the change of mode.
+ */
+const WIDE = {
+  ROSTER_DEPROVISION_BRAKE_SHARE: '0.01',
+  ROSTER_DEPROVISION_BRAKE_MIN_USERS: '150',
+};
+
+describe.each(STORE_KINDS)('mass-deprovisioning brake, shared then alone (%s)', (kind) => {
+  const getApp = useTestApp(kind, { env: WIDE });
+
+  it('200 concurrent deactivations against a limit of 150: exactly 150 go through', async () => {
+    const app = getApp();
+    await release(app);
+    const ids = await createUsers(app, 200);
+    const responses = await Promise.all(ids.map((id) => deactivate(app, id)));
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(150);
+    expect(responses.filter((r) => r.status === 429)).toHaveLength(50);
+    expect(responses.filter((r) => r.status !== 200 && r.status !== 429)).toEqual([]);
+    const status = await app.directory.deprovisionBrake.status(app.directory.store, app.accountId);
+    expect(status).toMatchObject({ deactivations: 150, limit: 150, engaged: true });
+    await release(app);
+  });
+});

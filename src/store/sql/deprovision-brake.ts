@@ -28,13 +28,18 @@ export function deprovisionBrakeStore(ctx: SqlContext): DeprovisionBrakeStore {
   const run = async <R>(fragment: SqlFragment) =>
     (await execute<R>(ctx, compile(fragment, quirks.dialect))).rows;
   return {
-    async lock(accountId) {
-      if (quirks.dialect !== 'postgres' || !db.isTransaction) return;
+    async lock(accountId, mode) {
+      if (quirks.dialect !== 'postgres' || !db.isTransaction) return 0;
       // Released by COMMIT or ROLLBACK, after which the next holder's count (a new snapshot
-      // under READ COMMITTED) sees this transaction's deactivation.
-      await run(
-        sql`select pg_advisory_xact_lock(${sql.raw(String(BRAKE_LOCK_CLASS))}, hashtext(${accountId}))`,
+      // under READ COMMITTED) sees this transaction's deactivation. The bound on other
+      // transactions comes in the same round trip.
+      const lock = sql.raw(
+        mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock',
       );
+      const [row] = await run<{ others: unknown }>(
+        sql`select ${lock}(${sql.raw(String(BRAKE_LOCK_CLASS))}, hashtext(${accountId})), current_setting('max_connections')::int - 1 as others`,
+      );
+      return quirks.readInt(row?.others ?? 0);
     },
     async recordDeactivation({ id, accountId, userId, at }) {
       await run(
