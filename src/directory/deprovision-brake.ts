@@ -89,6 +89,43 @@ export function createDeprovisionBrake({
   }
 
   /**
+   * The count of deactivations in the window at which the brake engages, for `active` users:
+   * once deactivations ≥ share × (active + deactivations), i.e. share × active / (1 − share).
+   * Undefined when it never engages (a share of 1 or more).
+   */
+  function engagingCount(active: number): number | undefined {
+    return policy.share >= 1
+      ? undefined
+      : Math.max(policy.minUsers, Math.ceil((policy.share * active) / (1 - policy.share)));
+  }
+
+  /**
+   * Whether a deactivation holding the brake shared may go through without it: its count plus
+   * every other transaction that could be in flight stays under the engaging count. Counts
+   * to `minUsers` first; past it (a large account), against the engaging count of its active
+   * users, which is remembered for a minute as `status` does.
+   */
+  async function farBelow(
+    session: StoreSession,
+    accountId: string,
+    others: number,
+    nowMs: number,
+  ): Promise<boolean> {
+    const windowStart = new Date(nowMs - policy.windowMinutes * 60_000).toISOString();
+    const { count } = await session.deprovisionBrake.countWindow(
+      accountId,
+      windowStart,
+      policy.minUsers,
+    );
+    if (count + others < policy.minUsers) return true;
+    const engagesAt = engagingCount(await activeUsers(session, accountId, nowMs));
+    if (engagesAt === undefined) return true;
+    if (engagesAt <= policy.minUsers) return false;
+    const wider = await session.deprovisionBrake.countWindow(accountId, windowStart, engagesAt);
+    return wider.count + others < engagesAt;
+  }
+
+  /**
    * The brake's state. `decideOnly`: counts only as far as the decision needs (the brake is
    * engaged once deactivations ≥ share × (active + deactivations), i.e. once they reach
    * share × active / (1 − share)), so admitting a deactivation costs the same with 10 or
@@ -126,11 +163,8 @@ export function createDeprovisionBrake({
     // base is the account as it was when the window opened: active then plus those lost since.
     const active = await activeUsers(session, accountId, now);
     if (decideOnly) {
-      // A share of 1 (or more) never engages; otherwise count up to the engaging number.
-      const engagesAt =
-        policy.share >= 1
-          ? undefined
-          : Math.max(policy.minUsers, Math.ceil((policy.share * active) / (1 - policy.share)));
+      // Count up to the engaging number (a share of 1 or more never engages).
+      const engagesAt = engagingCount(active);
       if (engagesAt !== undefined) deactivations = await count(engagesAt);
     }
     const limit = Math.max(policy.minUsers, Math.floor(policy.share * (active + deactivations)));
@@ -164,20 +198,14 @@ export function createDeprovisionBrake({
       const near = (nearUntil.get(accountId) ?? 0) > nowMs;
       const others = await session.deprovisionBrake.lock(accountId, near ? 'exclusive' : 'shared');
       if (!near && others > 0) {
-        const windowStart = new Date(nowMs - policy.windowMinutes * 60_000).toISOString();
-        const { count } = await session.deprovisionBrake.countWindow(
-          accountId,
-          windowStart,
-          policy.minUsers,
-        );
-        if (count + others >= policy.minUsers) {
+        if (!(await farBelow(session, accountId, others, nowMs))) {
           markNear(accountId, nowMs);
           throw new BrakeNeedsExclusive(accountId);
         }
       } else {
         // Alone (or the store runs one transaction at a time): the exact decision.
         const current = await status(session, accountId, { decideOnly: true });
-        if (current.deactivations + others < policy.minUsers) nearUntil.delete(accountId);
+        if (current.deactivations + others < current.limit) nearUntil.delete(accountId);
         else markNear(accountId, nowMs);
         if (current.engaged) {
           throw new DirectoryError(

@@ -92,55 +92,67 @@ describe.each(STORE_KINDS)('deprovision brake window (%s)', (kind) => {
     expect((await directory.users.get(accountId, ids[5] as string)).active).toBe(false);
   });
 
-  it('holds the limit exactly while deactivations share the brake, with every transaction in flight at the boundary', async (context) => {
-    opened = await openTestStore(kind);
-    if (!opened) return context.skip('PostgreSQL is not reachable here');
-    const { store } = opened;
-    // The real store, with a pause after each window count: every connection of the pool is
-    // then between its count and its commit at once, where a shared holder that counted only
-    // itself would let the others through too.
-    const paused: typeof store = {
-      ...store,
-      transaction: (work) =>
-        store.transaction((session) =>
-          work({
-            ...session,
-            deprovisionBrake: {
-              ...session.deprovisionBrake,
-              async countWindow(...args) {
-                const window = await session.deprovisionBrake.countWindow(...args);
-                await new Promise((resolve) => setTimeout(resolve, 5));
-                return window;
+  it.for([
+    // The minimum is the limit.
+    { users: 200, share: 0.01, minUsers: 150 },
+    // A share of a larger account is: shared holds reach past the minimum, up to what the
+    // engaging count of its active users allows.
+    { users: 400, share: 0.4, minUsers: 10 },
+  ])(
+    'holds the limit exactly while deactivations share the brake, with every transaction in flight at the boundary (%o)',
+    async ({ users, share, minUsers }, context) => {
+      opened = await openTestStore(kind);
+      if (!opened) return context.skip('PostgreSQL is not reachable here');
+      const { store } = opened;
+      // The real store, with a pause after each window count: every connection of the pool is
+      // then between its count and its commit at once, where a shared holder that counted only
+      // itself would let the others through too.
+      const paused: typeof store = {
+        ...store,
+        transaction: (work) =>
+          store.transaction((session) =>
+            work({
+              ...session,
+              deprovisionBrake: {
+                ...session.deprovisionBrake,
+                async countWindow(...args) {
+                  const window = await session.deprovisionBrake.countWindow(...args);
+                  await new Promise((resolve) => setTimeout(resolve, 5));
+                  return window;
+                },
               },
-            },
+            }),
+          ),
+      };
+      const clock = manualClock('2026-03-01T09:00:00.000Z');
+      const policy = { share, minUsers, windowMinutes: 60, retryAfterSeconds: 30 };
+      const directory = createDirectory({ store: paused, clock, deprovisionBrake: policy });
+      const { account } = await directory.accounts.ensureDemoAccount('brake-shared-token-0123456');
+      const accountId = account?.id as string;
+      const ids: string[] = [];
+      for (let n = 0; n < users; n++)
+        ids.push(
+          (await directory.users.provision(accountId, draft(n), { actor: SYSTEM_ACTOR })).user.id,
+        );
+      const results = await Promise.allSettled(
+        ids.map((id) =>
+          directory.users.update(accountId, id, (current) => ({ ...current, active: false }), {
+            actor: SYSTEM_ACTOR,
           }),
         ),
-    };
-    const clock = manualClock('2026-03-01T09:00:00.000Z');
-    const policy = { share: 0.01, minUsers: 150, windowMinutes: 60, retryAfterSeconds: 30 };
-    const directory = createDirectory({ store: paused, clock, deprovisionBrake: policy });
-    const { account } = await directory.accounts.ensureDemoAccount('brake-shared-token-0123456');
-    const accountId = account?.id as string;
-    const ids: string[] = [];
-    for (let n = 0; n < 200; n++)
-      ids.push(
-        (await directory.users.provision(accountId, draft(n), { actor: SYSTEM_ACTOR })).user.id,
       );
-    const results = await Promise.allSettled(
-      ids.map((id) =>
-        directory.users.update(accountId, id, (current) => ({ ...current, active: false }), {
-          actor: SYSTEM_ACTOR,
-        }),
-      ),
-    );
-    const held = results.filter(
-      (r) =>
-        r.status === 'rejected' &&
-        (r.reason as { code?: string }).code === 'user.deactivation_held',
-    );
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(150);
-    expect(held).toHaveLength(50);
-    const status = await directory.deprovisionBrake.status(store, accountId);
-    expect(status).toMatchObject({ deactivations: 150, engaged: true });
-  });
+      const held = results.filter(
+        (r) =>
+          r.status === 'rejected' &&
+          (r.reason as { code?: string }).code === 'user.deactivation_held',
+      );
+      const admitted = results.filter((r) => r.status === 'fulfilled').length;
+      expect(held).toHaveLength(users - admitted);
+      // The exact brake stops where the count meets the limit it sets, not one past it.
+      const status = await directory.deprovisionBrake.status(store, accountId);
+      expect(status).toMatchObject({ deactivations: admitted, limit: admitted, engaged: true });
+      if (minUsers === 150) expect(admitted).toBe(150);
+      else expect(admitted).toBeGreaterThan(200);
+    },
+  );
 });
