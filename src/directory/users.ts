@@ -524,6 +524,11 @@ export function createUsers({
     ];
   }
 
+  /** A SCIM read's 404: no such user, or one SCIM does not see (deleted by the IdP). */
+  function assertFound(id: string, user: User | undefined): asserts user is User {
+    assertThat(user && isVisibleToScim(user), 'user.not_found', `no user with id '${id}'`);
+  }
+
   function applyDraft(user: User, draft: UserDraft, now: string): User {
     return {
       ...user,
@@ -536,7 +541,7 @@ export function createUsers({
   return {
     async get(accountId: string, id: string): Promise<User> {
       const user = isPlausibleId(id) ? await store.users.findById(accountId, id) : undefined;
-      assertThat(user && isVisibleToScim(user), 'user.not_found', `no user with id '${id}'`);
+      assertFound(id, user);
       return user;
     },
 
@@ -548,8 +553,9 @@ export function createUsers({
       const found = isPlausibleId(id)
         ? await store.users.findByIdWithGroups(accountId, id)
         : undefined;
-      assertThat(found && isVisibleToScim(found.user), 'user.not_found', `no user with id '${id}'`);
-      return found;
+      const user = found?.user;
+      assertFound(id, user);
+      return { user, memberships: found?.memberships ?? [] };
     },
 
     query(query: UserQuery): Promise<UserPage> {
