@@ -100,29 +100,30 @@ export function createDeprovisionBrake({
   }
 
   /**
-   * Whether a deactivation holding the brake shared may go through without it: its count plus
-   * every other transaction that could be in flight stays under the engaging count. Counts
-   * to `minUsers` first; past it (a large account), against the engaging count of its active
-   * users, which is remembered for a minute as `status` does.
+   * A deactivation holding the brake shared: recorded, and true, when its count plus every
+   * other transaction that could be in flight stays under the engaging count; false when the
+   * account is near its limit. The count to `minUsers` and the record are one statement; past
+   * `minUsers` (a large account) the engaging count of its active users decides, remembered
+   * for a minute as `status` does.
    */
-  async function farBelow(
+  async function recordShared(
     session: StoreSession,
-    accountId: string,
+    deactivation: { id: string; accountId: string; userId: string; at: string },
     others: number,
     nowMs: number,
   ): Promise<boolean> {
+    const { accountId } = deactivation;
+    const brake = session.deprovisionBrake;
     const windowStart = new Date(nowMs - policy.windowMinutes * 60_000).toISOString();
-    const { count } = await session.deprovisionBrake.countWindow(
-      accountId,
-      windowStart,
-      policy.minUsers,
-    );
-    if (count + others < policy.minUsers) return true;
+    if (await brake.recordIfBelow(deactivation, windowStart, policy.minUsers, others)) return true;
     const engagesAt = engagingCount(await activeUsers(session, accountId, nowMs));
-    if (engagesAt === undefined) return true;
-    if (engagesAt <= policy.minUsers) return false;
-    const wider = await session.deprovisionBrake.countWindow(accountId, windowStart, engagesAt);
-    return wider.count + others < engagesAt;
+    if (engagesAt !== undefined) {
+      if (engagesAt <= policy.minUsers) return false;
+      const { count } = await brake.countWindow(accountId, windowStart, engagesAt);
+      if (count + others >= engagesAt) return false;
+    }
+    await brake.recordDeactivation(deactivation);
+    return true;
   }
 
   /**
@@ -195,37 +196,31 @@ export function createDeprovisionBrake({
      */
     async admit(session: StoreSession, accountId: string, userId: string): Promise<void> {
       const nowMs = Date.parse(clock.now());
+      const deactivation = { id: newId(), accountId, userId, at: clock.now() };
       const near = (nearUntil.get(accountId) ?? 0) > nowMs;
       const others = await session.deprovisionBrake.lock(accountId, near ? 'exclusive' : 'shared');
       if (!near && others > 0) {
-        if (!(await farBelow(session, accountId, others, nowMs))) {
-          markNear(accountId, nowMs);
-          throw new BrakeNeedsExclusive(accountId);
-        }
-      } else {
-        // Alone (or the store runs one transaction at a time): the exact decision.
-        const current = await status(session, accountId, { decideOnly: true });
-        if (current.deactivations + others < current.limit) nearUntil.delete(accountId);
-        else markNear(accountId, nowMs);
-        if (current.engaged) {
-          throw new DirectoryError(
-            'user.deactivation_held',
-            `deactivation held by the mass-deprovisioning brake: ${current.deactivations} users of ` +
-              `this account were deactivated since ${current.windowStart} (the limit is ` +
-              `${current.limit}, ${Math.round(policy.share * 100)}% of active users, at least ` +
-              `${policy.minUsers}). If this is intended, an account admin can release the brake ` +
-              `and the IdP's retries will go through; otherwise check the IdP's assignments.`,
-            [],
-            policy.retryAfterSeconds,
-          );
-        }
+        if (await recordShared(session, deactivation, others, nowMs)) return;
+        markNear(accountId, nowMs);
+        throw new BrakeNeedsExclusive(accountId);
       }
-      await session.deprovisionBrake.recordDeactivation({
-        id: newId(),
-        accountId,
-        userId,
-        at: clock.now(),
-      });
+      // Alone (or the store runs one transaction at a time): the exact decision.
+      const current = await status(session, accountId, { decideOnly: true });
+      if (current.deactivations + others < current.limit) nearUntil.delete(accountId);
+      else markNear(accountId, nowMs);
+      if (current.engaged) {
+        throw new DirectoryError(
+          'user.deactivation_held',
+          `deactivation held by the mass-deprovisioning brake: ${current.deactivations} users of ` +
+            `this account were deactivated since ${current.windowStart} (the limit is ` +
+            `${current.limit}, ${Math.round(policy.share * 100)}% of active users, at least ` +
+            `${policy.minUsers}). If this is intended, an account admin can release the brake ` +
+            `and the IdP's retries will go through; otherwise check the IdP's assignments.`,
+          [],
+          policy.retryAfterSeconds,
+        );
+      }
+      await session.deprovisionBrake.recordDeactivation(deactivation);
     },
 
     /** An admin's release: deactivations counted so far no longer hold the next ones. */

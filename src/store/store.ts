@@ -442,6 +442,21 @@ export interface DeprovisionBrakeStore {
     windowStart: string,
     atMost?: number,
   ): Promise<{ readonly releasedAt: string | undefined; readonly count: number }>;
+  /**
+   * Records the deactivation only if the window's count (as `countWindow` counts it) plus
+   * `margin` stays under `limit`, in one statement; whether it recorded.
+   */
+  recordIfBelow(
+    deactivation: {
+      readonly id: string;
+      readonly accountId: string;
+      readonly userId: string;
+      readonly at: string;
+    },
+    windowStart: string,
+    limit: number,
+    margin: number,
+  ): Promise<boolean>;
   release(accountId: string, at: string): Promise<void>;
 }
 

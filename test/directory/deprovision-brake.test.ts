@@ -104,8 +104,8 @@ describe.each(STORE_KINDS)('deprovision brake window (%s)', (kind) => {
       opened = await openTestStore(kind);
       if (!opened) return context.skip('PostgreSQL is not reachable here');
       const { store } = opened;
-      // The real store, with a pause after each window count: every connection of the pool is
-      // then between its count and its commit at once, where a shared holder that counted only
+      // The real store, with a pause after each window count (alone or with its record): every
+      // connection of the pool is then between its count and its commit at once, where a shared holder that counted only
       // itself would let the others through too.
       const paused: typeof store = {
         ...store,
@@ -119,6 +119,11 @@ describe.each(STORE_KINDS)('deprovision brake window (%s)', (kind) => {
                   const window = await session.deprovisionBrake.countWindow(...args);
                   await new Promise((resolve) => setTimeout(resolve, 5));
                   return window;
+                },
+                async recordIfBelow(...args) {
+                  const recorded = await session.deprovisionBrake.recordIfBelow(...args);
+                  await new Promise((resolve) => setTimeout(resolve, 5));
+                  return recorded;
                 },
               },
             }),

@@ -57,6 +57,37 @@ export function deprovisionBrakeContract(store: () => Store): void {
       ).toEqual({ releasedAt: undefined, count: 0 });
     });
 
+    it('records a deactivation only while the window count plus a margin stays under a limit', async () => {
+      const account = makeAccount();
+      await store().accounts.insert(account);
+      const brake = store().deprovisionBrake;
+      const deactivation = (at: string) => ({
+        id: newId('d'),
+        accountId: account.id,
+        userId: 'u',
+        at: `2026-01-01T${at}:00.000Z`,
+      });
+      const window = (start: string) =>
+        brake.countWindow(account.id, `2026-01-01T${start}:00.000Z`);
+      const start = '2026-01-01T09:00:00.000Z';
+      // 0 + 1 < 3, 1 + 1 < 3, then 2 + 1 is not: two recorded, the third refused.
+      expect(await brake.recordIfBelow(deactivation('10:00'), start, 3, 1)).toBe(true);
+      expect(await brake.recordIfBelow(deactivation('10:10'), start, 3, 1)).toBe(true);
+      expect(await brake.recordIfBelow(deactivation('10:20'), start, 3, 1)).toBe(false);
+      expect((await window('09:00')).count).toBe(2);
+      // A later window start, or a release, leaves fewer in the window: room again.
+      expect(
+        await brake.recordIfBelow(deactivation('10:30'), '2026-01-01T10:05:00.000Z', 3, 1),
+      ).toBe(true);
+      await brake.release(account.id, '2026-01-01T10:40:00.000Z');
+      expect(await brake.recordIfBelow(deactivation('10:50'), start, 2, 1)).toBe(true);
+      expect(await brake.recordIfBelow(deactivation('11:00'), start, 2, 1)).toBe(false);
+      expect((await window('09:00')).count).toBe(1);
+      // No margin, a limit of 0: nothing is ever recorded.
+      expect(await brake.recordIfBelow(deactivation('11:10'), start, 0, 0)).toBe(false);
+      expect((await window('08:00')).count).toBe(1);
+    });
+
     it('counts active users only', async () => {
       const account = makeAccount();
       await store().accounts.insert(account);

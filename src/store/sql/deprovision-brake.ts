@@ -23,6 +23,17 @@ function countAfter(accountId: string, since: SqlFragment, atMost: number | unde
     : sql`(select count(*) from (select 1 from deactivations d where d.account_id = ${accountId} and d.at > ${since} limit ${Math.max(0, Math.floor(atMost))}) as capped)`;
 }
 
+/**
+ * The account's window as a one-row table (`released_at`, `total`): its last release, and its
+ * deactivations after the later of that release and `windowStart` (a release starts a fresh
+ * window; a missing one compares as NULL, so the window start applies).
+ */
+function windowOf(accountId: string, windowStart: string, atMost: number | undefined) {
+  const since = sql`case when b.released_at > ${windowStart} then b.released_at else ${windowStart} end`;
+  return sql`(select b.released_at, ${countAfter(accountId, since, atMost)} as total
+    from (select 1 as one) o left join deprovision_brakes b on b.account_id = ${accountId})`;
+}
+
 export function deprovisionBrakeStore(ctx: SqlContext): DeprovisionBrakeStore {
   const { db, quirks } = ctx;
   const run = async <R>(fragment: SqlFragment) =>
@@ -54,17 +65,29 @@ export function deprovisionBrakeStore(ctx: SqlContext): DeprovisionBrakeStore {
     },
     async countWindow(accountId, windowStart, atMost) {
       // One statement where a deactivation took two (the release, then the count): on
-      // PostgreSQL each was a round trip inside the deactivating transaction. A missing
-      // release compares as NULL, so the window start applies.
-      const since = sql`case when b.released_at > ${windowStart} then b.released_at else ${windowStart} end`;
+      // PostgreSQL each was a round trip inside the deactivating transaction.
       const [row] = await run<{ released_at: string | null; total: unknown }>(
-        sql`select b.released_at, ${countAfter(accountId, since, atMost)} as total
-            from (select 1 as one) o left join deprovision_brakes b on b.account_id = ${accountId}`,
+        sql`select w.released_at, w.total from ${windowOf(accountId, windowStart, atMost)} w`,
       );
       return {
         releasedAt: row?.released_at ?? undefined,
         count: quirks.readInt(row?.total ?? 0),
       };
+    },
+    async recordIfBelow({ id, accountId, userId, at }, windowStart, limit, margin) {
+      // The window's count and the record in one statement, a round trip fewer for a
+      // deactivation far below the limit. The count stops at the limit.
+      const bound = Math.max(0, Math.floor(limit));
+      const { numAffectedRows } = await execute(
+        ctx,
+        compile(
+          sql`insert into deactivations (id, account_id, user_id, at)
+              select ${id}, ${accountId}, ${userId}, ${at} from ${windowOf(accountId, windowStart, bound)} w
+              where w.total + ${sql.raw(String(Math.max(0, Math.floor(margin))))} < ${sql.raw(String(bound))}`,
+          quirks.dialect,
+        ),
+      );
+      return Number(numAffectedRows ?? 0) > 0;
     },
     async release(accountId, at) {
       await run(
