@@ -5,7 +5,7 @@
  * gone, holds further ones: the IdP is told to retry later, the provisioning log says why, and
  * an admin either fixes the IdP or releases the brake so the retries go through.
  */
-import type { StoreSession } from '../store/store.ts';
+import type { Deactivation, StoreSession } from '../store/store.ts';
 import type { Clock } from './clock.ts';
 import { DirectoryError } from './errors.ts';
 import { newId } from './ids.ts';
@@ -108,7 +108,7 @@ export function createDeprovisionBrake({
    */
   async function recordShared(
     session: StoreSession,
-    deactivation: { id: string; accountId: string; userId: string; at: string },
+    deactivation: Deactivation,
     others: number,
     nowMs: number,
   ): Promise<boolean> {
@@ -195,8 +195,9 @@ export function createDeprovisionBrake({
      * back and runs again, and the account is taken alone for a while.
      */
     async admit(session: StoreSession, accountId: string, userId: string): Promise<void> {
-      const nowMs = Date.parse(clock.now());
-      const deactivation = { id: newId(), accountId, userId, at: clock.now() };
+      const at = clock.now();
+      const nowMs = Date.parse(at);
+      const deactivation = { id: newId(), accountId, userId, at };
       const near = (nearUntil.get(accountId) ?? 0) > nowMs;
       const others = await session.deprovisionBrake.lock(accountId, near ? 'exclusive' : 'shared');
       if (!near && others > 0) {

@@ -412,6 +412,14 @@ export interface SettingStore {
   get(key: string): Promise<string | undefined>;
 }
 
+/** One deactivation an IdP made, as the brake records it. */
+export interface Deactivation {
+  readonly id: string;
+  readonly accountId: string;
+  readonly userId: string;
+  readonly at: string;
+}
+
 /** What the mass-deprovisioning brake counts (`directory/deprovision-brake.ts`). */
 export interface DeprovisionBrakeStore {
   /**
@@ -424,12 +432,7 @@ export interface DeprovisionBrakeStore {
    * answers 0. Outside a transaction it holds nothing.
    */
   lock(accountId: string, mode: 'shared' | 'exclusive'): Promise<number>;
-  recordDeactivation(deactivation: {
-    readonly id: string;
-    readonly accountId: string;
-    readonly userId: string;
-    readonly at: string;
-  }): Promise<void>;
+  recordDeactivation(deactivation: Deactivation): Promise<void>;
   /** Deactivations of the account recorded strictly after `since` (an ISO timestamp). */
   countDeactivationsSince(accountId: string, since: string, atMost?: number): Promise<number>;
   /**
@@ -447,12 +450,7 @@ export interface DeprovisionBrakeStore {
    * `margin` stays under `limit`, in one statement; whether it recorded.
    */
   recordIfBelow(
-    deactivation: {
-      readonly id: string;
-      readonly accountId: string;
-      readonly userId: string;
-      readonly at: string;
-    },
+    deactivation: Deactivation,
     windowStart: string,
     limit: number,
     margin: number,

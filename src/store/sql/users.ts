@@ -104,27 +104,20 @@ export function userStore(ctx: SqlContext): UserStore {
     users: readonly User[],
   ): Promise<Map<string, Membership[]>> {
     const byUser = new Map<string, Membership[]>();
-    const add = (userId: string, memberships: readonly Membership[]) => {
-      for (const m of memberships) {
-        const list = byUser.get(userId);
-        if (list) list.push(m);
-        else byUser.set(userId, [m]);
-      }
-    };
     if (rows[0] !== undefined && 'memberships' in rows[0]) {
       for (const [i, user] of users.entries()) {
         const { memberships } = rows[i] as { memberships?: unknown };
-        add(user.id, readMembershipsColumn(quirks, user.id, memberships));
+        const list = readMembershipsColumn(quirks, user.id, memberships);
+        if (list.length > 0) byUser.set(user.id, list);
       }
       return byUser;
     }
     if (users.length === 0) return byUser;
-    for (const m of await selectGroupsOf(
-      ctx,
-      accountId,
-      users.map((u) => u.id),
-    )) {
-      add(m.userId, [m]);
+    const ids = users.map((u) => u.id);
+    for (const m of await selectGroupsOf(ctx, accountId, ids)) {
+      const list = byUser.get(m.userId);
+      if (list) list.push(m);
+      else byUser.set(m.userId, [m]);
     }
     return byUser;
   }
